@@ -1,0 +1,93 @@
+"""The ``bilingual-pr`` command line: a thin Click layer over the library.
+
+Commands are registered by dotted path and imported only when used, so
+``bilingual-pr --help`` stays fast and a heavy stage (MT, embeddings) costs
+nothing to the others. One module per command family lives beside this file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import click
+
+from bilingual_pr import __version__
+from bilingual_pr.errors import UserError
+
+# name -> "module:attribute". Only commands that really work are listed here.
+COMMANDS: dict[str, str] = {
+    "extract": "bilingual_pr.cli.extract:extract",
+}
+
+
+class LazyGroup(click.Group):
+    """A Click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module, attr = COMMANDS[cmd_name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as err:
+            fail(str(err), err.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            # Output piped into head(1) etc.: stop quietly.
+            sys.stderr.close()
+            sys.exit(0)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except MemoryError:
+            fail("out of memory", 1)
+        except Exception as err:  # noqa: BLE001 - last line of defence: one line, no traceback
+            if ctx.find_root().params.get("verbose", 0) >= 2:
+                raise
+            fail(f"internal error: {type(err).__name__}: {err} (run with -vv for a traceback)", 1)
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print a one-line error (red on a terminal) and exit with ``code``."""
+    click.secho(f"bilingual-pr: error: {' '.join(message.split())}", fg="red", err=True)
+    sys.exit(code)
+
+
+def warn(message: str) -> None:
+    """Print a one-line warning (yellow on a terminal) unless --quiet."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().params.get("quiet"):
+        return
+    click.secho(f"bilingual-pr: warning: {' '.join(message.split())}", fg="yellow", err=True)
+
+
+class _OneLineFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"bilingual-pr: {record.getMessage()}"
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="bilingual-pr")
+@click.option("-v", "--verbose", count=True, help="Say more (encodings, timings); -vv adds debug output.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+def main(verbose: int, quiet: bool) -> None:
+    """Align, memorise, draft and check French/English press releases.
+
+    Reads plain text, HTML and Word files; writes TMX memories, drafts and
+    terminology reports for UNOG/CERN-style institutional releases.
+    """
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLineFormatter())
+    root = logging.getLogger("bilingual_pr")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False

@@ -1,0 +1,87 @@
+"""Safe file output: atomic writes, and never overwriting an input."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from bilingual_pr.errors import UserError
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """True when two paths name the same file (or the same not-yet-existing path)."""
+    pa, pb = Path(a), Path(b)
+    try:
+        return pa.exists() and pb.exists() and os.path.samefile(pa, pb)
+    except OSError:
+        return False
+
+
+def refuse_overwriting_inputs(output: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Raise a UserError when the output path is one of the input files."""
+    out = Path(output)
+    for inp in inputs:
+        if same_file(out, inp) or out.resolve() == Path(inp).resolve():
+            raise UserError(f"{out}: output path is also an input; choose another output file")
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path, mode: str = "w", encoding: str | None = "utf-8",
+                  newline: str | None = None) -> Iterator[IO]:
+    """Write to a temporary file beside ``path`` and rename it into place only on success."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.exists():
+        raise UserError(f"{target}: folder {folder} does not exist")
+    if target.is_dir():
+        raise UserError(f"{target}: is a directory")
+    binary = "b" in mode
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            # Keep the permissions of the file we replace.
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            with contextlib.suppress(OSError):
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write a whole text file atomically in UTF-8."""
+    with atomic_output(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+
+
+def read_input_bytes(path: str | Path, max_bytes: int = 512 * 1024 * 1024) -> bytes:
+    """Read an input file, turning OS errors into one-line UserErrors."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise UserError(f"{p}: is a directory, not a file")
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise UserError(f"{p}: file too large ({size} bytes; limit {max_bytes})")
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{p}: no such file") from None
+    except PermissionError:
+        raise UserError(f"{p}: permission denied") from None
+    except UserError:
+        raise
+    except OSError as err:
+        raise UserError(f"{p}: cannot read: {err.strerror or err}") from None

@@ -1,0 +1,99 @@
+"""Language tags and the "is this file really French?" check."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from bilingual_pr.errors import UserError
+
+SUPPORTED = ("fr", "en")
+DEFAULT_REGION = {"fr": "fr-FR", "en": "en-GB"}
+_NAMES = {"fr": "French", "en": "English"}
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def base_language(tag: str) -> str:
+    """Return the primary language subtag of a language tag, lower-cased ('fr-CH' -> 'fr')."""
+    return re.split(r"[-_]", tag.strip())[0].lower()
+
+
+def parse_language(tag: str) -> str:
+    """Validate a user-given language (fr, en, fr-CH, en-US...) and return its base code."""
+    if not tag or not _BCP47.match(tag.strip()):
+        raise UserError(f"unknown language {tag!r}: use fr or en (optionally with a region, e.g. fr-CH)")
+    base = base_language(tag)
+    if base not in SUPPORTED:
+        raise UserError(f"unsupported language {tag!r}: bilingual-pr handles French (fr) and English (en)")
+    return base
+
+
+def canonical_tag(tag: str) -> str:
+    """Write a BCP 47 tag canonically: 'FR_fr' -> 'fr-FR', 'en' -> 'en'."""
+    if not _BCP47.match(tag.replace("_", "-")):
+        raise UserError(f"invalid language tag {tag!r}: expected BCP 47, e.g. fr-FR or en-GB")
+    parts = tag.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for p in parts[1:]:
+        if len(p) == 2 and p.isalpha():
+            out.append(p.upper())
+        elif len(p) == 4 and p.isalpha():
+            out.append(p.title())
+        else:
+            out.append(p.lower())
+    return "-".join(out)
+
+
+def language_name(code: str) -> str:
+    """English name of a supported language code."""
+    return _NAMES.get(base_language(code), code)
+
+
+@functools.lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    # A few neighbours so a German or Spanish file is not forced into fr/en.
+    return LanguageDetectorBuilder.from_languages(
+        Language.FRENCH, Language.ENGLISH, Language.GERMAN, Language.SPANISH, Language.ITALIAN,
+        Language.PORTUGUESE,
+    ).build()
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageVerdict:
+    """What the detector thinks of a text given as ``expected``."""
+
+    expected: str
+    detected: str | None
+    confidence: float
+
+    @property
+    def ok(self) -> bool:
+        """True unless the text is confidently in another language."""
+        return self.detected is None or self.detected == self.expected
+
+
+def detect_language(text: str, expected: str, sample_chars: int = 6000) -> LanguageVerdict:
+    """Detect the language of a text (first few thousand characters) against what was expected."""
+    sample = text[:sample_chars]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < 20:
+        return LanguageVerdict(expected, None, 0.0)
+    det = _detector()
+    values = det.compute_language_confidence_values(sample)
+    if not values:
+        return LanguageVerdict(expected, None, 0.0)
+    top = values[0]
+    code = top.language.iso_code_639_1.name.lower()
+    if top.value < 0.5:
+        return LanguageVerdict(expected, None, top.value)
+    return LanguageVerdict(expected, code, top.value)
+
+
+def mismatch_message(path: str, verdict: LanguageVerdict) -> str:
+    """One-line warning for a file that does not look like the language it was given as."""
+    return (f"{path}: given as {language_name(verdict.expected)} but looks like "
+            f"{language_name(verdict.detected or '?')} (confidence {verdict.confidence:.2f}); "
+            "were the French and English files swapped?")

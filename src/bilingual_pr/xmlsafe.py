@@ -1,0 +1,122 @@
+"""The one place where XML and HTML parsers are configured.
+
+Every XML input (TMX, TBX, XLIFF, SRX, the XML inside .docx) and every HTML page
+is parsed through these helpers, so entity expansion, DTD loading and network
+access are off everywhere and a hostile file cannot read local files, reach the
+network or blow up memory.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import IO, Iterator
+
+from lxml import etree, html
+
+from bilingual_pr.errors import UserError
+
+# Text nodes larger than this are refused (libxml2's own default cap is 10 MB;
+# we keep it and never pass huge_tree=True).
+_PARSER_KW = dict(
+    resolve_entities=False,
+    load_dtd=False,
+    dtd_validation=False,
+    no_network=True,
+    huge_tree=False,
+    remove_pis=False,
+)
+
+
+def xml_parser(**overrides: object) -> etree.XMLParser:
+    """Return an lxml XML parser with entities, DTDs and network access disabled."""
+    kw = dict(_PARSER_KW)
+    kw.update(overrides)
+    return etree.XMLParser(**kw)  # type: ignore[arg-type]
+
+
+def html_parser() -> html.HTMLParser:
+    """Return an lxml HTML parser with network access off and comments/PIs dropped."""
+    return html.HTMLParser(
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=False,
+        default_doctype=False,
+    )
+
+
+def _reject_doctype_entities(tree: etree._ElementTree, where: str) -> None:
+    docinfo = tree.docinfo
+    dtd = docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise UserError(f"{where}: XML entity declarations are not accepted (possible entity-expansion attack)")
+
+
+def _describe(err: etree.XMLSyntaxError, where: str) -> UserError:
+    line = getattr(err, "lineno", None) or (err.position[0] if getattr(err, "position", None) else None)
+    msg = str(err.msg if getattr(err, "msg", None) else err)
+    loc = f"{where}:{line}" if line else where
+    return UserError(f"{loc}: malformed XML: {msg}")
+
+
+def parse_xml_bytes(data: bytes, where: str = "<input>") -> etree._ElementTree:
+    """Parse XML bytes safely; a malformed or hostile document raises a UserError."""
+    try:
+        tree = etree.parse(io.BytesIO(data), xml_parser())
+    except etree.XMLSyntaxError as err:
+        raise _describe(err, where) from None
+    _reject_doctype_entities(tree, where)
+    return tree
+
+
+def parse_xml_file(path: str | Path) -> etree._ElementTree:
+    """Parse an XML file safely; a malformed or hostile document raises a UserError."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{p}: is a directory, not a file") from None
+    except PermissionError:
+        raise UserError(f"{p}: permission denied") from None
+    return parse_xml_bytes(data, str(p))
+
+
+def iterparse_xml(source: str | Path | IO[bytes], tag: str | tuple[str, ...] | None = None,
+                  events: tuple[str, ...] = ("end",), where: str | None = None) -> Iterator[tuple[str, etree._Element]]:
+    """Stream-parse XML safely with lxml's iterparse; syntax errors become UserErrors."""
+    label = where or str(source)
+    try:
+        it = etree.iterparse(
+            source if not isinstance(source, Path) else str(source),
+            events=events,
+            tag=tag,
+            resolve_entities=False,
+            load_dtd=False,
+            dtd_validation=False,
+            no_network=True,
+            huge_tree=False,
+        )
+        for event, elem in it:
+            yield event, elem
+    except etree.XMLSyntaxError as err:
+        raise _describe(err, label) from None
+    except FileNotFoundError:
+        raise UserError(f"{label}: no such file") from None
+    except OSError as err:
+        raise UserError(f"{label}: cannot read: {err.strerror or err}") from None
+
+
+def parse_html_bytes(data: bytes, encoding: str | None = None) -> html.HtmlElement:
+    """Parse an HTML page safely (no network, no entity tricks) and return its root element."""
+    parser = html_parser()
+    if encoding:
+        parser = html.HTMLParser(encoding=encoding, no_network=True, remove_comments=True,
+                                 remove_pis=True, huge_tree=False, default_doctype=False)
+    try:
+        root = html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as err:
+        raise UserError(f"unreadable HTML: {err}") from None
+    return root
