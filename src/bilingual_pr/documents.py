@@ -382,12 +382,12 @@ def read_docx_bytes(data: bytes, path: str = "<string>", lang: str | None = None
         return "paragraph"
 
     def add_table(t: Table) -> None:
-        seen: set[int] = set()
+        seen: list = []  # the cell elements themselves: merged cells repeat them
         for row in t.rows:
             for cell in row.cells:
-                if id(cell._tc) in seen:  # merged cells repeat
+                if any(cell._tc is tc for tc in seen):
                     continue
-                seen.add(id(cell._tc))
+                seen.append(cell._tc)
                 for p in cell.paragraphs:
                     txt = _ASCII_WS.sub(" ", p.text).strip()
                     if txt:

@@ -60,6 +60,23 @@ def _describe(err: etree.XMLSyntaxError, where: str) -> UserError:
     return UserError(f"{loc}: malformed XML: {msg}")
 
 
+def _reject_entity_declarations_in_head(path: Path, where: str) -> None:
+    # A streaming parse cannot see the DTD before it starts; the prolog is at the
+    # head of the file, so look there (in any of the encodings XML allows).
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except FileNotFoundError:
+        raise UserError(f"{where}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{where}: is a directory, not a file") from None
+    except OSError as err:
+        raise UserError(f"{where}: cannot read: {err.strerror or err}") from None
+    probes = (b"<!ENTITY", "<!ENTITY".encode("utf-16-le"), "<!ENTITY".encode("utf-16-be"))
+    if any(p in head for p in probes):
+        raise UserError(f"{where}: XML entity declarations are not accepted (possible entity-expansion attack)")
+
+
 def parse_xml_bytes(data: bytes, where: str = "<input>") -> etree._ElementTree:
     """Parse XML bytes safely; a malformed or hostile document raises a UserError."""
     try:
@@ -88,6 +105,8 @@ def iterparse_xml(source: str | Path | IO[bytes], tag: str | tuple[str, ...] | N
                   events: tuple[str, ...] = ("end",), where: str | None = None) -> Iterator[tuple[str, etree._Element]]:
     """Stream-parse XML safely with lxml's iterparse; syntax errors become UserErrors."""
     label = where or str(source)
+    if isinstance(source, (str, Path)):
+        _reject_entity_declarations_in_head(Path(source), label)
     try:
         it = etree.iterparse(
             source if not isinstance(source, Path) else str(source),
