@@ -1,0 +1,172 @@
+"""Sentence segmentation with SRX 2.0 rules, block by block, keeping character offsets.
+
+The project's own rules ship as ``data/bilingual-pr.srx`` (French and English
+press-release conventions); ``--srx FILE`` swaps in the rules of a CAT tool so a
+translator gets the same segments as in OmegaT, Okapi or Trados.
+
+Rule semantics follow Okapi's SRX segmenter: every rule, in order, is searched
+through the block as ``(?:before)(?=after)``; each match end is a candidate
+break position, and the first rule that reaches a position decides whether it
+breaks. A block end is always a break; segments never cross blocks.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from bilingual_pr.documents import Document
+from bilingual_pr.errors import UserError
+from bilingual_pr.formats.srx import SrxRule, SrxRules, compile_regex, parse_srx_bytes, read_srx
+
+DEFAULT_SRX = "bilingual-pr.srx"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A segment: its exact text and where it sits in ``Document.text``."""
+
+    text: str
+    start: int
+    end: int
+    block: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRules:
+    """The ordered rules of one language, compiled once for repeated use."""
+
+    lang: str
+    patterns: tuple[tuple[bool, re.Pattern[str]], ...]  # or regex.Pattern for variable lookbehind
+
+
+def load_srx(path: str | Path) -> SrxRules:
+    """Load segmentation rules from an SRX 2.0 file (UserError when malformed)."""
+    return read_srx(path)
+
+
+@functools.lru_cache(maxsize=1)
+def default_rules() -> SrxRules:
+    """The project's own rules, shipped as an SRX 2.0 file in the package data."""
+    data = resources.files("bilingual_pr").joinpath("data", DEFAULT_SRX).read_bytes()
+    return parse_srx_bytes(data, DEFAULT_SRX)
+
+
+def compile_rules(rules: SrxRules | None, lang: str) -> CompiledRules:
+    """Select the rules that apply to ``lang`` and compile them."""
+    rules = rules if rules is not None else default_rules()
+    return _compile(rules, lang)
+
+
+@functools.lru_cache(maxsize=32)
+def _compile(rules: SrxRules, lang: str) -> CompiledRules:
+    selected = rules.rules_for(lang)
+    if not selected:
+        raise UserError(f"{rules.source}: no <languagemap> matches language {lang!r}")
+    # No-break rules after the last break rule can never change a decision.
+    last_break = max((i for i, r in enumerate(selected) if r.breaks), default=-1)
+    kept = selected[: last_break + 1]
+    patterns = tuple((r.breaks, compile_regex(_rule_source(r))) for r in kept)
+    return CompiledRules(lang, patterns)
+
+
+def _rule_source(rule: SrxRule) -> str:
+    return f"(?:{rule.before})(?={rule.after})" if rule.after else f"(?:{rule.before})"
+
+
+def _as_compiled(lang: str, rules: SrxRules | CompiledRules | None) -> CompiledRules:
+    if isinstance(rules, CompiledRules):
+        return rules
+    return compile_rules(rules, lang)
+
+
+def looks_hard_wrapped(text: str) -> bool:
+    """True when a block's line breaks look like fixed-width wrapping, not separate lines."""
+    lines = text.strip().split("\n")
+    if len(lines) < 2:
+        return False
+    widths = [len(line.rstrip()) for line in lines[:-1]]
+    if min(widths) < 50 or max(widths) > 100 or max(widths) - min(widths) > 25:
+        return False
+    # Lines that each end a sentence or a clause are a list of lines, not a wrapped paragraph.
+    return any(not line.rstrip().endswith(_LINE_ENDS) for line in lines[:-1])
+
+
+_LINE_ENDS = (".", "!", "?", ":", ";", ",", "…", "»", "”", '"')
+
+
+def break_positions(text: str, compiled: CompiledRules) -> list[int]:
+    """Positions inside ``text`` (0 < p < len) where the rules put a segment break."""
+    if "\n" in text and looks_hard_wrapped(text):
+        # Same length, so every position found still points into the original text.
+        text = text.replace("\n", " ")
+    n = len(text)
+    # Only positions a break rule reaches can break; find them first so that a
+    # block without any (a heading, a short line) costs one scan per break rule.
+    ends: list[set[int] | None] = [None] * len(compiled.patterns)
+    candidates: set[int] = set()
+    for i, (breaks, pattern) in enumerate(compiled.patterns):
+        if breaks:
+            found = {m.end() for m in pattern.finditer(text)}
+            found.discard(0)
+            found.discard(n)
+            ends[i] = found
+            candidates |= found
+    if not candidates:
+        return []
+    # Then the first rule, in file order, that reaches a candidate decides it.
+    undecided = set(candidates)
+    cuts: list[int] = []
+    for i, (breaks, pattern) in enumerate(compiled.patterns):
+        found = ends[i]
+        if found is None:
+            found = {m.end() for m in pattern.finditer(text)}
+        hit = undecided & found
+        if hit:
+            if breaks:
+                cuts.extend(hit)
+            undecided -= hit
+            if not undecided:
+                break
+    cuts.sort()
+    return cuts
+
+
+def _spans(text: str, cuts: Iterable[int]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    prev = 0
+    for cut in [*cuts, len(text)]:
+        piece = text[prev:cut]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            s = prev + lead
+            spans.append((s, s + len(stripped)))
+        prev = cut
+    return spans
+
+
+def segment_text(text: str, lang: str, rules: SrxRules | CompiledRules | None = None) -> list[tuple[int, int]]:
+    """Split one block of text into sentence spans (start, end), whitespace trimmed."""
+    compiled = _as_compiled(lang, rules)
+    return _spans(text, break_positions(text, compiled))
+
+
+def segment_document(doc: Document, lang: str, rules: SrxRules | CompiledRules | None = None) -> list[Sentence]:
+    """Segment every block of a document; sentences carry offsets into ``doc.text``."""
+    compiled = _as_compiled(lang, rules)
+    out: list[Sentence] = []
+    for index, block in enumerate(doc.blocks):
+        text = block.text  # == doc.text[block.start:block.end]
+        for s, e in _spans(text, break_positions(text, compiled)):
+            out.append(Sentence(text[s:e], block.start + s, block.start + e, index))
+    return out
+
+
+def segment_strings(text: str, lang: str, rules: SrxRules | CompiledRules | None = None) -> list[str]:
+    """Split one block into sentence strings (convenience for tests and callers)."""
+    return [text[s:e] for s, e in segment_text(text, lang, rules)]
