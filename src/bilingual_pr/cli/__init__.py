@@ -19,6 +19,13 @@ from bilingual_pr.errors import UserError
 # name -> "module:attribute". Only commands that really work are listed here.
 COMMANDS: dict[str, str] = {
     "extract": "bilingual_pr.cli.extract:extract",
+    "align": "bilingual_pr.cli.align:align",
+    "glossary": "bilingual_pr.cli.glossary:glossary",
+    "check": "bilingual_pr.cli.check:check",
+    "draft": "bilingual_pr.cli.draft:draft",
+    "models": "bilingual_pr.cli.models:models",
+    "tmx": "bilingual_pr.cli.tmx:tmx",
+    "segment": "bilingual_pr.cli.segment:segment",
 }
 
 
@@ -33,6 +40,24 @@ class LazyGroup(click.Group):
             module, attr = COMMANDS[cmd_name].split(":")
             return getattr(importlib.import_module(module), attr)
         return super().get_command(ctx, cmd_name)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+        """Run the group; usage errors become one line too (Click's own are several)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as err:
+            hint = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
+            fail(err.format_message() + hint, err.exit_code)
+        except click.ClickException as err:
+            fail(err.format_message(), err.exit_code)
+        except click.Abort:
+            fail("aborted", 1)
+        except (KeyboardInterrupt, EOFError):
+            fail("interrupted", 130)
+        # Commands return nothing; an int here is an exit code from ctx.exit().
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:
