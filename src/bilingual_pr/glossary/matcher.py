@@ -1,0 +1,258 @@
+"""Find glossary terms in a sentence the way a reviewer reads it.
+
+Every term (and its inflected forms, see ``inflect``) becomes a key of an
+Aho-Corasick automaton over a *folded* text: apostrophes unified, hyphens and
+spaces made equal, runs of spaces collapsed, and - for terms that are not
+case-sensitive - case and accents removed. Case-sensitive terms (acronyms such
+as ONUG, CERN) live in a second automaton over a text whose case is kept. A
+sentence is folded with ``str.translate`` (one C pass) and offsets are mapped
+back only when folding changed its length. Hits must sit on word boundaries;
+overlapping hits are resolved longest first. When several terms of one entry
+fold to the same key (``Director-General`` vs the deprecated ``Director
+General``) the one closest to the surface text wins.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from dataclasses import dataclass
+
+import ahocorasick
+
+from bilingual_pr.glossary.inflect import variant_forms
+from bilingual_pr.glossary.model import Entry, Glossary, Term
+
+APOSTROPHES = "'\u2019\u2018\u02bc\u2032`\u00b4\uff07"
+HYPHENS = "-\u2010\u2011\u2012\ufe63\uff0d"
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_SENTINEL = "\x00"
+_TABLE_SIZE = 0x10000
+# Separators a case-sensitive term may be written with (HL-LHC, HL\u2011LHC, HL LHC).
+_CS_SPACES = (" ", "-", "\u2011", "\u2010", "\u00a0", "\u202f")
+_CS_APOSTROPHES = ("'", "\u2019")
+
+
+def _fold_char(c: str) -> str:
+    if c in APOSTROPHES:
+        return "'"
+    if c in HYPHENS or c.isspace():
+        return " "
+    if c in INVISIBLE:
+        return ""
+    base = "".join(ch for ch in unicodedata.normalize("NFD", c) if not unicodedata.combining(ch))
+    return base.casefold().replace("œ", "oe").replace("æ", "ae")
+
+
+class _Folder:
+    """Folds a text for case- and accent-insensitive matching and maps offsets back.
+
+    The fast path is one ``str.translate`` with a list table (much faster than a
+    dict for non-ASCII text); characters that fold to zero or several
+    characters, and runs of spaces, send the text to the slow path, which also
+    records the original index of every folded character.
+    """
+
+    __slots__ = ("slow", "fast")
+
+    def __init__(self) -> None:
+        self.slow: dict[str, str] = {}
+        fast: list[int] = list(range(_TABLE_SIZE))
+        # Latin, Greek, Cyrillic, punctuation and spaces, ligatures, full-width forms: all that folds.
+        for cp in itertools.chain(range(0x3000), range(0xFB00, 0xFB07), range(0xFE00, _TABLE_SIZE)):
+            c = chr(cp)
+            f = _fold_char(c)
+            if f != c:
+                self.slow[c] = f
+                fast[cp] = ord(f) if len(f) == 1 else 0
+        self.fast = fast
+
+    def fold(self, text: str) -> tuple[str, list[int] | None]:
+        """The folded text and, when its length differs, the original index of each folded char."""
+        s = text.translate(self.fast)
+        if _SENTINEL not in s and "  " not in s:
+            return s, None
+        out: list[str] = []
+        index: list[int] = []
+        slow = self.slow
+        prev_space = False
+        for i, c in enumerate(text):
+            f = slow.get(c, c)
+            if not f:
+                continue
+            if f == " ":
+                if prev_space:
+                    continue
+                prev_space = True
+            else:
+                prev_space = False
+            out.append(f)
+            index.extend([i] * len(f))
+        return "".join(out), index
+
+    def key(self, text: str) -> str:
+        """The folded form of a term, trimmed."""
+        return self.fold(text)[0].strip()
+
+
+_FOLDER: _Folder | None = None
+
+
+def _folder() -> _Folder:
+    global _FOLDER
+    if _FOLDER is None:
+        _FOLDER = _Folder()
+    return _FOLDER
+
+
+_STRICT = str.maketrans({**{c: "'" for c in APOSTROPHES}, **{c: "-" for c in HYPHENS}, **{c: None for c in INVISIBLE}})
+
+
+def strict_form(text: str) -> str:
+    """NFC text with apostrophes, hyphens and spaces unified but case and accents kept."""
+    return " ".join(unicodedata.normalize("NFC", text).translate(_STRICT).split())
+
+
+def _cs_keys(form: str) -> list[str]:
+    """Spellings of a case-sensitive term matched on the raw text: each separator style used throughout."""
+    base = " ".join(form.translate(_STRICT).replace("-", " ").split())
+    keys = [base.replace(" ", sep) for sep in _CS_SPACES] if " " in base else [base]
+    if "'" in base:
+        keys += [k.replace("'", a) for k in keys for a in _CS_APOSTROPHES[1:]]
+    return list(dict.fromkeys(keys))
+
+
+def is_case_sensitive(term: Term) -> bool:
+    """Acronyms, abbreviations and single tokens with several capitals (UNOG, CERN, OHCHR) keep their case."""
+    if term.type in ("acronym", "abbreviation"):
+        return True
+    text = term.text.strip()
+    if " " in text:
+        return False
+    if text.isupper():
+        return sum(map(str.isalpha, text)) >= 2
+    upper = sum(map(str.isupper, text))
+    return upper >= 2 and upper >= sum(map(str.islower, text))
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatch:
+    """A glossary term found in a text; start/end are offsets into the original text."""
+
+    entry: Entry
+    term: Term
+    start: int
+    end: int
+    surface: str
+    form: str = ""
+
+
+# A candidate is a tuple (entry index, term, form, derivation): 0 the term itself, 1 its plural, 2 other gender.
+_Cand = tuple
+
+
+class TermMatcher:
+    """Multi-pattern matcher for the terms of one language of a glossary."""
+
+    def __init__(self, glossary: Glossary, lang: str, statuses: frozenset[str] | None = None) -> None:
+        self.glossary = glossary
+        self.lang = lang
+        self._fold = _folder()
+        self._ci = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._cs = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        # slot -> (key length, check left boundary, check right boundary, candidates)
+        self._slots: list[tuple[int, bool, bool, list[_Cand]]] = []
+        slot_of: dict[tuple[bool, str], int] = {}
+        n_terms = 0
+        key = self._fold.key
+        for ei, entry in enumerate(glossary.entries):
+            for term in entry.terms:
+                if term.lang != lang or (statuses is not None and term.status not in statuses):
+                    continue
+                n_terms += 1
+                cs = is_case_sensitive(term)
+                auto = self._cs if cs else self._ci
+                for form, derivation in variant_forms(term, entry.dnt):
+                    cand = (ei, term, form, derivation)
+                    for k in (_cs_keys(form) if cs else (key(form),)):
+                        if not k:
+                            continue
+                        slot = slot_of.get((cs, k))
+                        if slot is None:
+                            slot = slot_of[(cs, k)] = len(self._slots)
+                            self._slots.append((len(k), k[0].isalnum(), k[-1].isalnum(), []))
+                            auto.add_word(k, slot)
+                        self._slots[slot][3].append(cand)
+        self.term_count = n_terms
+        self.key_count = len(self._slots)
+        self._has_ci = len(self._ci) > 0
+        self._has_cs = len(self._cs) > 0
+        if self._has_ci:
+            self._ci.make_automaton()
+        if self._has_cs:
+            self._cs.make_automaton()
+
+    def _hits(self, text: str, norm: str, index: list[int] | None, auto,
+              spans: dict[tuple[int, int], list[int]]) -> None:
+        n = len(norm)
+        slots = self._slots
+        for end, slot in auto.iter(norm):
+            length, left, right, _ = slots[slot]
+            start = end - length + 1
+            if left and start > 0 and norm[start - 1].isalnum():
+                continue
+            if right and end + 1 < n and norm[end + 1].isalnum():
+                continue
+            if index is None:
+                span = (start, end + 1)
+            else:
+                o_end = index[end] + 1
+                while o_end < len(text) and unicodedata.combining(text[o_end]):
+                    o_end += 1
+                span = (index[start], o_end)
+            if span in spans:
+                spans[span].append(slot)
+            else:
+                spans[span] = [slot]
+
+    def find(self, text: str) -> list[TermMatch]:
+        """Every glossary term in ``text``: longest first, no overlaps, ordered by position."""
+        spans: dict[tuple[int, int], list[int]] = {}
+        if self._has_ci:
+            norm, index = self._fold.fold(text)
+            self._hits(text, norm, index, self._ci, spans)
+        if self._has_cs:
+            # Case-sensitive keys are matched on the text itself; offsets need no mapping.
+            self._hits(text, text, None, self._cs, spans)
+        if not spans:
+            return []
+        if len(spans) == 1:
+            chosen = list(spans)
+        else:
+            chosen = []
+            for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+                s, e = span
+                if all(e <= cs or s >= ce for cs, ce in chosen):
+                    chosen.append(span)
+            chosen.sort()
+        out: list[TermMatch] = []
+        entries = self.glossary.entries
+        for s, e in chosen:
+            surface = text[s:e]
+            cands = [c for slot in spans[(s, e)] for c in self._slots[slot][3]]
+            best: dict[int, tuple[tuple[int, int, int], _Cand]] = {}
+            strict = strict_form(surface) if len(cands) > 1 else ""
+            for ei, term, form, derivation in cands:
+                if len(cands) == 1:
+                    score = (0, 0, 0)
+                else:
+                    sf = strict_form(form)
+                    level = 3 if sf == strict else 2 if sf.casefold() == strict.casefold() else 1
+                    score = (-level, derivation, term.status_rank)
+                prev = best.get(ei)
+                if prev is None or score < prev[0]:
+                    best[ei] = (score, (ei, term, form, derivation))
+            for ei in sorted(best):
+                _, term, form, _ = best[ei][1]
+                out.append(TermMatch(entries[ei], term, s, e, surface, form))
+        return out
