@@ -1,0 +1,122 @@
+"""TMX throughput and memory: write 1M units, read them back, merge 2 x 500k.
+
+Each phase runs in its own process so its peak RSS (ru_maxrss) is its own.
+Targets (issue 5): write < 20 s and read < 20 s for 1,000,000 units, each
+under 200 MB peak RSS; merge of two 500,000-unit files < 60 s.
+
+    python bench/bench_tmx.py               # full size
+    python bench/bench_tmx.py --units 100000 --workdir /tmp/tmxbench
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS_FR = ("le Conseil", "la session", "les droits", "de l’homme", "à Genève", "«\u00a0rapport\u00a0»",
+            "la délégation", "a adopté", "une résolution", "sur", "l’ordre du jour", "& annexes", "<note>")
+WORDS_EN = ("the Council", "the session", "rights", "human", "in Geneva", "“report”", "the delegation",
+            "adopted", "a resolution", "on", "the agenda", "& annexes", "<note>")
+
+
+def _pool(words: tuple[str, ...], size: int = 997) -> list[str]:
+    k = len(words)
+    return [" ".join(words[(i * j + j) % k] for j in range(1, 9)) for i in range(size)]
+
+
+def make_units(n: int, offset: int = 0, variant: int = 0):
+    """Synthetic, varied units (~100 characters a side) with the props the aligner writes.
+
+    Texts come from a pool of sentences plus the unit number, so generating a
+    unit costs little next to writing it (the "generate" line measures it).
+    """
+    from bilingual_pr.formats.units import TranslationUnit
+
+    fr_pool, en_pool = _pool(WORDS_FR), _pool(WORDS_EN)
+    end = "." if not variant else "!"
+    changed = f"2025030{1 + variant}T090000Z"
+    size = len(fr_pool)
+    for i in range(offset, offset + n):
+        yield TranslationUnit(
+            f"{fr_pool[i % size]} n° {i}.", f"{en_pool[i % size]} No. {i}{end}", "fr-FR", "en-GB",
+            tuid=f"u{i}", creationdate="20250301T090000Z", changedate=changed,
+            props=(("x-confidence", f"{(i % 100) / 100:.2f}"), ("x-bead", "1-1"),
+                   ("x-source-doc", f"PR-{i // 40}.fr.docx")),
+        )
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def phase(name: str, workdir: Path, units: int) -> None:
+    from bilingual_pr.formats.tmx import TmxWriter, merge_tmx, read_tmx
+
+    base_rss = peak_rss_mb()
+    start, cpu_start = time.perf_counter(), time.process_time()
+    if name == "generate":
+        count = sum(1 for _ in make_units(units))
+    elif name == "write":
+        with TmxWriter(workdir / "big.tmx") as writer:
+            for unit in make_units(units):
+                writer.write(unit)
+        count = writer.written
+    elif name == "read":
+        count = sum(1 for _ in read_tmx(workdir / "big.tmx"))
+    elif name == "prepare-merge":
+        half = units // 2
+        # B repeats a fifth of A (newer), changes the target of a further tenth, adds new units.
+        with TmxWriter(workdir / "a.tmx") as writer:
+            for unit in make_units(half):
+                writer.write(unit)
+        with TmxWriter(workdir / "b.tmx") as writer:
+            dup, conflict = half // 5, half // 10
+            for unit in make_units(dup, 0, variant=0):
+                writer.write(unit)
+            for unit in make_units(conflict, dup, variant=1):
+                writer.write(unit)
+            for unit in make_units(half - dup - conflict, half):
+                writer.write(unit)
+        count = 2 * half
+    elif name == "merge":
+        report = merge_tmx([workdir / "a.tmx", workdir / "b.tmx"], workdir / "merged.tmx")
+        count = report.written
+        print(f"  merge: read {report.read}, wrote {report.written}, duplicates {report.duplicates}, "
+              f"conflicting sources {report.conflicting_sources}", flush=True)
+    else:
+        raise SystemExit(f"unknown phase {name}")
+    elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
+    size = ""
+    if name in ("write", "merge"):
+        out = workdir / ("big.tmx" if name == "write" else "merged.tmx")
+        size = f", file {out.stat().st_size / 1e6:.0f} MB"
+    print(f"{name:>13}: {count:>9,} units in {elapsed:6.2f} s wall, {cpu:6.2f} s CPU "
+          f"({count / elapsed:,.0f} units/s), peak RSS {peak_rss_mb():.0f} MB "
+          f"(interpreter+imports {base_rss:.0f} MB){size}; load average {os.getloadavg()[0]:.1f}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=1_000_000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        phase(args.phase, args.workdir, args.units)
+        return
+    with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+        print(f"TMX bench: {args.units:,} units, python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
+        for name in ("generate", "write", "read", "prepare-merge", "merge"):
+            subprocess.run([sys.executable, __file__, "--phase", name, "--units", str(args.units),
+                            "--workdir", tmp], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Shared test helpers: fixture and standards paths, and the interop switch."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from interop import interop_required, unavailable  # noqa: F401  (re-exported for tests)
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STANDARDS = Path(os.environ.get("BILINGUAL_PR_STANDARDS", ROOT.parent / "shared" / "standards"))
+OMEGAT_JAR = Path(os.environ.get("OMEGAT_JAR", "/usr/share/omegat/OmegaT.jar"))
+
+
+def fixture_path(*parts: str) -> Path:
+    """Path of a file under tests/fixtures/."""
+    return FIXTURES.joinpath(*parts)
+
+
+@pytest.fixture(scope="session")
+def standards() -> Path:
+    """The shared standards folder (schemas, DTDs, samples); the test is skipped without it."""
+    if not (STANDARDS / "tmx" / "tmx14.dtd").is_file():
+        pytest.skip(f"standards folder not found at {STANDARDS} (set BILINGUAL_PR_STANDARDS)")
+    return STANDARDS
+
+
+@pytest.fixture(scope="session")
+def tmx_dtd():
+    """The TMX 1.4b DTD loaded with lxml (a trusted local file, used for validation only).
+
+    From shared/standards, else the byte-identical copy inside OmegaT.jar
+    (shared/standards/SOURCES.md); missing both skips, or fails under CI.
+    """
+    from lxml import etree
+
+    path = STANDARDS / "tmx" / "tmx14.dtd"
+    if path.is_file():
+        return etree.DTD(str(path))
+    if OMEGAT_JAR.is_file():
+        with zipfile.ZipFile(OMEGAT_JAR) as jar:
+            return etree.DTD(io.BytesIO(jar.read("schemas/tmx14.dtd")))
+    unavailable(f"TMX 1.4b DTD not found ({path}, {OMEGAT_JAR})")
