@@ -1,0 +1,114 @@
+"""``bilingual-pr draft``: draft a translation from memories, then an offline model."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from bilingual_pr.cli import warn
+from bilingual_pr.cli.common import load_document, strict_option
+from bilingual_pr.errors import UserError
+from bilingual_pr.fileio import refuse_overwriting_inputs
+from bilingual_pr.language import DEFAULT_REGION, canonical_tag, parse_language
+
+_BREAKS = re.compile(r"\s*[\n\r\u2028\u2029]+\s*")
+
+
+def _lang(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, str]:
+    try:
+        base = parse_language(value)
+    except UserError as err:
+        raise click.BadParameter(str(err)) from None
+    tag = canonical_tag(value) if "-" in value.replace("_", "-") else DEFAULT_REGION[base]
+    return base, tag
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--from", "src", required=True, callback=_lang, metavar="fr|en", help="Language of FILE.")
+@click.option("--to", "tgt", required=True, callback=_lang, metavar="fr|en", help="Language to draft into.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Output file: .xlf/.xliff (XLIFF), .txt (plain text) or .tmx (TMX of the drafts).")
+@click.option("--tm", "tm_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Translation memory (TMX); repeat for several. Looked up before machine translation.")
+@click.option("--glossary", "glossary_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Glossary (TBX, CSV/TSV) enforced in machine-translated sentences.")
+@click.option("--fuzzy", type=click.IntRange(1, 101), default=75, show_default=True,
+              help="Lowest fuzzy-match score (percent) taken from the memory; 101 turns fuzzy matches off.")
+@click.option("--mt/--no-mt", "use_mt", default=True, show_default=True,
+              help="Machine-translate what the memory does not cover (needs an installed model).")
+@click.option("--glossary-strategy", type=click.Choice(["auto", "protect", "repair", "off"]), default="auto",
+              show_default=True, help="auto: placeholders for do-not-translate terms, repair for term pairs.")
+@click.option("--xliff-version", type=click.Choice(["2.1", "1.2"]), default="2.1", show_default=True,
+              help="XLIFF version of a .xlf output (1.2 for older tools).")
+@click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="MT beam size.")
+@click.option("--batch-size", type=click.IntRange(1, 1024), default=64, show_default=True,
+              help="Sentences per model batch.")
+@click.option("--max-length", type=click.IntRange(1, 1024), default=256, show_default=True,
+              help="Longest MT output, in tokens.")
+@click.option("--srx", "srx_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Segmentation rules (SRX 2.0) instead of the built-in ones.")
+@strict_option
+def draft(file: Path, src: tuple[str, str], tgt: tuple[str, str], output: Path, tm_paths: tuple[Path, ...],
+          glossary_path: Path | None, fuzzy: int, use_mt: bool, glossary_strategy: str, xliff_version: str,
+          beam_size: int, batch_size: int, max_length: int, srx_path: Path | None, strict: bool) -> None:
+    """Draft a translation of FILE (text, HTML or .docx), sentence by sentence.
+
+    Each sentence takes, in order: an exact memory match (101 % when the
+    neighbouring sentences match too), the best fuzzy match at or above
+    --fuzzy, a machine translation from the installed Argos model (all such
+    sentences in a few batches), or stays untranslated and flagged. Every
+    target records its origin in the output.
+    """
+    from bilingual_pr.segment import load_srx, segment_document
+    from bilingual_pr.translate.draft import draft_document, output_format, summarize, write_draft
+
+    (src_lang, src_tag), (tgt_lang, tgt_tag) = src, tgt
+    if src_lang == tgt_lang:
+        raise UserError(f"--from and --to are both {src_lang}: nothing to translate")
+    output_format(output)
+    inputs = [file, *tm_paths] + [p for p in (glossary_path, srx_path) if p is not None]
+    refuse_overwriting_inputs(output, inputs)
+    glossary = None
+    if glossary_path is not None:
+        from bilingual_pr.glossary import load_glossary
+
+        glossary = load_glossary(glossary_path)
+    rules = load_srx(srx_path) if srx_path is not None else None
+    doc = load_document(file, src_lang, strict)
+    sentences = segment_document(doc, src_lang, rules)
+    texts = [_BREAKS.sub(" ", s.text).strip() for s in sentences]
+    with contextlib.ExitStack() as stack:
+        progress = None
+        if sys.stderr.isatty() and len(texts) > 50:
+            bar = stack.enter_context(click.progressbar(length=len(texts), label="translating", file=sys.stderr))
+            done = [0]
+
+            def progress(n: int) -> None:
+                bar.update(n - done[0])
+                done[0] = n
+
+        result = draft_document(
+            texts, src_lang, tgt_lang, blocks=[s.block for s in sentences], tm_paths=tm_paths, glossary=glossary,
+            fuzzy=float(fuzzy), use_mt=use_mt, strategy=glossary_strategy, progress=progress,
+            engine_options={"beam_size": beam_size, "max_batch_size": batch_size, "max_decoding_length": max_length},
+        )
+    write_draft(output, result.segments, src_tag, tgt_tag, Path(file).name, xliff_version)
+    counts = summarize(result.segments)
+    ctx = click.get_current_context()
+    if ctx.find_root().params.get("quiet"):
+        return
+    if result.missing_model:
+        warn(f"no {src_lang}->{tgt_lang} translation model installed: sentences without a memory match are "
+             f"left untranslated; install one offline with `bilingual-pr models install "
+             f"translate-{src_lang}_{tgt_lang}-….argosmodel` (see docs/translation.md)")
+    parts = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+    click.echo(f"{output}: {len(result.segments)} sentences ({parts or 'none'})", err=True)
+    todo = [f"s{s.index + 1}" for s in result.segments if s.needs_translation]
+    if todo:
+        shown = " ".join(todo[:30]) + (" …" if len(todo) > 30 else "")
+        click.echo(f"need translation: {shown}", err=True)

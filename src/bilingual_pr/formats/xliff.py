@@ -1,0 +1,317 @@
+"""XLIFF 1.2 and 2.1 writer and reader for drafted translations.
+
+Drafts are marked the standard way, and ``state`` is always written (a missing
+state means "translated" to translate-toolkit's XLIFF 2 reader, "initial" to
+the spec):
+
+=============  ===================================  ======================================
+origin         XLIFF 1.2 ``<target>``                XLIFF 2.1 ``<segment>``
+=============  ===================================  ======================================
+tm-context     translated / exact-match, 101         translated, mtc:match type=tm (100)
+tm-exact       needs-review-translation / exact-m.   initial, mtc:match type=tm, 100
+tm-fuzzy       needs-review-translation / fuzzy-m.   initial, mtc:match type=tm, score
+mt             needs-review-translation / mt-sugg.   initial, mtc:match type=mt
+untranslated   needs-translation, empty target       initial, no target
+=============  ===================================  ======================================
+
+In 1.2 every suggestion is also kept as ``<alt-trans origin=… tool-id=…
+match-quality=…>`` (tools in the file header); in 2.1 as a Translation
+Candidates ``<mtc:match>`` and ``subState="bilingual-pr:<origin>"``. One block of
+the document is one ``<group>``. ``read_xliff`` reads both versions back as
+``TranslationUnit`` objects (state, origin and match quality as props).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from lxml import etree
+
+from bilingual_pr.errors import UserError
+from bilingual_pr.fileio import atomic_output
+from bilingual_pr.formats.units import TranslationUnit, clean_xml_text
+from bilingual_pr.xmlsafe import parse_xml_file
+
+NS12 = "urn:oasis:names:tc:xliff:document:1.2"
+NS20 = "urn:oasis:names:tc:xliff:document:2.0"
+NS_MTC = "urn:oasis:names:tc:xliff:matches:2.0"
+NS_MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SUBSTATE_PREFIX = "bilingual-pr"
+
+# Props set by read_xliff on each TranslationUnit.
+PROP_STATE = "x-state"
+PROP_QUALIFIER = "x-state-qualifier"
+PROP_ORIGIN = "x-origin"
+PROP_MATCH_QUALITY = "x-match-quality"
+PROP_ENGINE = "x-engine"
+
+_STATE12 = {
+    "tm-context": ("translated", "exact-match"),
+    "tm-exact": ("needs-review-translation", "exact-match"),
+    "tm-fuzzy": ("needs-review-translation", "fuzzy-match"),
+    "mt": ("needs-review-translation", "mt-suggestion"),
+    "untranslated": ("needs-translation", None),
+}
+_QUALIFIER_ORIGIN = {"exact-match": "tm-exact", "fuzzy-match": "tm-fuzzy", "mt-suggestion": "mt",
+                     "leveraged-mt": "mt", "leveraged-tm": "tm-exact"}
+
+
+@dataclass(frozen=True, slots=True)
+class XliffSegment:
+    """One sentence to write: source, draft target and where the target came from."""
+
+    id: str
+    source: str
+    target: str | None
+    origin: str  # tm-context | tm-exact | tm-fuzzy | mt | untranslated
+    engine: str | None = None
+    score: float | None = None
+    match_source: str | None = None
+    group: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _text(s: str) -> str:
+    return clean_xml_text(s)[0]
+
+
+def _quality(score: float | None) -> str | None:
+    if score is None:
+        return None
+    return str(int(score)) if float(score).is_integer() else f"{score:.1f}"
+
+
+def _nmtoken(value: str) -> str:
+    return re.sub(r"[^\w.\-]", "_", value) or "x"
+
+
+def _groups(segments: Sequence[XliffSegment]) -> list[tuple[str | None, list[XliffSegment]]]:
+    out: list[tuple[str | None, list[XliffSegment]]] = []
+    for s in segments:
+        if out and out[-1][0] == s.group:
+            out[-1][1].append(s)
+        else:
+            out.append((s.group, [s]))
+    return out
+
+
+def build_xliff12(segments: Sequence[XliffSegment], src_lang: str, tgt_lang: str, original: str,
+                  tool_version: str = "") -> etree._ElementTree:
+    """Build an XLIFF 1.2 (strict) document of drafts."""
+    E = lambda tag, **kw: etree.Element(f"{{{NS12}}}{tag}", **kw)  # noqa: E731
+    root = etree.Element(f"{{{NS12}}}xliff", nsmap={None: NS12}, version="1.2")
+    file_el = etree.SubElement(root, f"{{{NS12}}}file", original=original, datatype="plaintext")
+    file_el.set("source-language", src_lang)
+    file_el.set("target-language", tgt_lang)
+    header = etree.SubElement(file_el, f"{{{NS12}}}header")
+    tools: dict[str, str] = {}
+    for s in segments:
+        if s.engine and s.engine not in tools:
+            tools[s.engine] = f"t{len(tools) + 1}"
+    main = E("tool")
+    main.set("tool-id", "bilingual-pr")
+    main.set("tool-name", "bilingual-pr")
+    if tool_version:
+        main.set("tool-version", tool_version)
+    header.append(main)
+    for name, tid in tools.items():
+        t = E("tool")
+        t.set("tool-id", tid)
+        t.set("tool-name", _text(name))
+        header.append(t)
+    body = etree.SubElement(file_el, f"{{{NS12}}}body")
+    for group, segs in _groups(segments):
+        parent = body
+        if group is not None:
+            parent = etree.SubElement(body, f"{{{NS12}}}group", id=group)
+        for s in segs:
+            state, qualifier = _STATE12[s.origin]
+            tu = etree.SubElement(parent, f"{{{NS12}}}trans-unit", id=s.id)
+            src = etree.SubElement(tu, f"{{{NS12}}}source")
+            src.set(XML_LANG, src_lang)
+            src.text = _text(s.source)
+            tgt = etree.SubElement(tu, f"{{{NS12}}}target", state=state)
+            tgt.set(XML_LANG, tgt_lang)
+            if qualifier:
+                tgt.set("state-qualifier", qualifier)
+            if s.target is not None:
+                tgt.text = _text(s.target)
+            origin_note = s.origin if s.score is None else f"{s.origin} {_quality(s.score)}%"
+            note = etree.SubElement(tu, f"{{{NS12}}}note", {"from": "bilingual-pr"})
+            note.text = _text(f"origin: {origin_note}" + (f" ({s.engine})" if s.engine else ""))
+            for n in s.notes:
+                extra = etree.SubElement(tu, f"{{{NS12}}}note", {"from": "bilingual-pr", "priority": "2"})
+                extra.text = _text(n)
+            if s.target is not None and s.engine:
+                alt = etree.SubElement(tu, f"{{{NS12}}}alt-trans", origin=_text(s.engine))
+                alt.set("tool-id", tools[s.engine])
+                if s.score is not None:
+                    alt.set("match-quality", _quality(s.score) or "")
+                if s.match_source is not None:
+                    asrc = etree.SubElement(alt, f"{{{NS12}}}source")
+                    asrc.set(XML_LANG, src_lang)
+                    asrc.text = _text(s.match_source)
+                atgt = etree.SubElement(alt, f"{{{NS12}}}target")
+                atgt.set(XML_LANG, tgt_lang)
+                atgt.text = _text(s.target)
+    return etree.ElementTree(root)
+
+
+def build_xliff21(segments: Sequence[XliffSegment], src_lang: str, tgt_lang: str, original: str,
+                  tool_version: str = "") -> etree._ElementTree:
+    """Build an XLIFF 2.1 document of drafts (core + Translation Candidates + Metadata modules)."""
+    X = lambda parent, tag, **kw: etree.SubElement(parent, f"{{{NS20}}}{tag}", **kw)  # noqa: E731
+    root = etree.Element(f"{{{NS20}}}xliff", nsmap={None: NS20, "mtc": NS_MTC, "mda": NS_MDA},
+                         version="2.1", srcLang=src_lang, trgLang=tgt_lang)
+    file_el = X(root, "file", id="f1", original=original)
+    meta = etree.SubElement(file_el, f"{{{NS_MDA}}}metadata")
+    grp = etree.SubElement(meta, f"{{{NS_MDA}}}metaGroup", category="tool")
+    m = etree.SubElement(grp, f"{{{NS_MDA}}}meta", type="name")
+    m.text = "bilingual-pr"
+    if tool_version:
+        m = etree.SubElement(grp, f"{{{NS_MDA}}}meta", type="version")
+        m.text = tool_version
+    count = 0
+    for group, segs in _groups(segments):
+        parent = file_el if group is None else X(file_el, "group", id=_nmtoken(group))
+        for s in segs:
+            count += 1
+            unit = X(parent, "unit", id=f"u{count}")
+            seg_id = _nmtoken(s.id)
+            if s.target is not None and s.engine:
+                matches = etree.SubElement(unit, f"{{{NS_MTC}}}matches")
+                match = etree.SubElement(matches, f"{{{NS_MTC}}}match", ref=f"#{seg_id}",
+                                         type="mt" if s.origin == "mt" else "tm", origin=_text(s.engine))
+                match.set("subType", f"{SUBSTATE_PREFIX}:{s.origin}")
+                if s.score is not None:
+                    q = _quality(min(100.0, s.score))
+                    match.set("matchQuality", q or "0")
+                    match.set("similarity", q or "0")
+                msrc = etree.SubElement(match, f"{{{NS20}}}source")
+                msrc.text = _text(s.match_source if s.match_source is not None else s.source)
+                mtgt = etree.SubElement(match, f"{{{NS20}}}target")
+                mtgt.text = _text(s.target)
+            notes = [f"origin: {s.origin}" + (f" {_quality(s.score)}%" if s.score is not None else "")
+                     + (f" ({s.engine})" if s.engine else "")] + list(s.notes)
+            notes_el = X(unit, "notes")
+            for i, n in enumerate(notes):
+                note = X(notes_el, "note", category="origin" if i == 0 else "glossary")
+                note.text = _text(n)
+            state = "translated" if s.origin == "tm-context" else "initial"
+            seg = X(unit, "segment", id=seg_id, state=state)
+            seg.set("subState", f"{SUBSTATE_PREFIX}:{s.origin}")
+            src = X(seg, "source")
+            src.text = _text(s.source)
+            if s.target is not None:
+                tgt = X(seg, "target")
+                tgt.text = _text(s.target)
+    return etree.ElementTree(root)
+
+
+def xliff_bytes(segments: Sequence[XliffSegment], src_lang: str, tgt_lang: str, original: str,
+                version: str = "2.1", tool_version: str = "") -> bytes:
+    """Serialize drafts as XLIFF 1.2 or 2.1 (UTF-8, with XML declaration)."""
+    if version not in ("1.2", "2.1"):
+        raise UserError(f"unsupported XLIFF version {version!r}: use 2.1 or 1.2")
+    build = build_xliff12 if version == "1.2" else build_xliff21
+    tree = build(segments, src_lang, tgt_lang, original, tool_version)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_xliff(path: str | Path, segments: Sequence[XliffSegment], src_lang: str, tgt_lang: str,
+                original: str, version: str = "2.1", tool_version: str = "") -> int:
+    """Write drafts to an XLIFF file atomically; return the number of segments."""
+    data = xliff_bytes(segments, src_lang, tgt_lang, original, version, tool_version)
+    with atomic_output(path, "wb", encoding=None) as fh:
+        fh.write(data)
+    return len(segments)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _all_text(el: etree._Element | None) -> str:
+    if el is None:
+        return ""
+    return "".join(el.itertext())
+
+
+def read_xliff(path: str | Path) -> Iterator[TranslationUnit]:
+    """Read an XLIFF 1.2 or 2.x file: one TranslationUnit per segment, state and origin as props."""
+    tree = parse_xml_file(path)
+    root = tree.getroot()
+    ns = etree.QName(root).namespace
+    if etree.QName(root).localname != "xliff" or ns not in (NS12, NS20):
+        raise UserError(f"{path}: not an XLIFF 1.2 or 2.x file (root {root.tag})")
+    if ns == NS12:
+        yield from _read12(root, str(path))
+    else:
+        yield from _read20(root, str(path))
+
+
+def _read12(root: etree._Element, where: str) -> Iterator[TranslationUnit]:
+    q = lambda t: f"{{{NS12}}}{t}"  # noqa: E731
+    for file_el in root.iter(q("file")):
+        sl = file_el.get("source-language") or ""
+        tl = file_el.get("target-language") or ""
+        tools = {t.get("tool-id"): t.get("tool-name") for t in file_el.iter(q("tool"))}
+        for tu in file_el.iter(q("trans-unit")):
+            tgt = tu.find(q("target"))
+            state = tgt.get("state") if tgt is not None else None
+            qualifier = tgt.get("state-qualifier") if tgt is not None else None
+            props: list[tuple[str, str]] = [(PROP_STATE, state or ("new" if tgt is None else "translated"))]
+            if qualifier:
+                props.append((PROP_QUALIFIER, qualifier))
+            origin = _QUALIFIER_ORIGIN.get(qualifier or "", None)
+            alt = tu.find(q("alt-trans"))
+            if alt is not None:
+                if alt.get("match-quality"):
+                    props.append((PROP_MATCH_QUALITY, alt.get("match-quality")))
+                    if origin == "tm-exact" and alt.get("match-quality") == "101":
+                        origin = "tm-context"
+                engine = alt.get("origin") or tools.get(alt.get("tool-id"))
+                if engine:
+                    props.append((PROP_ENGINE, engine))
+            text = _all_text(tgt)
+            if not text and (state in (None, "new", "needs-translation")):
+                origin = "untranslated"
+            if origin:
+                props.append((PROP_ORIGIN, origin))
+            notes = tuple(_all_text(n) for n in tu.findall(q("note")))
+            yield TranslationUnit(_all_text(tu.find(q("source"))), text, sl, tl, tu.get("id"),
+                                  tuple(props), notes)
+
+
+def _read20(root: etree._Element, where: str) -> Iterator[TranslationUnit]:
+    q = lambda t: f"{{{NS20}}}{t}"  # noqa: E731
+    sl = root.get("srcLang") or ""
+    tl = root.get("trgLang") or ""
+    for unit in root.iter(q("unit")):
+        matches = {}
+        for m in unit.iter(f"{{{NS_MTC}}}match"):
+            matches.setdefault((m.get("ref") or "").lstrip("#"), m)
+        notes = tuple(_all_text(n) for n in unit.iter(q("note")))
+        for seg in unit.findall(q("segment")):
+            tgt = seg.find(q("target"))
+            # The spec default is "initial"; say so explicitly in the props.
+            props: list[tuple[str, str]] = [(PROP_STATE, seg.get("state") or "initial")]
+            sub = seg.get("subState") or ""
+            origin = sub.split(":", 1)[1] if sub.startswith(f"{SUBSTATE_PREFIX}:") else None
+            m = matches.get(seg.get("id") or "")
+            if m is not None:
+                if m.get("matchQuality"):
+                    props.append((PROP_MATCH_QUALITY, "101" if origin == "tm-context" else m.get("matchQuality")))
+                if m.get("origin"):
+                    props.append((PROP_ENGINE, m.get("origin")))
+                if origin is None:
+                    origin = "mt" if m.get("type") == "mt" else "tm-fuzzy"
+            if tgt is None and origin is None:
+                origin = "untranslated"
+            if origin:
+                props.append((PROP_ORIGIN, origin))
+            yield TranslationUnit(_all_text(seg.find(q("source"))), _all_text(tgt), sl, tl,
+                                  seg.get("id") or unit.get("id"), tuple(props), notes)
