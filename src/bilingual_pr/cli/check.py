@@ -1,0 +1,143 @@
+"""``bilingual-pr check``: terminology and quality checks with HTML, CSV and JSON reports."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bilingual_pr.errors import UserError
+
+_REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
+
+
+def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from bilingual_pr.language import parse_language
+
+    try:
+        return parse_language(value)
+    except UserError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _families(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    from bilingual_pr.qa.model import FAMILIES
+
+    names = tuple(v.strip() for v in value.split(",") if v.strip())
+    bad = [n for n in names if n not in FAMILIES]
+    if bad:
+        raise click.BadParameter(f"unknown check family {bad[0]!r}; use {', '.join(FAMILIES)}")
+    return names
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False),
+                metavar="INPUT [EN_DOC]")
+@click.option("-g", "--glossary", type=click.Path(path_type=Path, dir_okay=False),
+              help="Glossary (TBX, CSV/TSV); without it the terminology checks are skipped.")
+@click.option("-r", "--report", "reports", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a report: .html (reviewers), .csv (Excel), .json (CI). Repeatable.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+              show_default=True, help="Exit 1 when a finding has at least this severity.")
+@click.option("--profile", type=click.Choice(["fr-FR", "fr-CH", "off"], case_sensitive=False), metavar="fr-FR|fr-CH|off",
+              help="French typography profile (default: the glossary's typography.fr property, else fr-FR).")
+@click.option("--checks", "families", callback=_families, metavar="LIST",
+              help="Only these check families, comma-separated: terms, consistency, numbers, untranslated, "
+                   "typography, spacing, tags.")
+@click.option("--source-lang", callback=_lang, metavar="fr|en",
+              help="Source language (TMX: which <tuv>; TSV: first column; documents: fr by default).")
+@click.option("--target-lang", callback=_lang, metavar="fr|en", help="Target language (TMX/TSV).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for the per-unit checks (large memories: the number of cores).")
+@click.option("--annotate", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a copy of the TMX/XLIFF input with the findings as <prop type=\"x-qa\"> / <note>.")
+def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, ...], fail_on: str,
+          profile: str | None, families: tuple[str, ...] | None, source_lang: str | None,
+          target_lang: str | None, jobs: int, annotate: Path | None) -> None:
+    """Check a TMX, an XLIFF (1.2/2.x), a TSV of pairs, or a French and an English document.
+
+    Two documents (French first, then English) are segmented and aligned
+    before checking. Findings go to the reports given with --report, or
+    are listed on standard output. Exit status: 0 nothing at or above
+    --fail-on, 1 findings, 2 usage or input error.
+    """
+    from bilingual_pr.fileio import atomic_output, refuse_overwriting_inputs
+    from bilingual_pr.qa.inputs import open_input
+    from bilingual_pr.qa.model import FAMILIES
+    from bilingual_pr.qa.runner import resolve_profile, run_checks, should_fail
+
+    if len(inputs) > 2:
+        raise click.UsageError("give one TMX/XLIFF/TSV file, or two documents (French then English)")
+    paths = list(inputs)
+    if glossary is not None:
+        paths.append(glossary)
+    outputs = list(reports) + ([annotate] if annotate else [])
+    kinds = []
+    for out in reports:
+        kind = _REPORT_SUFFIXES.get(out.suffix.lower())
+        if kind is None:
+            raise UserError(f"{out}: report must end in .html, .csv or .json")
+        kinds.append(kind)
+    for out in outputs:
+        refuse_overwriting_inputs(out, paths)
+    source = open_input(list(inputs), source_lang, target_lang)
+    if annotate is not None and source.kind not in ("tmx", "xliff"):
+        raise UserError("--annotate needs a TMX or XLIFF input")
+    gloss = None
+    if glossary is not None:
+        from bilingual_pr.glossary import load_glossary
+
+        gloss = load_glossary(glossary, source.source_lang, source.target_lang)
+    chosen = resolve_profile(profile, gloss)
+    options = dict(glossary=gloss, profile=chosen, families=families or FAMILIES, input_name=source.name, jobs=jobs)
+    if sys.stderr.isatty() and source.read_progress is not None and source.size > 1_000_000:
+        with click.progressbar(length=source.size, label="Checking", file=sys.stderr) as bar:
+            calls = {"n": 0}
+
+            def read():
+                calls["n"] += 1  # only the first pass moves the bar
+                return source.read_progress(bar.update) if calls["n"] == 1 else source.read()
+
+            report = run_checks(read, **options)
+    else:
+        report = run_checks(source.read, **options)
+    for out, kind in zip(reports, kinds):
+        if kind == "html":
+            from bilingual_pr.qa.report_html import render_html
+
+            with atomic_output(out, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(render_html(report))
+        elif kind == "csv":
+            from bilingual_pr.qa.report_csv import render_csv
+
+            with atomic_output(out, "w", encoding="utf-8-sig", newline="") as fh:
+                fh.write(render_csv(report))
+        else:
+            from bilingual_pr.qa.report_json import render_json
+
+            with atomic_output(out, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(render_json(report))
+    if annotate is not None:
+        from bilingual_pr.qa.annotate import annotate_tmx, annotate_xliff
+
+        if source.kind == "tmx":
+            annotate_tmx(Path(source.name), annotate, report, source_lang, target_lang)
+        else:
+            annotate_xliff(Path(source.name), annotate, report)
+    by_sev = report.counts_by_severity()
+    summary = (f"{report.units} units checked ({report.profile}): {len(report.findings)} findings "
+               f"({by_sev['error']} errors, {by_sev['warning']} warnings, {by_sev['info']} info)")
+    if not reports:
+        for f in report.findings:
+            seg = report.segments.get(f.unit)
+            where = seg.id if seg and seg.id else f"#{f.unit + 1}"
+            click.echo(f"{source.name}:{where}: {f.severity}: [{f.check}] {f.message}")
+    ctx = click.get_current_context()
+    if not ctx.find_root().params.get("quiet"):
+        click.echo(summary, err=True)
+    sys.exit(1 if should_fail(report, fail_on) else 0)

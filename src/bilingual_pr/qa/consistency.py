@@ -1,0 +1,124 @@
+"""Consistency across a whole input, kept to hashes so memory stays small.
+
+Each unit adds three 64-bit integers (source hash, target hash, index) to
+growable arrays; the groups are found at the end with one numpy sort. The
+texts of the few units involved are fetched afterwards by the runner.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+
+from bilingual_pr.qa.model import Finding, Segment, finding
+
+_FOLD_PAIRS = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("‐", "-"), ("–", "-"))
+
+
+def loose_key(text: str) -> str:
+    """Text reduced to what a reviewer would call "the same": case, spaces and quote styles folded."""
+    if not text.isascii():
+        # Chained replace() is C-fast; str.translate with a dict is not.
+        for a, b in _FOLD_PAIRS:
+            if a in text:
+                text = text.replace(a, b)
+    # str.split() splits on every Unicode space, no-break ones included.
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A unit whose rendering differs from the usual one of its group (``reference`` is that usual unit)."""
+
+    check: str
+    unit: int
+    reference: int
+
+
+class ConsistencyTracker:
+    """Collects per-unit hashes and finds same-source/different-target groups and the reverse."""
+
+    def __init__(self) -> None:
+        self._src = array("q")
+        self._tgt = array("q")
+        self._idx = array("q")
+
+    def add(self, seg: Segment) -> None:
+        """Record one unit (empty targets are left out: they are reported as untranslated)."""
+        if not seg.target.strip() or not seg.source.strip():
+            return
+        self._src.append(hash(loose_key(seg.source)))
+        self._tgt.append(hash(loose_key(seg.target)))
+        self._idx.append(seg.index)
+
+    def extend(self, other: "ConsistencyTracker") -> None:
+        """Append the records of another tracker (a worker's batch; same hash seed, as after fork)."""
+        self._src.extend(other._src)
+        self._tgt.extend(other._tgt)
+        self._idx.extend(other._idx)
+
+    def __len__(self) -> int:
+        return len(self._idx)
+
+    def conflicts(self) -> list[Conflict]:
+        """All units that break consistency, each with the unit showing the majority rendering."""
+        if not self._idx:
+            return []
+        src = np.frombuffer(self._src, dtype=np.int64)
+        tgt = np.frombuffer(self._tgt, dtype=np.int64)
+        idx = np.frombuffer(self._idx, dtype=np.int64)
+        return (_groups("inconsistent-target", src, tgt, idx)
+                + _groups("inconsistent-source", tgt, src, idx))
+
+
+def _groups(check: str, key: np.ndarray, value: np.ndarray, idx: np.ndarray) -> list[Conflict]:
+    order = np.lexsort((idx, value, key))
+    k, v, i = key[order], value[order], idx[order]
+    same_key = k[1:] == k[:-1]
+    differs = same_key & (v[1:] != v[:-1])
+    if not differs.any():
+        return []
+    out: list[Conflict] = []
+    bad_keys = np.unique(k[1:][differs])
+    starts = np.searchsorted(k, bad_keys, side="left")
+    ends = np.searchsorted(k, bad_keys, side="right")
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        vals, units = v[a:b].tolist(), i[a:b].tolist()
+        first: dict[int, int] = {}
+        count: dict[int, int] = {}
+        for val, unit in zip(vals, units):
+            first.setdefault(val, unit)
+            first[val] = min(first[val], unit)
+            count[val] = count.get(val, 0) + 1
+        # The usual rendering: the most frequent, then the earliest.
+        usual = min(count, key=lambda val: (-count[val], first[val]))
+        ref = first[usual]
+        out.extend(Conflict(check, unit, ref) for val, unit in zip(vals, units) if val != usual)
+    return out
+
+
+def _label(seg: Segment) -> str:
+    return f"unit {seg.id}" if seg.id else f"unit #{seg.index + 1}"
+
+
+def _clip(text: str, n: int = 160) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def conflict_findings(conflicts: list[Conflict], segments: dict[int, Segment]) -> list[Finding]:
+    """Turn conflicts into findings a reviewer can act on, quoting the other rendering."""
+    out = []
+    for c in conflicts:
+        seg, ref = segments.get(c.unit), segments.get(c.reference)
+        if seg is None or ref is None:
+            continue
+        if c.check == "inconsistent-target":
+            msg = (f"The same source is translated differently in {_label(ref)}: “{_clip(ref.target)}”.")
+            out.append(finding(c.check, msg, c.unit, (), ((0, len(seg.target)),), suggestion=ref.target,
+                               related=(c.reference,)))
+        else:
+            msg = (f"The same target translates a different source in {_label(ref)}: “{_clip(ref.source)}”.")
+            out.append(finding(c.check, msg, c.unit, ((0, len(seg.source)),), (), related=(c.reference,)))
+    return out

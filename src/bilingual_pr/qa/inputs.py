@@ -1,0 +1,263 @@
+"""Turn a check input (TMX, XLIFF 1.2/2.x, TSV, or a French/English document pair) into Segments.
+
+Every input is opened as a re-readable stream of segments (``read()`` starts
+over); the runner reads it once. XLIFF is read here rather than
+through ``formats.xliff`` because the tag check needs the inline codes
+(``<ph>``, ``<pc>``, ``<g>``, ``<x/>``...) kept apart from the text, with
+their positions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from bilingual_pr.errors import UserError
+from bilingual_pr.fileio import read_input_bytes
+from bilingual_pr.language import base_language
+from bilingual_pr.qa.model import InlineCode, Segment
+
+_PAIRED = {"g", "pc"}
+_CODES = {"x", "bx", "ex", "ph", "sc", "ec", "bpt", "ept", "it"}
+_TRANSPARENT = {"mrk"}  # annotations: their text is part of the segment
+_IGNORED = {"sm", "em", "sub"}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInput:
+    """A named, re-readable stream of segments with its languages."""
+
+    name: str
+    kind: str
+    source_lang: str
+    target_lang: str
+    read: Callable[[], Iterator[Segment]]
+    paths: tuple[Path, ...] = ()
+    # For a progress bar: (bytes in the input, a read() that reports bytes consumed).
+    size: int = 0
+    read_progress: Callable[[Callable[[int], None]], Iterator[Segment]] | None = None
+
+
+def _local(tag: object) -> str:
+    return tag.split("}", 1)[1] if isinstance(tag, str) and "}" in tag else str(tag)
+
+
+def flatten_inline(el) -> tuple[str, tuple[InlineCode, ...]]:
+    """The text of an XLIFF <source>/<target> with its inline codes lifted out (zero-width, with offsets)."""
+    parts: list[str] = []
+    codes: list[InlineCode] = []
+    size = 0
+
+    def add(text: str | None) -> None:
+        nonlocal size
+        if text:
+            parts.append(text)
+            size += len(text)
+
+    def walk(node) -> None:
+        add(node.text)
+        for child in node:
+            name = _local(child.tag)
+            ident = child.get("id") or child.get("rid") or child.get("startRef") or ""
+            if name in _PAIRED:
+                codes.append(InlineCode(f"{name}-open", ident, size))
+                walk(child)
+                codes.append(InlineCode(f"{name}-close", ident, size))
+            elif name in _TRANSPARENT:
+                walk(child)
+            elif name in _CODES:
+                codes.append(InlineCode(name, child.get("rid") or child.get("startRef") or ident, size))
+            elif name not in _IGNORED and isinstance(child.tag, str):
+                walk(child)
+            add(child.tail)
+
+    walk(el)
+    return "".join(parts), tuple(codes)
+
+
+def _sniff(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in {".tmx"}:
+        return "tmx"
+    if suffix in {".xlf", ".xliff", ".sdlxliff", ".mqxliff"}:
+        return "xliff"
+    if suffix in {".tsv", ".tab"}:
+        return "tsv"
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except OSError as err:
+        raise UserError(f"{path}: cannot read: {err.strerror or err}") from None
+    low = head.lower()
+    if b"<tmx" in low:
+        return "tmx"
+    if b"<xliff" in low:
+        return "xliff"
+    if b"\t" in head:
+        return "tsv"
+    raise UserError(f"{path}: not a TMX, XLIFF or TSV file; to check two documents give the French and the English file")
+
+
+def _read_xliff(path: Path) -> Iterator[Segment]:
+    from bilingual_pr.xmlsafe import iterparse_xml
+
+    index = 0
+    langs = ("fr", "en")
+    for event, el in iterparse_xml(path, events=("start", "end")):
+        name = _local(el.tag)
+        if event == "start":
+            if name == "file" and el.get("source-language"):
+                langs = (el.get("source-language"), el.get("target-language") or langs[1])
+            elif name == "xliff" and el.get("srcLang"):
+                langs = (el.get("srcLang"), el.get("trgLang") or langs[1])
+            continue
+        if name == "trans-unit":
+            src = el.find("{*}source")
+            tgt = el.find("{*}target")
+            if src is not None:
+                s_text, s_codes = flatten_inline(src)
+                t_text, t_codes = flatten_inline(tgt) if tgt is not None else ("", ())
+                yield Segment(index, s_text, t_text, base_language(langs[0]), base_language(langs[1]),
+                              el.get("id"), str(path.name), s_codes, t_codes)
+                index += 1
+            _release(el)
+        elif name == "unit":
+            for n, seg in enumerate(el.iter("{*}segment")):
+                src = seg.find("{*}source")
+                if src is None:
+                    continue
+                tgt = seg.find("{*}target")
+                s_text, s_codes = flatten_inline(src)
+                t_text, t_codes = flatten_inline(tgt) if tgt is not None else ("", ())
+                ident = seg.get("id") or (f"{el.get('id')}/{n + 1}" if el.get("id") else None)
+                yield Segment(index, s_text, t_text, base_language(langs[0]), base_language(langs[1]),
+                              ident, str(path.name), s_codes, t_codes)
+                index += 1
+            _release(el)
+
+
+def _release(el) -> None:
+    el.clear(keep_tail=True)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
+def _xliff_langs(path: Path) -> tuple[str, str]:
+    from bilingual_pr.xmlsafe import iterparse_xml
+
+    for _, el in iterparse_xml(path, events=("start",)):
+        name = _local(el.tag)
+        if name == "xliff" and el.get("srcLang"):
+            return base_language(el.get("srcLang")), base_language(el.get("trgLang") or "en")
+        if name == "file" and el.get("source-language"):
+            return base_language(el.get("source-language")), base_language(el.get("target-language") or "en")
+    raise UserError(f"{path}: no source language in this XLIFF file")
+
+
+def _tsv_rows(path: Path) -> list[list[str]]:
+    data = read_input_bytes(path)
+    from bilingual_pr.documents import decode_text
+
+    text, _ = decode_text(data, str(path))
+    return [row for row in csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE) if row]
+
+
+def _guess_lang(texts: list[str]) -> str | None:
+    from bilingual_pr.language import detect_language
+
+    verdict = detect_language(" ".join(texts)[:3000], "fr")
+    return verdict.detected if verdict.detected in ("fr", "en") else None
+
+
+def open_tsv(path: Path, source_lang: str | None, target_lang: str | None) -> CheckInput:
+    """A TSV of pairs: source<TAB>target[<TAB>id], with an optional header such as ``fr<TAB>en``."""
+    rows = _tsv_rows(path)
+    if any(len(r) < 2 for r in rows):
+        bad = next(i for i, r in enumerate(rows) if len(r) < 2) + 1
+        raise UserError(f"{path}:{bad}: expected source<TAB>target on every line")
+    header = None
+    if rows and {rows[0][0].strip().lower(), rows[0][1].strip().lower()} <= {"fr", "en", "source", "target"} | {
+            t.lower() for t in ("fr-FR", "fr-CH", "en-GB", "en-US")}:
+        header, rows = rows[0], rows[1:]
+    if header and header[0].strip().lower() not in ("source", "target"):
+        source_lang = source_lang or base_language(header[0])
+        target_lang = target_lang or base_language(header[1])
+    if source_lang is None:
+        source_lang = _guess_lang([r[0] for r in rows[:50]]) or "fr"
+    if target_lang is None:
+        target_lang = "en" if source_lang == "fr" else "fr"
+
+    def read() -> Iterator[Segment]:
+        for i, row in enumerate(rows):
+            yield Segment(i, row[0], row[1], source_lang, target_lang, row[2] if len(row) > 2 and row[2] else None,
+                          path.name)
+
+    return CheckInput(str(path), "tsv", source_lang, target_lang, read, (path,))
+
+
+def open_tmx(path: Path, source_lang: str | None, target_lang: str | None) -> CheckInput:
+    """A TMX memory, streamed with formats.tmx.read_tmx."""
+    from bilingual_pr.formats.tmx import TmxReader, read_tmx
+
+    first = next(iter(read_tmx(path, src_lang=source_lang, tgt_lang=target_lang)), None)
+    s_lang = base_language(first.source_lang) if first else (source_lang or "fr")
+    t_lang = base_language(first.target_lang) if first else (target_lang or "en")
+
+    def read(progress: Callable[[int], None] | None = None) -> Iterator[Segment]:
+        base: dict[str, str] = {}  # a handful of tags, a million units: look each up once
+        for i, u in enumerate(TmxReader(path, source_lang, target_lang, progress=progress)):
+            sl = base.get(u.source_lang) or base.setdefault(u.source_lang, base_language(u.source_lang))
+            tl = base.get(u.target_lang) or base.setdefault(u.target_lang, base_language(u.target_lang))
+            doc = u.prop("x-source-doc") if u.props else None
+            yield Segment(i, u.source, u.target, sl, tl, u.tuid, doc)
+
+    return CheckInput(str(path), "tmx", s_lang, t_lang, read, (path,), path.stat().st_size, read)
+
+
+def open_xliff(path: Path) -> CheckInput:
+    """An XLIFF 1.2 or 2.x file, inline codes kept."""
+    s_lang, t_lang = _xliff_langs(path)
+    return CheckInput(str(path), "xliff", s_lang, t_lang, lambda: _read_xliff(path), (path,))
+
+
+def open_documents(fr_path: Path, en_path: Path, source_lang: str = "fr") -> CheckInput:
+    """A French and an English document, segmented and aligned first."""
+    from bilingual_pr.align import align_documents
+    from bilingual_pr.documents import read_document
+
+    doc_fr = read_document(fr_path, lang="fr")
+    doc_en = read_document(en_path, lang="en")
+    src_doc, tgt_doc = (doc_fr, doc_en) if source_lang == "fr" else (doc_en, doc_fr)
+    tgt_lang = "en" if source_lang == "fr" else "fr"
+    alignment = align_documents(src_doc, tgt_doc, src_lang=source_lang, tgt_lang=tgt_lang)
+    name = f"{fr_path.name} + {en_path.name}"
+    segments = [Segment(i, p.src_text, p.tgt_text, source_lang, tgt_lang, None, name)
+                for i, p in enumerate(alignment.pairs) if p.src_text or p.tgt_text]
+    return CheckInput(name, "documents", source_lang, tgt_lang, lambda: iter(segments), (fr_path, en_path))
+
+
+def open_input(paths: list[Path], source_lang: str | None = None, target_lang: str | None = None) -> CheckInput:
+    """Open one memory/XLIFF/TSV file, or a French + English document pair, for checking."""
+    for p in paths:
+        if not p.exists():
+            raise UserError(f"{p}: no such file")
+        if p.is_dir():
+            raise UserError(f"{p}: is a directory, not a file")
+    if len(paths) == 2:
+        return open_documents(paths[0], paths[1], source_lang or "fr")
+    if len(paths) != 1:
+        raise UserError("give one TMX/XLIFF/TSV file, or two documents (French then English)")
+    path = paths[0]
+    kind = _sniff(path)
+    if kind == "tmx":
+        return open_tmx(path, source_lang, target_lang)
+    if kind == "xliff":
+        return open_xliff(path)
+    return open_tsv(path, source_lang, target_lang)

@@ -1,0 +1,283 @@
+"""Run every QA check over a stream of segments and collect a Report."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import pickle
+import tempfile
+import time
+from array import array
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator
+
+from bilingual_pr.errors import UserError
+from bilingual_pr.qa.consistency import ConsistencyTracker, conflict_findings
+from bilingual_pr.qa.model import FAMILIES, SEVERITY_RANK, Finding, Report, Segment
+from bilingual_pr.qa.numbers import check_numbers
+from bilingual_pr.qa.spacing import check_spacing
+from bilingual_pr.qa.tags import check_tags
+from bilingual_pr.qa.terms import Matcher, TermChecker, Usage, concept_findings, merge_usage
+from bilingual_pr.qa.typography import PROFILES, check_typography
+from bilingual_pr.qa.untranslated import check_untranslated
+
+
+def resolve_profile(option: str | None, glossary: Any | None) -> str:
+    """The typography profile: the --profile option, else the glossary's ``typography.fr`` property, else fr-FR."""
+    chosen = option
+    if chosen is None and glossary is not None and hasattr(glossary, "typography"):
+        chosen = glossary.typography("fr")
+    chosen = chosen or "fr-FR"
+    for p in PROFILES:
+        if p.lower() == chosen.strip().lower():
+            return p
+    raise UserError(f"unknown typography profile {chosen!r}: use one of {', '.join(PROFILES)}")
+
+
+class UnitChecks:
+    """Every per-unit check, configured once; also the state a worker process inherits."""
+
+    def __init__(self, glossary: Any | None, profile: str, families: frozenset[str],
+                 matcher_factory: Callable[[Any, str], Matcher] | None) -> None:
+        self.glossary, self.families, self.matcher_factory = glossary, families, matcher_factory
+        self.term_checkers: dict[tuple[str, str], TermChecker] = {}
+        self.use_terms = glossary is not None and ("terms" in families or "consistency" in families)
+        self.report_terms = "terms" in families
+        self.per_unit: list[Callable[[Segment], list[Finding]]] = []
+        if "numbers" in families:
+            self.per_unit.append(check_numbers)
+        if "untranslated" in families:
+            self.per_unit.append(check_untranslated)
+        if "spacing" in families:
+            self.per_unit.append(check_spacing)
+        if "tags" in families:
+            self.per_unit.append(check_tags)
+        if "typography" in families and profile != "off":
+            self.per_unit.append(lambda seg: check_typography(seg, profile))
+
+    def prepare(self, source_lang: str, target_lang: str) -> None:
+        """Build the term matchers of a language pair now (before worker processes fork)."""
+        if self.use_terms and (source_lang, target_lang) not in self.term_checkers:
+            self.term_checkers[(source_lang, target_lang)] = TermChecker(
+                self.glossary, source_lang, target_lang, self.matcher_factory)
+
+    def unit(self, seg: Segment) -> list[Finding]:
+        """All per-unit findings of one segment."""
+        found: list[Finding] = []
+        if self.use_terms:
+            checker = self.term_checkers.get((seg.source_lang, seg.target_lang))
+            if checker is None:
+                self.prepare(seg.source_lang, seg.target_lang)
+                checker = self.term_checkers[(seg.source_lang, seg.target_lang)]
+            term_found = checker.check(seg)
+            if self.report_terms:
+                found.extend(term_found)
+        for check in self.per_unit:
+            found.extend(check(seg))
+        if found and any(f.check == "untranslated" for f in found):
+            # Everything else about a copied source is noise.
+            found = [f for f in found if f.check == "untranslated"]
+        return found
+
+    def take_usage(self) -> Usage:
+        """Concept renderings recorded since the last call, all language pairs together."""
+        usage: Usage = {}
+        for checker in self.term_checkers.values():
+            merge_usage(usage, checker.take_usage())
+        return usage
+
+
+_WORKER: UnitChecks | None = None  # set in the parent just before forking
+
+
+def _pack(seg: Segment) -> tuple:
+    # Plain tuples pickle several times faster than slotted dataclasses.
+    return (seg.index, seg.source, seg.target, seg.source_lang, seg.target_lang, seg.id, seg.doc,
+            seg.source_codes, seg.target_codes)
+
+
+def _check_batch(batch: list[tuple], track: bool) -> tuple[list[tuple], list[tuple], Usage, ConsistencyTracker | None]:
+    assert _WORKER is not None
+    found: list[tuple] = []
+    hit: list[tuple] = []
+    tracker = ConsistencyTracker() if track else None
+    for packed in batch:
+        seg = Segment(*packed)
+        if tracker is not None:
+            tracker.add(seg)
+        f = _WORKER.unit(seg)
+        if f:
+            found.extend((x.check, x.severity, x.message, x.unit, x.source_spans, x.target_spans, x.suggestion,
+                          x.related) for x in f)
+            hit.append(packed)
+    return found, hit, _WORKER.take_usage(), tracker
+
+
+def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = None, profile: str = "fr-FR",
+               families: Iterable[str] = FAMILIES, matcher_factory: Callable[[Any, str], Matcher] | None = None,
+               progress: Callable[[int], None] | None = None, input_name: str = "<input>",
+               jobs: int = 1) -> Report:
+    """Check every segment ``read()`` yields (read once, streamed).
+
+    With ``jobs`` > 1 the per-unit checks run in that many forked worker
+    processes on batches of units, while this process reads the input and
+    keeps the consistency hashes; at most a few batches are in flight, so
+    memory stays flat whatever the input size.
+    """
+    global _WORKER
+    started = time.perf_counter()
+    fams = frozenset(families)
+    unknown = fams - set(FAMILIES)
+    if unknown:
+        raise UserError(f"unknown check family {sorted(unknown)[0]!r}: use {', '.join(FAMILIES)}")
+    checks = UnitChecks(glossary, profile, fams, matcher_factory)
+    tracker = ConsistencyTracker() if "consistency" in fams else None
+    findings: list[Finding] = []
+    segments: dict[int, Segment] = {}
+    usage: Usage = {}
+    units = 0
+    langs = ("fr", "en")
+    stream = iter(read())
+    first = next(stream, None)
+    if first is not None:
+        langs = (first.source_lang, first.target_lang)
+        checks.prepare(*langs)
+        stream = itertools.chain([first], stream)
+
+    spill = _Spill() if tracker is not None else None
+
+    def counted(it: Iterable[Segment], track: bool) -> Iterator[tuple[Segment, tuple]]:
+        nonlocal units
+        for seg in it:
+            units += 1
+            packed = _pack(seg)
+            if spill is not None:
+                spill.add(packed)
+            if track and tracker is not None:
+                tracker.add(seg)
+            if progress is not None and units % 1000 == 0:
+                progress(1000)
+            yield seg, packed
+
+    if jobs <= 1:
+        for seg, _ in counted(stream, True):
+            found = checks.unit(seg)
+            if found:
+                findings.extend(found)
+                segments[seg.index] = seg
+        usage = checks.take_usage()
+    else:
+        _WORKER = checks
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(jobs) as pool:
+                pending: deque = deque()
+
+                def collect() -> None:
+                    found, hit, more, hashes = pending.popleft().get()
+                    findings.extend(Finding(*f) for f in found)
+                    segments.update((p[0], Segment(*p)) for p in hit)
+                    merge_usage(usage, more)
+                    if tracker is not None and hashes is not None:
+                        tracker.extend(hashes)
+
+                for batch in _batches((packed for _, packed in counted(stream, False)), _BATCH):
+                    pending.append(pool.apply_async(_check_batch, (batch, tracker is not None)))
+                    if len(pending) >= 3 * jobs:
+                        collect()
+                while pending:
+                    collect()
+        finally:
+            _WORKER = None
+    if progress is not None:
+        progress(units % 1000)
+    if tracker is not None:
+        conflicts = tracker.conflicts()
+        concept = concept_findings(usage)
+        wanted = {c.unit for c in conflicts} | {c.reference for c in conflicts}
+        wanted |= {f.unit for f in concept} | {r for f in concept for r in f.related}
+        missing = wanted - segments.keys()
+        if missing and spill is not None:
+            segments.update(spill.fetch(missing))
+        if spill is not None:
+            spill.close()
+        findings.extend(conflict_findings(conflicts, segments))
+        findings.extend(concept)
+    findings.sort(key=lambda f: (f.unit, -SEVERITY_RANK[f.severity], f.check))
+    used = {f.unit for f in findings} | {r for f in findings for r in f.related}
+    segments = {i: s for i, s in segments.items() if i in used}
+    return Report(findings=findings, segments=segments, units=units, profile=profile, input_name=input_name,
+                  glossary_name=getattr(glossary, "path", None) if glossary is not None else None,
+                  source_lang=langs[0], target_lang=langs[1], checks=tuple(f for f in FAMILIES if f in fams),
+                  elapsed_s=time.perf_counter() - started)
+
+
+_BATCH = 2000
+
+
+class _Spill:
+    """Every unit, pickled into an anonymous temporary file (8 bytes of memory each).
+
+    Consistency findings are only known at the end and must quote the units
+    involved; reading them back from here costs a seek each, where a second
+    pass over the input would cost a whole parse.
+    """
+
+    def __init__(self) -> None:
+        self._fh = tempfile.TemporaryFile(prefix="bilingual-pr-qa-")
+        self._idx = array("q")
+        self._off = array("q")
+        self._pos = 0
+
+    def add(self, packed: tuple) -> None:
+        """Append one packed unit."""
+        data = pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
+        self._idx.append(packed[0])
+        self._off.append(self._pos)
+        self._fh.write(data)
+        self._pos += len(data)
+
+    def fetch(self, wanted: set[int]) -> dict[int, Segment]:
+        """The units with these indices, read back."""
+        out: dict[int, Segment] = {}
+        self._fh.flush()
+        idx = self._idx
+        for i in range(len(idx)) if len(wanted) * 8 > len(idx) else _positions(idx, wanted):
+            if idx[i] in wanted:
+                end = self._off[i + 1] if i + 1 < len(self._off) else self._pos
+                self._fh.seek(self._off[i])
+                out[idx[i]] = Segment(*pickle.loads(self._fh.read(end - self._off[i])))
+        self._fh.seek(0, 2)
+        return out
+
+    def close(self) -> None:
+        """Remove the temporary file."""
+        self._fh.close()
+
+
+def _positions(idx: array, wanted: set[int]) -> Iterator[int]:
+    # Readers number units 0, 1, 2... so the position is the index; check, else search.
+    n = len(idx)
+    for w in sorted(wanted):
+        if 0 <= w < n and idx[w] == w:
+            yield w
+        else:
+            yield from (i for i in range(n) if idx[i] == w)
+
+
+def _batches(it: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+    batch: list[tuple] = []
+    for seg in it:
+        batch.append(seg)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def should_fail(report: Report, fail_on: str) -> bool:
+    """True when a finding is at or above ``fail_on`` (error, warning, info; never fails on nothing)."""
+    if fail_on == "never":
+        return False
+    return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in report.findings)

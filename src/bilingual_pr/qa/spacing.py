@@ -1,0 +1,105 @@
+"""Whitespace and pairing checks: doubled spaces, edge spaces, brackets and quotes."""
+
+from __future__ import annotations
+
+import re
+
+from bilingual_pr.qa.model import Finding, Segment, finding
+
+_SPACES = " \u00a0\u202f\u2009\t"
+_DOUBLE = re.compile(r"[ \u00a0\u202f\u2009\t]{2,}")
+_EDGE = " \u00a0\u202f\u2009\t\n\r"
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
+_BRACKET_CHARS = frozenset("()[]{}")
+_QUOTE_CHARS = frozenset("«»“”\"„")
+# A list marker such as "a)" or "1)" opens nothing; leave it out of the balance.
+_LIST_MARKER = re.compile(r"(?:^|(?<=[\s(]))(?:[a-zA-Z]|\d{1,2}|[ivxIVX]{1,4})\)")
+
+
+def _bracket_balance(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Per bracket kind: (kind, final depth, first offending offset or -1)."""
+    text = _LIST_MARKER.sub(lambda m: m.group()[:-1] + " ", text)
+    out = []
+    for opening, closing in _PAIRS:
+        depth, bad = 0, -1
+        for i, ch in enumerate(text):
+            if ch == opening:
+                depth += 1
+            elif ch == closing:
+                depth -= 1
+                if depth < 0 and bad < 0:
+                    bad = i
+        if depth or bad >= 0:
+            if bad < 0:
+                bad = text.rfind(opening)
+            out.append((opening + closing, depth, bad))
+    return tuple(out)
+
+
+def _counts_match(src: str, tgt: str) -> bool:
+    """Cheap pre-check: every bracket kind opens as often as it closes in the target, or counts equal the source's."""
+    for o, c in _PAIRS:
+        n_o, n_c = tgt.count(o), tgt.count(c)
+        if n_o != n_c and (n_o != src.count(o) or n_c != src.count(c)):
+            return False
+    return True
+
+
+def _quote_balance(text: str) -> tuple[int, int, int]:
+    """(« minus », “ and „ minus ”, straight quotes modulo 2)."""
+    return (text.count("«") - text.count("»"),
+            text.count("“") + text.count("„") - text.count("”"),
+            text.count('"') % 2)
+
+
+def check_spacing(seg: Segment) -> list[Finding]:
+    """Doubled spaces, leading/trailing space mismatch, unbalanced brackets and quotes in the target."""
+    src, tgt = seg.source, seg.target
+    out: list[Finding] = []
+    if not tgt:
+        return out
+    doubles = [m.span() for m in _DOUBLE.finditer(tgt.strip(_EDGE))]
+    if doubles:
+        lead = len(tgt) - len(tgt.lstrip(_EDGE))
+        spans = tuple((a + lead, b + lead) for a, b in doubles)
+        out.append(finding("double-space", f"{len(spans)} place(s) in the target with two or more spaces in a row.",
+                           seg.index, (), spans))
+    s_lead, t_lead = src[:1] in _EDGE and src[:1] != "", tgt[:1] in _EDGE
+    s_trail, t_trail = src[-1:] in _EDGE and src[-1:] != "", tgt[-1:] in _EDGE
+    if s_lead != t_lead or s_trail != t_trail:
+        where = []
+        if s_lead != t_lead:
+            where.append("leading")
+        if s_trail != t_trail:
+            where.append("trailing")
+        t_spans = []
+        s_spans = []
+        if t_lead and not s_lead:
+            t_spans.append((0, len(tgt) - len(tgt.lstrip(_EDGE))))
+        if s_lead and not t_lead:
+            s_spans.append((0, len(src) - len(src.lstrip(_EDGE))))
+        if t_trail and not s_trail:
+            t_spans.append((len(tgt.rstrip(_EDGE)), len(tgt)))
+        if s_trail and not t_trail:
+            s_spans.append((len(src.rstrip(_EDGE)), len(src)))
+        out.append(finding("edge-space", f"The {' and '.join(where)} whitespace of the target does not match the source.",
+                           seg.index, tuple(s_spans), tuple(t_spans)))
+    if not _BRACKET_CHARS.isdisjoint(tgt) and not _counts_match(src, tgt):
+        t_bal = _bracket_balance(tgt)
+        if t_bal:
+            s_kinds = {k: d for k, d, _ in _bracket_balance(src)} if not _BRACKET_CHARS.isdisjoint(src) else {}
+            bad = [(k, d, at) for k, d, at in t_bal if s_kinds.get(k) != d]
+            if bad:
+                kinds = ", ".join(k for k, _, _ in bad)
+                out.append(finding("unbalanced-brackets", f"Unbalanced brackets {kinds} in the target (balanced in the source).",
+                                   seg.index, (), tuple((at, at + 1) for _, _, at in bad)))
+    if not _QUOTE_CHARS.isdisjoint(tgt):
+        t_q = _quote_balance(tgt)
+        if any(t_q):
+            s_q = _quote_balance(src)
+            # A quotation left open on purpose (it continues in the next segment) is open on both sides.
+            if not any(s_q):
+                spans = tuple((i, i + 1) for i, ch in enumerate(tgt) if ch in _QUOTE_CHARS)
+                out.append(finding("unbalanced-quotes", "Quotation marks do not pair up in the target (they do in the source).",
+                                   seg.index, (), spans))
+    return out
