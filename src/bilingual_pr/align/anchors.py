@@ -1,0 +1,280 @@
+"""Lexical anchors that survive translation: numbers, symbols, URLs, names, acronyms, cognates, glossary terms.
+
+Each sentence becomes a small weighted set of keys ("n:2013", "c:orga", "g:<entry id>").
+A bead's feature is a smoothed, weighted Dice overlap of the key sets of its two
+sides, with unmatched keys counting against it: near 1 for a true pair rich in
+anchors, 0 when there is no evidence, negative when anchors disagree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from bilingual_pr.align.base import Band
+
+# Weights per anchor class: fixed by judgement (how rarely the class matches by
+# chance), not tuned; the scorer's overall weight is tuned (docs/alignment.md).
+W_URL = 1.5
+W_SYMBOL = 1.5
+W_NUMBER = 1.0
+W_MONTH = 0.8
+W_ACRONYM = 1.0
+W_NAME = 0.8
+W_GLOSSARY = 1.0
+W_QUOTE = 0.4
+W_COGNATE = 0.3
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>»«\"”]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+# UN document symbols and reference numbers: A/HRC/49/L.3, S/RES/2231 (2015), DG11/005
+_SYMBOL = re.compile(r"\b[A-Z][A-Za-z0-9.\-]*(?:/[A-Za-z0-9.\-]+)+")
+_NUMBER = re.compile(r"\d+(?:[\u00a0\u202f ]\d{3}(?!\d)|[.,']\d+)*")
+_WORD = re.compile(r"[^\W\d_]+")
+# Clock times: French 24-hour "15 heures", "15 h 30", "15h30"; English "3 p.m.", "10.30 a.m.", "15:00".
+_TIME_FR = re.compile(r"\b([01]?\d|2[0-3]) ?(?:h|heures?)(?: ?([0-5]\d))?\b", re.I)
+_TIME_EN = re.compile(r"\b(1[0-2]|0?\d)(?:[.:]([0-5]\d))? ?([ap])\.? ?m\b\.?", re.I)
+_TIME_24 = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
+_QUOTES = re.compile(r"[«»“”„\"]")
+
+_MONTHS = {
+    name: i + 1
+    for names in (
+        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
+        "january february march april may june july august september october november december",
+    )
+    for i, name in enumerate(names.split())
+}
+# Function words of four letters or more: their prefixes are not cognate evidence.
+_STOP = frozenset(
+    """
+    pour dans avec sont cette leur leurs plus tous toutes tout aussi mais comme entre elle elles nous vous
+    etre etait sera seront ainsi donc dont selon sans sous vers apres avant depuis lors tres autre autres
+    meme celle celui ceux deja encore alors chaque quand quel quelle quels quelles notre votre avoir fait
+    that with from this have been will their which also were they more than these those such into when
+    where while there would could should about other some what over under after before because between
+    only most very much many each them does done being upon your here said says
+    """.split()
+)
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+# Capitalised words that do not start the sentence and are not all capitals: proper names.
+_NAME = re.compile(r"(?<=[\s(«“\"'’\-])[A-ZÀ-ÖØ-Þ][^\W\d_]*[a-zß-ÿ][^\W\d_]*")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]*[A-Z]\b")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents (Genève -> geneve, œ -> oe)."""
+    if "œ" in text or "Œ" in text or "æ" in text or "Æ" in text:
+        text = text.translate(_LIGATURES)
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower()
+
+
+def _times(text: str, keys: dict[str, float]) -> str:
+    """Add clock times as 24-hour keys ("t:1500") and blank them out so their digits are not numbers too."""
+
+    def add(hour: int, minute: str | None) -> str:
+        keys[f"t:{hour:02d}{minute or '00'}"] = W_NUMBER
+        return " "
+
+    text = _TIME_EN.sub(lambda m: add(int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0), m.group(2)),
+                        text)
+    text = _TIME_24.sub(lambda m: add(int(m.group(1)), m.group(2)), text)
+    return _TIME_FR.sub(lambda m: add(int(m.group(1)), m.group(2)), text)
+
+
+def extract_anchors(text: str, matcher: Any | None = None) -> dict[str, float]:
+    """The weighted anchor keys of one sentence (``matcher``: a glossary TermMatcher or None)."""
+    keys: dict[str, float] = {}
+    rest = text
+    if "/" in text or "@" in text or "www" in text:
+        for m in _URL.finditer(text):
+            url = fold(m.group().rstrip(".,;:)")).removeprefix("https://").removeprefix("http://")
+            keys["u:" + url] = W_URL
+        rest = _URL.sub(" ", rest)
+        for m in _SYMBOL.finditer(rest):
+            keys["s:" + m.group().rstrip(".").upper()] = W_SYMBOL
+        rest = _SYMBOL.sub(" ", rest)
+    if any(c.isdigit() for c in rest):
+        rest = _times(rest, keys)
+    for m in _NUMBER.finditer(rest):
+        digits = re.sub(r"\D", "", m.group()).lstrip("0") or "0"
+        keys["n:" + digits] = W_NUMBER
+    if _QUOTES.search(rest):
+        keys["q:"] = W_QUOTE
+    # A headline in capitals: its capitalised words are neither names nor acronyms.
+    shouting = rest == rest.upper() and len(rest) > 12
+    low = fold(rest)
+    words = _WORD.findall(low)
+    for w in words:
+        if len(w) >= 4 and w not in _STOP:
+            keys.setdefault("c:" + w[:4], W_COGNATE)
+    for w in _MONTHS.keys() & set(words):
+        keys[f"m:{_MONTHS[w]}"] = W_MONTH
+    if not shouting:
+        for word in _NAME.findall(rest):
+            f = fold(word)
+            if len(f) >= 4 and f not in _STOP and f not in _MONTHS:
+                keys["c:" + f[:4]] = W_NAME
+        for word in _ACRONYM.findall(rest):
+            # Acronyms are often permuted between languages (ONUG/UNOG): key on the letter set.
+            keys["a:" + "".join(sorted(set(word.lower())))] = W_ACRONYM
+    if matcher is not None:
+        for tm in matcher.find(text):
+            keys[f"g:{tm.entry.id}"] = W_GLOSSARY
+    return keys
+
+
+@dataclass(slots=True)
+class AnchorScorer:
+    """Smoothed weighted-Dice overlap of anchor keys; optional glossary matchers make terms anchors."""
+
+    src_matcher: Any | None = None
+    tgt_matcher: Any | None = None
+    #: how much an unmatched anchor counts against a bead, relative to a matched one
+    mismatch: float = 0.5
+    #: smoothing mass: few anchors give weak evidence
+    smoothing: float = 2.0
+    #: keys found in more than this share of sentences (and more than 10) are ignored
+    max_df: float = 0.05
+    name: str = "anchors"
+    default_weight: float = 8.0
+    coarse: bool = True
+
+    @classmethod
+    def with_glossary(cls, glossary: Any, src_lang: str = "fr", tgt_lang: str = "en") -> "AnchorScorer":
+        """An anchor scorer that also treats glossary concepts found on both sides as anchors."""
+        from bilingual_pr.glossary import TermMatcher
+
+        return cls(TermMatcher(glossary, src_lang[:2]), TermMatcher(glossary, tgt_lang[:2]))
+
+    def prepare(self, src: Sequence[str], tgt: Sequence[str]) -> "PreparedAnchors":
+        """Extract the anchors of every sentence and index them by key."""
+        vocab: dict[str, int] = {}
+        sides = []
+        for sents, matcher in ((src, self.src_matcher), (tgt, self.tgt_matcher)):
+            found = [extract_anchors(text, matcher) for text in sents]
+            counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+            ids = np.fromiter((vocab.setdefault(k, len(vocab)) for d in found for k in d), dtype=np.int64,
+                              count=int(counts.sum()))
+            wts = np.fromiter((w for d in found for w in d.values()), dtype=np.float64, count=int(counts.sum()))
+            sides.append((ids, np.repeat(np.arange(len(sents), dtype=np.int64), counts), wts))
+        (sk, ss, sw), (tk, ts, tw) = sides
+        n, m, v = len(src), len(tgt), len(vocab)
+        df_s = np.bincount(sk, minlength=v)
+        df_t = np.bincount(tk, minlength=v)
+        # Keys as common as function words say nothing, matched or not: drop them from the masses too.
+        common = (df_s > max(10, self.max_df * n)) | (df_t > max(10, self.max_df * m))
+        ssize = np.bincount(ss, weights=np.where(common[sk], 0.0, sw), minlength=n) if len(sk) else np.zeros(n)
+        tsize = np.bincount(ts, weights=np.where(common[tk], 0.0, tw), minlength=m) if len(tk) else np.zeros(m)
+        usable = (df_s > 0) & (df_t > 0) & ~common
+        keep_s = usable[sk] if len(sk) else np.zeros(0, bool)
+        keep_t = usable[tk] if len(tk) else np.zeros(0, bool)
+        order = np.argsort(tk[keep_t] * (m + 1) + ts[keep_t], kind="stable")
+        t_code = (tk[keep_t] * (m + 1) + ts[keep_t])[order]
+        return PreparedAnchors(
+            n, m, sk[keep_s], ss[keep_s], sw[keep_s], t_code, tw[keep_t][order],
+            np.concatenate([[0.0], np.cumsum(ssize)]), np.concatenate([[0.0], np.cumsum(tsize)]),
+            self.mismatch, self.smoothing, self.max_df,
+        )
+
+
+@dataclass(slots=True)
+class PreparedAnchors:
+    """Anchor occurrences of one document pair, ready for band-limited joins."""
+
+    n: int
+    m: int
+    s_key: np.ndarray
+    s_sent: np.ndarray
+    s_w: np.ndarray
+    t_code: np.ndarray  # key * (m + 1) + sentence, sorted
+    t_w: np.ndarray
+    cs: np.ndarray  # prefix sums of per-sentence anchor mass
+    ct: np.ndarray
+    mismatch: float
+    smoothing: float
+    max_df: float = 0.05
+    _band: Band | None = field(default=None, repr=False)
+    _pair: np.ndarray | None = field(default=None, repr=False)
+
+    def coarsen(self, k: int) -> "PreparedAnchors":
+        """The same evidence for groups of k consecutive sentences (for the coarse pass; no re-extraction)."""
+        n2, m2 = -(-self.n // k), -(-self.m // k)
+
+        def group(keys: np.ndarray, sents: np.ndarray, w: np.ndarray, size: int):
+            code = keys * (size + 1) + sents // k
+            uniq, inv = np.unique(code, return_inverse=True)
+            wmax = np.zeros(len(uniq))
+            np.maximum.at(wmax, inv, w)
+            lost = np.bincount(sents // k, weights=w, minlength=size) - np.bincount(uniq % (size + 1), weights=wmax,
+                                                                                   minlength=size)
+            return uniq // (size + 1), uniq % (size + 1), wmax, lost
+
+        sk, ss, sw, lost_s = group(self.s_key, self.s_sent, self.s_w, n2)
+        tk, ts, tw, lost_t = group(self.t_code // (self.m + 1), self.t_code % (self.m + 1), self.t_w, m2)
+        # Group masses: the members' masses, less the anchors now counted once per group.
+        ms = np.diff(self.cs[np.minimum(np.arange(n2 + 1) * k, self.n)]) - lost_s
+        mt = np.diff(self.ct[np.minimum(np.arange(m2 + 1) * k, self.m)]) - lost_t
+        v = int(max(sk.max(initial=-1), tk.max(initial=-1))) + 1
+        common = (np.bincount(sk, minlength=v) > max(10, self.max_df * n2)) | \
+                 (np.bincount(tk, minlength=v) > max(10, self.max_df * m2))
+        ms -= np.bincount(ss, weights=np.where(common[sk], sw, 0.0), minlength=n2) if len(sk) else 0.0
+        mt -= np.bincount(ts, weights=np.where(common[tk], tw, 0.0), minlength=m2) if len(tk) else 0.0
+        keep_s, keep_t = ~common[sk], ~common[tk]
+        return PreparedAnchors(
+            n2, m2, sk[keep_s], ss[keep_s], sw[keep_s], tk[keep_t] * (m2 + 1) + ts[keep_t], tw[keep_t],
+            np.concatenate([[0.0], np.cumsum(np.maximum(ms, 0.0))]),
+            np.concatenate([[0.0], np.cumsum(np.maximum(mt, 0.0))]),
+            self.mismatch, self.smoothing, self.max_df,
+        )
+
+    def pair_matches(self, band: Band) -> np.ndarray:
+        """Matched anchor mass of sentence pair (i-1, j-1) for every band cell (i, j)."""
+        if self._band is band and self._pair is not None:
+            return self._pair
+        out = np.zeros(band.size, dtype=np.float64)
+        if len(self.s_key) and len(self.t_code):
+            # A target sentence t can pair with source s only when cell (s+1, t+1) is in the band.
+            row = self.s_sent + 1
+            lo_t = np.maximum(band.lo[row] - 1, 0)
+            hi_t = band.hi[row] - 1
+            base = self.s_key * (self.m + 1)
+            start = np.searchsorted(self.t_code, base + lo_t, side="left")
+            end = np.searchsorted(self.t_code, base + hi_t, side="right")
+            cnt = np.maximum(end - start, 0)
+            total = int(cnt.sum())
+            if total:
+                first = np.cumsum(cnt) - cnt
+                pos = np.repeat(start - first, cnt) + np.arange(total)
+                s = np.repeat(self.s_sent, cnt)
+                t = self.t_code[pos] % (self.m + 1)
+                w = (np.repeat(self.s_w, cnt) + self.t_w[pos]) / 2.0
+                flat = band.index(s + 1, t + 1)
+                ok = flat >= 0
+                out = np.bincount(flat[ok], weights=w[ok], minlength=band.size).astype(np.float64)
+        self._band, self._pair = band, out
+        return out
+
+    def score(self, band: Band, a: int, b: int) -> np.ndarray:
+        """Smoothed weighted Dice of the bead's anchor sets, unmatched anchors counting against."""
+        pair = self.pair_matches(band)
+        i, j = band.rows, band.cols
+        ok = (i >= a) & (j >= b)
+        matched = np.zeros(band.size, dtype=np.float64)
+        for da in range(a):
+            for db in range(b):
+                idx = band.shift_index(da, db)
+                matched += np.where(idx >= 0, pair[np.maximum(idx, 0)], 0.0)
+        mass_s = self.cs[i] - self.cs[np.where(ok, i - a, 0)]
+        mass_t = self.ct[j] - self.ct[np.where(ok, j - b, 0)]
+        # Summing pair overlaps can count one key twice in multi-sentence beads.
+        matched = np.minimum(matched, np.minimum(mass_s, mass_t))
+        unmatched = mass_s + mass_t - 2.0 * matched
+        out = (2.0 * matched - self.mismatch * unmatched) / (mass_s + mass_t + self.smoothing)
+        return np.where(ok, out, 0.0)

@@ -1,0 +1,124 @@
+"""Output of an alignment: TMX (through formats.tmx), TSV, JSON and vecalign beads."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from bilingual_pr.align.core import AlignedPair
+from bilingual_pr.errors import UserError
+from bilingual_pr.fileio import atomic_output
+
+FORMATS = ("tmx", "tsv", "json", "beads")
+_BY_SUFFIX = {".tmx": "tmx", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".beads": "beads", ".align": "beads",
+              ".gold": "beads"}
+
+
+def format_for(path: str | Path | None, fmt: str | None) -> str:
+    """The output format: the one asked for, else the one the file extension names (tsv on stdout)."""
+    if fmt:
+        return fmt
+    if path is None:
+        return "tsv"
+    found = _BY_SUFFIX.get(Path(path).suffix.lower())
+    if found is None:
+        raise UserError(f"{path}: cannot tell the output format from the extension; use --format tmx|tsv|json|beads")
+    return found
+
+
+def review_path(path: str | Path) -> Path:
+    """Where pairs that need review go: ``out.tmx`` -> ``out.review.tmx``."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}.review{p.suffix}") if p.suffix else p.with_name(p.name + ".review")
+
+
+@dataclass(frozen=True, slots=True)
+class OutputMeta:
+    """What every output records about the alignment's origin."""
+
+    src_lang: str
+    tgt_lang: str
+    src_doc: str
+    tgt_doc: str
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def tsv_text(pairs: Sequence[AlignedPair], meta: OutputMeta) -> str:
+    """Tab-separated: confidence, bead type, source sentence(s), target sentence(s); one bead per line."""
+    lines = [f"confidence\tbead\t{meta.src_lang}\t{meta.tgt_lang}\n"]
+    for p in pairs:
+        lines.append(f"{p.confidence:.3f}\t{p.kind}\t{_one_line(p.src_text)}\t{_one_line(p.tgt_text)}\n")
+    return "".join(lines)
+
+
+def json_text(pairs: Sequence[AlignedPair], meta: OutputMeta, needs_review: bool) -> str:
+    """JSON with one object per bead: texts, sentence indices, character spans, bead type, score and confidence."""
+    payload = {
+        "src_lang": meta.src_lang, "tgt_lang": meta.tgt_lang, "source_doc": meta.src_doc, "target_doc": meta.tgt_doc,
+        "needs_review": needs_review,
+        "pairs": [
+            {"src": list(p.src), "tgt": list(p.tgt), "src_text": p.src_text, "tgt_text": p.tgt_text,
+             "src_span": list(p.src_span) if p.src_span else None, "tgt_span": list(p.tgt_span) if p.tgt_span else None,
+             "bead": p.kind, "score": round(p.score, 4), "confidence": round(p.confidence, 4)}
+            for p in pairs
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+
+
+def beads_text(pairs: Sequence[AlignedPair]) -> str:
+    """vecalign bead lines (``[0]:[0]``, ``[1,2]:[3]``, ``[4]:[]``), 0-based sentence indices."""
+    return "".join(f"[{','.join(map(str, p.src))}]:[{','.join(map(str, p.tgt))}]\n" for p in pairs)
+
+
+def write_tmx_pairs(path: str | Path, pairs: Sequence[AlignedPair], meta: OutputMeta, needs_review: bool) -> int:
+    """Write the pairs with text on both sides as TMX units with confidence, bead and origin properties."""
+    from bilingual_pr.formats.tmx import TmxHeader, TmxWriter
+    from bilingual_pr.formats.units import (PROP_BEAD, PROP_CONFIDENCE, PROP_NEEDS_REVIEW, PROP_ORIGIN,
+                                            PROP_SOURCE_DOC, PROP_TARGET_DOC, TranslationUnit)
+
+    with TmxWriter(path, TmxHeader(srclang=meta.src_lang)) as writer:
+        for p in pairs:
+            if not p.is_pair:
+                continue
+            props = ((PROP_CONFIDENCE, f"{p.confidence:.2f}"), (PROP_BEAD, p.kind),
+                     (PROP_SOURCE_DOC, meta.src_doc), (PROP_TARGET_DOC, meta.tgt_doc), (PROP_ORIGIN, "Alignment"))
+            if needs_review:
+                props += ((PROP_NEEDS_REVIEW, "yes"),)
+            writer.write(TranslationUnit(_one_line(p.src_text), _one_line(p.tgt_text), meta.src_lang, meta.tgt_lang,
+                                         props=props))
+    return writer.written
+
+
+def write_output(path: str | Path, fmt: str, pairs: Sequence[AlignedPair], meta: OutputMeta,
+                 needs_review: bool = False) -> None:
+    """Write one output file atomically in the given format."""
+    if fmt == "tmx":
+        write_tmx_pairs(path, pairs, meta, needs_review)
+        return
+    if fmt == "tsv":
+        text = tsv_text(pairs, meta)
+    elif fmt == "json":
+        text = json_text(pairs, meta, needs_review)
+    elif fmt == "beads":
+        text = beads_text(pairs)
+    else:
+        raise UserError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
+    with atomic_output(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+
+
+def render(fmt: str, pairs: Sequence[AlignedPair], meta: OutputMeta) -> str:
+    """The text of a non-TMX output (for stdout)."""
+    if fmt == "tsv":
+        return tsv_text(pairs, meta)
+    if fmt == "json":
+        return json_text(pairs, meta, False)
+    if fmt == "beads":
+        return beads_text(pairs)
+    raise UserError(f"{fmt} output needs a file: use -o OUT")
