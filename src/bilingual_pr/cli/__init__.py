@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "models": "bilingual_pr.cli.models:models",
     "tmx": "bilingual_pr.cli.tmx:tmx",
     "segment": "bilingual_pr.cli.segment:segment",
+    "run": "bilingual_pr.cli.run:run",
+    "batch": "bilingual_pr.cli.batch:batch",
 }
 
 
@@ -116,3 +118,10 @@ def main(verbose: int, quiet: bool) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+    # SIGTERM (kill, timeout, a cancelled CI job) unwinds like Ctrl-C, so that atomic outputs
+    # remove their temporary file and the previous output stays as it was.
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, _frame: fail("terminated", 128 + signum))

@@ -1,0 +1,230 @@
+"""``bilingual-pr batch``: pairing rules, manifests, a broken pair among good ones, resumption, the CLI."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bilingual_pr.batch import (BatchOptions, FileKey, Pairing, ReleasePair, discover_pairs, key_from_name,
+                                load_pairs, pair_files, parse_manifest, run_batch)
+from bilingual_pr.errors import UserError
+
+ROOT = Path(__file__).resolve().parents[1]
+EX_FR, EX_EN = ROOT / "examples" / "DG26-014F.fr.txt", ROOT / "examples" / "DG26-014E.en.txt"
+
+
+def _release(folder: Path, fr_name: str, en_name: str, symbol: str | None = "DG26/014", shift: int = 0,
+             symbol_in_text: bool = True) -> tuple[Path, Path]:
+    """A variant of the bundled example: its own symbol, numbers moved by ``shift`` on both sides."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for src, name, letter in ((EX_FR, fr_name, "F"), (EX_EN, en_name, "E")):
+        paras = src.read_text(encoding="utf-8").split("\n\n")[1:]
+        text = "\n\n".join(paras)
+        text = re.sub(r"(?<![\d,.])(\d{1,3})(?![\d,.])", lambda m: str(int(m.group(1)) + shift), text)
+        head = f"{symbol}{letter}\n\n" if symbol and symbol_in_text else ""
+        path = folder / name
+        path.write_text(head + text, encoding="utf-8")
+        out.append(path)
+    return out[0], out[1]
+
+
+# ------------------------------------------------------------------ pairing rules
+
+
+@pytest.mark.parametrize("name, lang, key, label", [
+    ("DG11-005F.txt", "fr", "sym:DG11-005", "DG11-005"),
+    ("dg11_005e.html", "en", "sym:DG11-005", "DG11-005"),
+    ("DG26-014F.fr.txt", "fr", "sym:DG26-014", "DG26-014"),
+    ("PR-2024-017-E.docx", "en", "sym:PR-2024-017", "PR-2024-017"),
+    ("annual report.en.txt", "en", "stem:/annual report", "annual report"),
+    ("hrc58.fr.txt", "fr", "stem:/hrc58", "hrc58"),
+    ("notes.txt", None, None, "notes"),
+    ("Frontpage.txt", None, None, "Frontpage"),
+])
+def test_key_from_name(name, lang, key, label):
+    k = key_from_name(Path(name))
+    assert (k.lang, k.key, k.label) == (lang, key, label)
+
+
+def test_pair_files_reports_what_it_cannot_pair():
+    keys = [FileKey(Path("a"), "fr", "sym:X-1", "X-1"), FileKey(Path("b"), "en", "sym:X-1", "X-1"),
+            FileKey(Path("c"), "fr", "sym:X-2", "X-2"),
+            FileKey(Path("d"), "fr", "sym:X-3", "X-3"), FileKey(Path("e"), "fr", "sym:X-3", "X-3"),
+            FileKey(Path("f"), "en", "sym:X-3", "X-3"),
+            FileKey(Path("g"), None, None, "g", "cannot tell")]
+    p = pair_files(keys)
+    assert p.pairs == (ReleasePair("X-1", Path("a"), Path("b")),)
+    reasons = {u.path.name: u.reason for u in p.unpaired}
+    assert reasons["c"] == "no English counterpart for X-2"
+    assert "manifest" in reasons["d"] and "manifest" in reasons["f"]
+    assert reasons["g"] == "cannot tell"
+
+
+def test_discover_pairs_by_symbol_name_marks_and_contents(tmp_path):
+    src = tmp_path / "in"
+    _release(src, "DG11-005F.txt", "DG11-005E.txt", "DG11/005")
+    _release(src, "dg11_006f.txt", "DG11-006E.txt", symbol_in_text=False)  # names only, case and separator differ
+    _release(src, "annual.fr.txt", "annual.en.txt", symbol=None)
+    _release(src, "communique.txt", "press-release.txt", "DG12/001")  # contents only
+    _release(src, "DG26-014F.fr.txt", "DG26-014E.en.txt")
+    _release(src / "2025", "brief.fr.txt", "brief.en.txt", symbol=None)
+    (src / "orphan.fr.txt").write_text("Une phrase.\n", encoding="utf-8")
+    (src / "notes.txt").write_text("Nothing says which language this is.\n", encoding="utf-8")
+    (src / ".draft.fr.txt").write_text("Caché.\n", encoding="utf-8")
+    (src / "memory.tmx").write_text("<tmx/>", encoding="utf-8")
+    _release(src / "out", "DG99-001F.txt", "DG99-001E.txt", "DG99/001")  # the output folder: left alone
+    p = discover_pairs(src, exclude=[src / "out"])
+    got = {(r.name, r.fr.name, r.en.name) for r in p.pairs}
+    assert got == {("DG11-005", "DG11-005F.txt", "DG11-005E.txt"), ("DG11-006", "dg11_006f.txt", "DG11-006E.txt"),
+                   ("annual", "annual.fr.txt", "annual.en.txt"),
+                   ("DG12-001", "communique.txt", "press-release.txt"),
+                   ("DG26-014", "DG26-014F.fr.txt", "DG26-014E.en.txt"),
+                   ("2025-brief", "brief.fr.txt", "brief.en.txt")}
+    reasons = {u.path.name: u.reason for u in p.unpaired}
+    assert set(reasons) == {"orphan.fr.txt", "notes.txt"}
+    assert "no English counterpart" in reasons["orphan.fr.txt"] and "cannot tell" in reasons["notes.txt"]
+
+
+def test_manifest_with_header_names_and_relative_paths(tmp_path):
+    text = "name,en,fr\nfirst,b/one.en.txt,a/one.fr.txt\n,b/DG11-005E.txt,a/DG11-005F.txt\nfirst,x.en,x.fr\n"
+    p = parse_manifest(text, tmp_path)
+    assert [(r.name, r.fr, r.en) for r in p.pairs] == [
+        ("first", tmp_path / "a/one.fr.txt", tmp_path / "b/one.en.txt"),
+        ("DG11-005", tmp_path / "a/DG11-005F.txt", tmp_path / "b/DG11-005E.txt"),
+        ("first-2", tmp_path / "x.fr", tmp_path / "x.en")]
+    headerless = parse_manifest("f.fr.txt,f.en.txt\n", tmp_path)
+    assert headerless.pairs == (ReleasePair("f", tmp_path / "f.fr.txt", tmp_path / "f.en.txt"),)
+
+
+@pytest.mark.parametrize("text, message", [("", "empty manifest"), ("fr,en\nonly-one\n", ":2: expected"),
+                                           ("fr,en\n,x.en.txt\n", ":2: empty")])
+def test_manifest_errors(tmp_path, text, message):
+    with pytest.raises(UserError, match=message):
+        parse_manifest(text, tmp_path, "m.csv")
+
+
+# ------------------------------------------------------------------ running, failures, resumption
+
+
+def _units(path: Path) -> set[tuple[str, str]]:
+    from bilingual_pr.formats.tmx import read_tmx
+
+    return {(u.source, u.target) for u in read_tmx(path)}
+
+
+@pytest.fixture()
+def releases(tmp_path):
+    src = tmp_path / "in"
+    for i, shift in enumerate((0, 3, 7)):
+        _release(src, f"DG20-00{i + 1}F.txt", f"DG20-00{i + 1}E.txt", f"DG20/00{i + 1}", shift)
+    (src / "DG20-009F.txt").write_bytes(b"\x00\x01\x02\x03binary\x00\x00" * 20)  # a broken French file
+    _, en = _release(tmp_path / "spare", "x.fr.txt", "x.en.txt", "DG20/009")
+    shutil.copy(en, src / "DG20-009E.txt")
+    glossary = tmp_path / "glossary.tbx"
+    from bilingual_pr.glossary.files import default_glossary_path
+
+    shutil.copy(default_glossary_path(), glossary)
+    return src, glossary
+
+
+def test_batch_broken_pair_merged_memory_and_summary(tmp_path, releases):
+    src, glossary = releases
+    out = tmp_path / "out"
+    result = run_batch(load_pairs(src), BatchOptions(out, glossary), jobs=1)
+    assert result.counts == {"done": 3, "skipped": 0, "failed": 1}
+    (bad,) = result.failed
+    assert bad.pair.name == "DG20-009" and "DG20-009F.txt" in bad.error
+    assert not (out / "DG20-009" / "DG20-009.stamp.json").exists()
+    expected = set()
+    for name in ("DG20-001", "DG20-002", "DG20-003"):
+        folder = out / name
+        assert {p.name for p in folder.iterdir()} >= {f"{name}.tmx", f"{name}.qa.json", f"{name}.qa.html",
+                                                      f"{name}.stamp.json"}
+        expected |= _units(folder / f"{name}.tmx")
+    assert _units(out / "merged.tmx") == expected and result.merged_units == len(expected)
+    with open(out / "summary.csv", encoding="utf-8", newline="") as fh:
+        rows = {r["name"]: r for r in csv.DictReader(fh)}
+    assert set(rows) == {"DG20-001", "DG20-002", "DG20-003", "DG20-009"}
+    assert rows["DG20-009"]["status"] == "failed" and rows["DG20-009"]["error"]
+    good = rows["DG20-002"]
+    assert good["status"] == "done" and good["fr_sentences"] == "13" and int(good["pairs"]) >= 12
+    assert 0.5 < float(good["mean_confidence"]) <= 1.0 and good["qa_errors"] != ""
+
+
+def test_batch_resumes_and_redoes_what_changed(tmp_path, releases):
+    src, glossary = releases
+    out = tmp_path / "out"
+    pairing = Pairing(tuple(p for p in load_pairs(src).pairs if p.name != "DG20-009"))
+    first = run_batch(pairing, BatchOptions(out, glossary), jobs=1)
+    assert first.counts["done"] == 3
+    stamp = out / "DG20-001" / "DG20-001.stamp.json"
+    before = stamp.stat().st_mtime_ns
+
+    again = run_batch(pairing, BatchOptions(out, glossary), jobs=1)
+    assert again.counts == {"done": 0, "skipped": 3, "failed": 0}
+    assert stamp.stat().st_mtime_ns == before
+    assert [o.stats for o in again.outcomes] == [o.stats for o in first.outcomes]  # summary rows kept
+    assert again.merged_units == first.merged_units
+
+    future = os.stat(src / "DG20-002E.txt").st_mtime + 60
+    os.utime(src / "DG20-002E.txt", (future, future))
+    third = run_batch(pairing, BatchOptions(out, glossary), jobs=1)
+    assert {o.pair.name: o.status for o in third.outcomes} == {"DG20-001": "skipped", "DG20-002": "done",
+                                                               "DG20-003": "skipped"}
+    (out / "DG20-003" / "DG20-003.qa.json").unlink()  # a lost output is remade
+    os.utime(glossary, (future + 60, future + 60))  # a newer glossary redoes everything
+    fourth = run_batch(pairing, BatchOptions(out, glossary), jobs=1)
+    assert fourth.counts["done"] == 3
+    assert (out / "DG20-003" / "DG20-003.qa.json").is_file()
+    changed = run_batch(pairing, BatchOptions(out, glossary, min_confidence=0.9), jobs=1)
+    assert changed.counts["done"] == 3  # other options, other outputs
+    forced = run_batch(pairing, BatchOptions(out, glossary, min_confidence=0.9, force=True), jobs=1)
+    assert forced.counts["done"] == 3
+
+
+def test_batch_cli_parallel_with_a_broken_pair(tmp_path, releases):
+    from bilingual_pr.cli import main
+
+    src, glossary = releases
+    (src / "orphan.fr.txt").write_text("Une phrase seule.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["batch", str(src), "-o", str(out), "--jobs", "2", "--glossary", str(glossary),
+                                    "--no-html"])
+    assert res.exit_code == 1, res.output
+    assert "4 pairs: 3 aligned and checked" in res.stdout and "1 failed" in res.stdout
+    assert f"merged memory: {out / 'merged.tmx'}" in res.stdout
+    failed = [l for l in res.stderr.splitlines() if "failed:" in l]
+    assert len(failed) == 1 and "DG20-009" in failed[0]
+    assert any("orphan.fr.txt: not paired" in l for l in res.stderr.splitlines())
+    assert "releases" not in res.stderr  # no progress bar when not on a terminal
+    assert not (out / "DG20-001" / "DG20-001.qa.html").exists()
+    res = CliRunner().invoke(main, ["batch", str(src), "-o", str(out), "--jobs", "2", "--glossary", str(glossary),
+                                    "--no-html"])
+    assert "0 aligned and checked, 3 up to date, 1 failed" in res.stdout  # the broken pair is retried
+
+
+def test_batch_cli_manifest_and_errors(tmp_path, releases):
+    from bilingual_pr.cli import main
+
+    src, glossary = releases
+    manifest = tmp_path / "list.csv"
+    manifest.write_text("fr,en,name\nin/DG20-001F.txt,in/DG20-001E.txt,first\nin/nope.fr.txt,in/DG20-001E.txt,\n",
+                        encoding="utf-8")
+    res = CliRunner().invoke(main, ["batch", str(manifest), "-o", str(tmp_path / "o"), "-j", "1",
+                                    "--glossary", str(glossary)])
+    assert res.exit_code == 1
+    assert "2 pairs: 1 aligned and checked" in res.stdout and "nope.fr.txt: no such file" in res.stderr
+    assert (tmp_path / "o" / "first" / "first.tmx").is_file()
+    res = CliRunner().invoke(main, ["batch", str(tmp_path / "missing"), "-o", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "no such file or folder" in res.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = CliRunner().invoke(main, ["batch", str(empty), "-o", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "no French/English pair" in res.stderr
