@@ -20,7 +20,7 @@ from bilingual_pr.cli import warn
 @click.option("--glossary", type=click.Path(path_type=Path, dir_okay=False),
               help="Glossary (TBX/CSV/TSV). Default: the bundled UNOG-CERN glossary ($BILINGUAL_PR_GLOSSARY).")
 @click.option("--no-glossary", is_flag=True, help="No glossary (no terminology check).")
-@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
               help="Pairs below go to <name>.review.tmx and stay out of merged.tmx.")
 @click.option("--html/--no-html", default=True, show_default=True, help="Also write each release's HTML QA report.")
 @click.option("--embeddings/--no-embeddings", default=False, show_default=True,

@@ -133,6 +133,19 @@ def symbols(text: str) -> list[tuple[str, Span]]:
     return out
 
 
+# Press-release series mark the language version with a final letter after the
+# number (UNOG's DG11/005F is DG11/005E in English): the same document, so equal.
+_LANGUAGE_LETTER = {"fr": "F", "en": "E", "es": "S", "ru": "R", "zh": "C", "ar": "A"}
+
+
+def symbol_key(sym: str, lang: str) -> str:
+    """A symbol with its language-version letter removed (DG11/005F in French -> DG11/005)."""
+    letter = _LANGUAGE_LETTER.get(lang.split("-")[0].lower())
+    if letter and len(sym) > 2 and sym[-1] == letter and sym[-2].isdigit():
+        return sym[:-1]
+    return sym
+
+
 def number_tokens(text: str, lang: str) -> list[NumberToken]:
     """Digit-written numbers and times of one side, read with that side's locale."""
     skip = [m.span() for m in URL.finditer(text)] + [span for _, span in symbols(text)]
@@ -253,7 +266,9 @@ def check_numbers(seg: Segment) -> list[Finding]:
         t_left = list(t_sym)
         missing = []
         for sym, span in s_sym:
-            hit = next((i for i, (other, _) in enumerate(t_left) if other == sym), None)
+            key = symbol_key(sym, seg.source_lang)
+            hit = next((i for i, (other, _) in enumerate(t_left)
+                        if other == sym or symbol_key(other, seg.target_lang) == key), None)
             if hit is None:
                 missing.append((sym, span))
             else:
