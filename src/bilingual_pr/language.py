@@ -92,6 +92,17 @@ def detect_language(text: str, expected: str, sample_chars: int = 6000) -> Langu
     return LanguageVerdict(expected, code, top.value)
 
 
+def language_warning(text: str, path: str, expected: str, strict: bool = False) -> str | None:
+    """A warning when ``text`` is not in ``expected``; with ``strict`` a UserError instead."""
+    verdict = detect_language(text, expected)
+    if verdict.ok:
+        return None
+    msg = mismatch_message(path, verdict)
+    if strict:
+        raise UserError(msg)
+    return msg
+
+
 def mismatch_message(path: str, verdict: LanguageVerdict) -> str:
     """One-line warning for a file that does not look like the language it was given as."""
     return (f"{path}: given as {language_name(verdict.expected)} but looks like "

@@ -300,17 +300,14 @@ class PairContext:
 def read_pair(fr_path: str | Path, en_path: str | Path, strict: bool = False) -> tuple["Document", "Document", list[str]]:
     """Read both versions; a file that looks like the other language is a warning (an error when strict)."""
     from bilingual_pr.documents import read_document
-    from bilingual_pr.language import detect_language, mismatch_message
+    from bilingual_pr.language import language_warning
 
     warnings = []
     docs = []
     for path, lang in ((fr_path, "fr"), (en_path, "en")):
         doc = read_document(path, lang=lang)
-        verdict = detect_language(doc.text, lang)
-        if not verdict.ok:
-            msg = mismatch_message(str(path), verdict)
-            if strict:
-                raise UserError(msg)
+        msg = language_warning(doc.text, str(path), lang, strict)
+        if msg:
             warnings.append(msg)
         docs.append(doc)
     return docs[0], docs[1], warnings

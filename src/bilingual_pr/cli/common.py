@@ -9,7 +9,7 @@ import click
 from bilingual_pr.cli import warn
 from bilingual_pr.documents import Document, read_document
 from bilingual_pr.errors import UserError
-from bilingual_pr.language import detect_language, mismatch_message, parse_language
+from bilingual_pr.language import language_warning, parse_language
 
 LANG_CHOICE = click.Choice(["fr", "en"], case_sensitive=False)
 
@@ -36,10 +36,7 @@ strict_option = click.option(
 def load_document(path: str | Path, lang: str, strict: bool = False) -> Document:
     """Read a document and check that it is in the language the user said."""
     doc = read_document(path, lang=lang)
-    verdict = detect_language(doc.text, lang)
-    if not verdict.ok:
-        msg = mismatch_message(str(path), verdict)
-        if strict:
-            raise UserError(msg)
+    msg = language_warning(doc.text, str(path), lang, strict)
+    if msg:
         warn(msg)
     return doc

@@ -82,16 +82,9 @@ def _compile_language_pattern(pattern: str) -> re.Pattern[str]:
 
 def read_srx(path: str | Path) -> SrxRules:
     """Load an SRX 2.0 file; a malformed file raises a one-line UserError."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{p}: is a directory, not a file") from None
-    except PermissionError:
-        raise UserError(f"{p}: permission denied") from None
-    return parse_srx_bytes(data, str(p))
+    from bilingual_pr.fileio import read_input_bytes
+
+    return parse_srx_bytes(read_input_bytes(path), str(path))
 
 
 def _local(tag: object) -> str:
