@@ -119,3 +119,70 @@ def test_directory_as_input(tmp_path: Path) -> None:
     res = _cli_segment(tmp_path)
     _assert_clean_exit(res)
     assert res.exit_code == 2 and "directory" in res.output
+
+
+# --------------------------------------------------------------------------- every command that reads text
+
+HOSTILE_TEXTS = {
+    "empty": b"",
+    "whitespace-only": b" \t\r\n\n \xc2\xa0\n",
+    "megabyte-line": ("le conseil des droits de l'homme " * 32_000).encode()[:1_000_000],
+    "nul-bytes": "Le Conseil\x00 s'est réuni\x00 à Genève.".encode(),
+    "invalid-utf8": b"Le Conseil s'est r\xe9uni \xc3( \xff\xfe \x80 \xe0\x80 \xed\xa0\x80 \xf4\x90\x80\x80 hier.",
+    "lone-surrogates": b"Le Conseil s'est r\xc3\xa9uni. \xed\xa0\x80 Il a adopt\xc3\xa9 \xed\xbf\xbf deux textes.",
+    "mixed-line-endings": b"Le Conseil s'est r\xc3\xa9uni.\r\n\r\nIl a adopt\xc3\xa9 deux textes.\rFin.\n\nAutre.\r\n",
+    "zero-width-bidi": "Le Conseil\u200b s'est réuni\u200f.\u202e Il a adopté\u2066 deux\u2069 textes\ufeff.".encode(),
+    "emoji": "Le CERN a redémarré le LHC 🎉. Les physiciens 👩🏽‍🔬 sont ravis 🇨🇭 ! Fin.".encode(),
+}
+PLAIN_EN = "The Council met in Geneva. It adopted two texts. The end.\n"
+
+
+def _command_args(name: str, hostile: Path, plain: Path, tmp: Path) -> tuple[list[str], bytes | None]:
+    if name == "segment":
+        return ["segment", "--lang", "fr", str(hostile)], None
+    if name == "align":
+        return ["align", str(hostile), str(plain), "--no-embeddings", "-o", str(tmp / "out.tsv")], None
+    if name == "check":
+        return ["check", str(hostile), str(plain), "--fail-on", "never"], None
+    if name == "draft":
+        return ["draft", "--from", "fr", "--to", "en", "--no-mt", str(hostile), "-o", str(tmp / "draft.txt")], None
+    if name == "glossary-lookup":
+        return ["glossary", "lookup", "--lang", "fr", "-"], hostile.read_bytes()
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("command", ["segment", "align", "check", "draft", "glossary-lookup"])
+@pytest.mark.parametrize("case", sorted(HOSTILE_TEXTS))
+def test_hostile_text_through_every_command(tmp_path: Path, case: str, command: str) -> None:
+    hostile = tmp_path / f"{case}.fr.txt"
+    hostile.write_bytes(HOSTILE_TEXTS[case])
+    plain = tmp_path / "plain.en.txt"
+    plain.write_text(PLAIN_EN, encoding="utf-8")
+    args, stdin = _command_args(command, hostile, plain, tmp_path)
+    res = CliRunner().invoke(main, args, input=stdin)
+    out = res.output
+    assert res.exit_code in (0, 1, 2), (res.exit_code, out[-500:], res.exception)
+    assert "Traceback" not in out and "internal error" not in out, out[-500:]
+    if res.exit_code == 2:
+        assert out.strip().count("\n") == 0, out
+        assert out.startswith("bilingual-pr: error: ")
+    if case in ("empty", "whitespace-only") and command != "glossary-lookup":
+        assert res.exit_code == 2 and "empty" in out
+    if case == "nul-bytes" and command != "glossary-lookup":
+        assert res.exit_code == 2 and "binary" in out
+    if res.exit_code == 0 and command == "segment" and case in ("emoji", "zero-width-bidi"):
+        assert "🎉" in out or "\u2066" in out
+
+
+def test_surrogates_and_controls_never_reach_an_output_file(tmp_path: Path) -> None:
+    # Text in, XML out: C0 controls in a document become an XLIFF draft that parses strictly.
+    from lxml import etree
+
+    src = tmp_path / "s.fr.txt"
+    src.write_bytes(b"Le Conseil\x1b s'est r\xc3\xa9uni. Il a adopt\xc3\xa9\x0b deux textes.")
+    out = tmp_path / "d.xlf"
+    res = CliRunner().invoke(main, ["draft", "--from", "fr", "--to", "en", "--no-mt", str(src), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    tree = etree.parse(str(out), etree.XMLParser(resolve_entities=False, no_network=True))
+    text = "".join(tree.getroot().itertext())
+    assert "Conseil" in text and "\x1b" not in text and "\x0b" not in text

@@ -141,7 +141,8 @@ def split_text_blocks(text: str) -> list[Block]:
         chunk = text[start:end]
         lead = len(chunk) - len(chunk.lstrip(" \t\r\n\f\v"))
         trail = len(chunk.rstrip(" \t\r\n\f\v"))
-        if trail <= lead:
+        if trail <= lead or not chunk.strip():
+            # Only spaces, Unicode ones included (a stray no-break space): not a block.
             continue
         s, e = start + lead, start + trail
         body = text[s:e]
@@ -344,13 +345,15 @@ def _check_docx_zip(data: bytes, path: str) -> None:
 def _docx_has_entities(data: bytes) -> bool:
     import io
 
+    from bilingual_pr.xmlsafe import declares_doctype
+
+    # The whole part, parsed up to its root: a long comment can push a DOCTYPE past any fixed head.
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for name in zf.namelist():
             if name.endswith(".xml") or name.endswith(".rels"):
                 with zf.open(name) as fh:
-                    head = fh.read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    return True
+                    if declares_doctype(fh.read()):
+                        return True
     return False
 
 

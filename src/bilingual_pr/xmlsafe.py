@@ -53,9 +53,22 @@ def _reject_doctype_entities(tree: etree._ElementTree, where: str) -> None:
         raise UserError(f"{where}: XML entity declarations are not accepted (possible entity-expansion attack)")
 
 
+def _reject_entity_references(tree: etree._ElementTree, where: str) -> None:
+    # A reference to an entity of an external DTD (never loaded) stays an unexpanded node
+    # that every reader would silently skip: refuse it instead of losing text.
+    ref = next(tree.iter(etree.Entity), None)
+    if ref is not None:
+        line = f":{ref.sourceline}" if ref.sourceline else ""
+        raise UserError(f"{where}{line}: entity reference &{ref.name}; is not accepted "
+                        "(external DTDs are never loaded); write the character itself")
+
+
 def _describe(err: etree.XMLSyntaxError, where: str) -> UserError:
     line = getattr(err, "lineno", None) or (err.position[0] if getattr(err, "position", None) else None)
     msg = str(err.msg if getattr(err, "msg", None) else err)
+    if "Text node too long" in msg:
+        # libxml2 suggests XML_PARSE_HUGE; we deliberately never turn it on.
+        msg = "a single text node is larger than 10 MB (refused as a precaution)"
     loc = f"{where}:{line}" if line else where
     return UserError(f"{loc}: malformed XML: {msg}")
 
@@ -84,21 +97,15 @@ def parse_xml_bytes(data: bytes, where: str = "<input>") -> etree._ElementTree:
     except etree.XMLSyntaxError as err:
         raise _describe(err, where) from None
     _reject_doctype_entities(tree, where)
+    _reject_entity_references(tree, where)
     return tree
 
 
 def parse_xml_file(path: str | Path) -> etree._ElementTree:
     """Parse an XML file safely; a malformed or hostile document raises a UserError."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{p}: is a directory, not a file") from None
-    except PermissionError:
-        raise UserError(f"{p}: permission denied") from None
-    return parse_xml_bytes(data, str(p))
+    from bilingual_pr.fileio import read_input_bytes
+
+    return parse_xml_bytes(read_input_bytes(path), str(path))
 
 
 def iterparse_xml(source: str | Path | IO[bytes], tag: str | tuple[str, ...] | None = None,
@@ -118,7 +125,13 @@ def iterparse_xml(source: str | Path | IO[bytes], tag: str | tuple[str, ...] | N
             no_network=True,
             huge_tree=False,
         )
+        first = True
         for event, elem in it:
+            if first:
+                # The DTD precedes the root, so it is known at the first event; the head scan
+                # above misses declarations pushed past 64 KB by a comment.
+                _reject_doctype_entities(elem.getroottree(), label)
+                first = False
             yield event, elem
     except etree.XMLSyntaxError as err:
         raise _describe(err, label) from None
@@ -139,3 +152,18 @@ def parse_html_bytes(data: bytes, encoding: str | None = None) -> html.HtmlEleme
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as err:
         raise UserError(f"unreadable HTML: {err}") from None
     return root
+
+
+def declares_doctype(data: bytes) -> bool:
+    """True when XML bytes carry a DOCTYPE (internal subset or external DTD); reads only up to the root."""
+    try:
+        for _event, el in etree.iterparse(io.BytesIO(data), events=("start",), resolve_entities=False,
+                                          load_dtd=False, dtd_validation=False, no_network=True,
+                                          huge_tree=False):
+            docinfo = el.getroottree().docinfo
+            return bool(docinfo.doctype) or docinfo.internalDTD is not None
+    except etree.XMLSyntaxError:
+        # Unparseable up to the root: judge by the bytes (any padding, any position).
+        return any(p in data for p in (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"),
+                                       "<!DOCTYPE".encode("utf-16-be")))
+    return False

@@ -59,7 +59,10 @@ def lookup(text: str, lang: str, glossary_path: Path | None, fmt: str) -> None:
     from bilingual_pr.glossary.matcher import TermMatcher
 
     if text == "-":
-        text = sys.stdin.read()
+        from bilingual_pr.documents import decode_text
+
+        # Bytes, decoded as the document readers do: a legacy encoding or a bad byte is one line, not a traceback.
+        text = decode_text(sys.stdin.buffer.read(), "<stdin>")[0]
     g = _load(glossary_path)
     others = [x for x in g.languages if x != lang]
     matches = TermMatcher(g, lang).find(text)

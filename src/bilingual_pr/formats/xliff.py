@@ -218,7 +218,8 @@ def xliff_bytes(segments: Sequence[XliffSegment], src_lang: str, tgt_lang: str, 
     if version not in ("1.2", "2.1"):
         raise UserError(f"unsupported XLIFF version {version!r}: use 2.1 or 1.2")
     build = build_xliff12 if version == "1.2" else build_xliff21
-    tree = build(segments, src_lang, tgt_lang, original, tool_version)
+    # The original is a file name, which may hold control characters XML cannot carry.
+    tree = build(segments, src_lang, tgt_lang, _text(original), tool_version)
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -34,8 +34,12 @@ OMEGAT_SUFFIXES = (".utf8", ".tab", ".txt")
 
 def decode_text(data: bytes, where: str) -> str:
     """Decode UTF-8 (BOM allowed) or fail with the line of the first bad byte."""
+    from bilingual_pr.formats.units import clean_xml_text
+
     try:
-        return data.decode("utf-8-sig")
+        # Control characters (NUL...) cannot go into TBX/TMX: drop them here, so a term never
+        # becomes empty only once written (found by fuzz/fuzz_tbx.py).
+        return clean_xml_text(data.decode("utf-8-sig"))[0]
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise UserError(f"{where}:{line}: not UTF-8 (byte 0x{data[err.start]:02x}); save the glossary as UTF-8") from None
@@ -127,8 +131,10 @@ def _read_long(text: str, delim: str, where: str) -> Glossary:
         if not term:
             raise UserError(f"{at}: empty term")
         lang_raw = cell.get("lang", "")
-        if not lang_raw:
-            raise UserError(f"{at}: term {term!r} has no language")
+        base = base_language(lang_raw)
+        if not (2 <= len(base) <= 3 and base.isascii() and base.isalpha()):  # '', '_fr', 'x y': fuzz finding
+            raise UserError(f"{at}: term {term!r} has no language"
+                            + (f" ({lang_raw!r} is not a language tag)" if lang_raw else ""))
         eid = cell.get("id") or f"e{len(groups) + 1}"
         g = groups.setdefault(eid, {"terms": [], "subject": None, "note": None, "dnt": False, "at": at})
         for col, key in (("subject", "subject"), ("entry_note", "note")):
