@@ -7,20 +7,10 @@ from pathlib import Path
 
 import click
 
+from bilingual_pr.cli.common import lang_callback
 from bilingual_pr.errors import UserError
 
 _REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
-
-
-def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    from bilingual_pr.language import parse_language
-
-    try:
-        return parse_language(value)
-    except UserError as err:
-        raise click.BadParameter(str(err)) from None
 
 
 def _families(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
@@ -49,9 +39,9 @@ def _families(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--checks", "families", callback=_families, metavar="LIST",
               help="Only these check families, comma-separated: terms, consistency, numbers, untranslated, "
                    "typography, spacing, tags.")
-@click.option("--source-lang", callback=_lang, metavar="fr|en",
+@click.option("--source-lang", callback=lang_callback, metavar="fr|en",
               help="Source language (TMX: which <tuv>; TSV: first column; documents: fr by default).")
-@click.option("--target-lang", callback=_lang, metavar="fr|en", help="Target language (TMX/TSV).")
+@click.option("--target-lang", callback=lang_callback, metavar="fr|en", help="Target language (TMX/TSV).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes for the per-unit checks (large memories: the number of cores).")
 @click.option("--annotate", type=click.Path(path_type=Path, dir_okay=False),

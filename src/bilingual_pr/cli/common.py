@@ -14,18 +14,19 @@ from bilingual_pr.language import language_warning, parse_language
 LANG_CHOICE = click.Choice(["fr", "en"], case_sensitive=False)
 
 
+def lang_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: fr/en with an optional region (fr-CH) -> the base code."""
+    if value is None:
+        return None
+    try:
+        return parse_language(value)
+    except UserError as err:
+        raise click.BadParameter(str(err)) from None
+
+
 def lang_option(name: str = "--lang", required: bool = True, help: str = "Language of the file.") -> callable:
     """A --lang option that accepts fr/en with an optional region (fr-CH)."""
-
-    def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return parse_language(value)
-        except UserError as err:
-            raise click.BadParameter(str(err)) from None
-
-    return click.option(name, required=required, callback=convert, metavar="fr|en", help=help)
+    return click.option(name, required=required, callback=lang_callback, metavar="fr|en", help=help)
 
 
 strict_option = click.option(
