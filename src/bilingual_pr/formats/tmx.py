@@ -519,8 +519,9 @@ class TmxReader:
                 langs.append(child.get(XML_LANG) or child.get("lang") or "")
                 texts.append(text)
                 tuv_els.append(child)
-            elif tag == "prop":
-                props.append((child.get("type") or "", child.text or ""))
+            elif tag == "prop" and child.get("type"):
+                # A <prop> without its required type cannot be written back: leave it out (fuzz finding).
+                props.append((child.get("type"), child.text or ""))
             elif tag == "note":
                 notes.append(child.text or "")
         key = tuple(langs)

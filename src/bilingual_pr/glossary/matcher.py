@@ -229,12 +229,18 @@ class TermMatcher:
         if len(spans) == 1:
             chosen = list(spans)
         else:
-            chosen = []
-            for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
-                s, e = span
-                if all(e <= cs or s >= ce for cs, ce in chosen):
-                    chosen.append(span)
-            chosen.sort()
+            from bisect import bisect_right
+
+            # Chosen spans never overlap, so sorted by start they are sorted by end too: only the
+            # neighbours of the insertion point can overlap (checking all was quadratic on long texts).
+            starts: list[int] = []
+            ends: list[int] = []
+            for s, e in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+                i = bisect_right(starts, s)
+                if (i == 0 or ends[i - 1] <= s) and (i == len(starts) or starts[i] >= e):
+                    starts.insert(i, s)
+                    ends.insert(i, e)
+            chosen = list(zip(starts, ends))
         out: list[TermMatch] = []
         entries = self.glossary.entries
         for s, e in chosen:

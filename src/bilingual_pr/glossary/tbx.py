@@ -88,7 +88,8 @@ class _Reader:
 
 def _text(el: etree._Element) -> str:
     t = el.text if len(el) == 0 else "".join(el.itertext())
-    return " ".join(t.split()) if t else ""
+    # Collapse XML whitespace only: a no-break space (art.\u00a05, «\u202fx\u202f») is part of the term.
+    return re.sub(r"[ \t\r\n]+", " ", t).strip(" \t\r\n") if t else ""
 
 
 def _term(tsec: etree._Element, lang: str, r: _Reader) -> Term:
