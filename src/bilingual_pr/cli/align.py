@@ -48,10 +48,12 @@ def _lang_tag(ctx: click.Context, param: click.Parameter, value: str) -> str:
                    f"two files hold at most {AUTO_EMBEDDINGS_MAX_SENTENCES} sentences together.")
 @click.option("--review", "review_page", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the alignment review page (self-contained HTML) here.")
+@click.option("--mt/--no-mt", "use_mt", default=False, show_default=True,
+              help="Also compare the machine-translated French with the English (needs an installed Argos model).")
 @strict_option
 def align(fr_file: Path, en_file: Path, output: Path | None, fmt: str | None, presegmented: bool,
           glossary: Path | None, min_confidence: float, src_lang: str, tgt_lang: str, embeddings: bool | None,
-          strict: bool, review_page: Path | None = None) -> None:
+          strict: bool, review_page: Path | None = None, use_mt: bool = False) -> None:
     """Align FR_FILE and EN_FILE (text, HTML or .docx) sentence by sentence.
 
     Beads may be 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, or 1-0/0-1 for sentences with no
@@ -93,7 +95,16 @@ def align(fr_file: Path, en_file: Path, output: Path | None, fmt: str | None, pr
         from bilingual_pr.glossary import load_glossary
 
         gloss = load_glossary(glossary, src_base, tgt_base)
-    scorers = default_scorers(embeddings=embeddings, glossary=gloss, src_lang=src_base, tgt_lang=tgt_base)
+    engine = None
+    if use_mt:
+        from bilingual_pr.translate.argos import ArgosEngine, find_model
+
+        model = find_model(src_base, tgt_base)
+        if model is None:
+            raise UserError(f"--mt needs an installed {src_base}->{tgt_base} Argos model: "
+                            f"bilingual-pr models install translate-{src_base}_{tgt_base}-….argosmodel")
+        engine = ArgosEngine(model)
+    scorers = default_scorers(embeddings=embeddings, glossary=gloss, src_lang=src_base, tgt_lang=tgt_base, mt=engine)
     log.info("aligning %d + %d sentences with %s", len(sents_src), len(sents_tgt), "+".join(s.name for s in scorers))
     result = align_documents(doc_src, doc_tgt, src_lang=src_base, tgt_lang=tgt_base, scorers=scorers,
                              src_sentences=sents_src, tgt_sentences=sents_tgt)
