@@ -100,3 +100,42 @@ def test_cli_mt_uses_the_installed_engine(tmp_path, monkeypatch) -> None:
     assert res.exit_code == 0, res.output
     assert engine.batches == [4]
     assert out.read_text(encoding="utf-8").split() == ["[0]:[0]", "[1]:[]", "[2]:[1]", "[3]:[2]"]
+
+
+@pytest.mark.mt
+def test_cli_mt_with_a_real_argos_package(tmp_path) -> None:
+    """Slow-ish: the real discovery and engine path, with a tiny untrained package (its output is noise)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("ctranslate2")
+    pytest.importorskip("argostranslate")
+    import argos_tiny
+
+    env = dict(os.environ, HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_CACHE_HOME=str(tmp_path / "cache"),
+               ARGOS_PACKAGES_DIR=str(tmp_path / "packages"))
+    fr, en = tmp_path / "a.fr.txt", tmp_path / "a.en.txt"
+    fr.write_text("\n".join(FR) + "\n", encoding="utf-8")
+    en.write_text("\n".join(EN) + "\n", encoding="utf-8")
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bilingual_pr", *args], env=env, capture_output=True, text=True,
+                              timeout=120, cwd=Path(__file__).resolve().parents[1])
+
+    missing = cli("align", str(fr), str(en), "--presegmented", "--mt", "--no-embeddings", "--format", "beads")
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert len(missing.stderr.strip().splitlines()) == 1 and "fr->en Argos model" in missing.stderr
+
+    pkg = argos_tiny.build_package(tmp_path / "translate-fr_en-test.argosmodel", "fr", "en")
+    assert cli("models", "install", str(pkg)).returncode == 0
+    res = cli("-v", "align", str(fr), str(en), "--presegmented", "--mt", "--no-embeddings", "--format", "beads")
+    assert res.returncode == 0, res.stderr
+    assert "length+anchors+position+mt" in res.stderr
+    beads = res.stdout.split()
+    # Whatever the noise model says, the beads cover every sentence once, in order.
+    src = [int(k) for b in beads for k in b.split(":")[0].strip("[]").split(",") if k]
+    tgt = [int(k) for b in beads for k in b.split(":")[1].strip("[]").split(",") if k]
+    assert src == list(range(len(FR))) and tgt == list(range(len(EN)))
