@@ -6,7 +6,6 @@ BILINGUAL_PR_REQUIRE_INTEROP=1 (helpers in tests/interop/chromium.py).
 
 from __future__ import annotations
 
-import base64
 import re
 from pathlib import Path
 
@@ -166,38 +165,36 @@ def test_keys_filter_and_print(page, cdp, tmp_path):
     cdp.open(page.as_uri())
     assert cdp.js("document.body.dataset.ready") == "1"
     assert cdp.js("document.body.dataset.shown") == str(len(ROWS))
-    cdp.key("j", "KeyJ", 74)
-    assert cdp.js("document.activeElement.id") == "p1"
-    cdp.key("j", "KeyJ", 74)
-    assert cdp.js("document.activeElement.id") == "p2"
-    cdp.key("k", "KeyK", 75)
-    assert cdp.js("document.activeElement.id") == "p1"
+    cdp.press("j")
+    assert cdp.focused() == "p1"
+    cdp.press("j")
+    assert cdp.focused() == "p2"
+    cdp.press("k")
+    assert cdp.focused() == "p1"
     # "l" shows only the low-confidence pairs and says so in the URL; j then walks those only.
-    cdp.key("l", "KeyL", 76)
+    cdp.press("l")
     assert cdp.js("document.body.dataset.shown") == str(len(LOW))
     assert cdp.js("location.hash") == "#low"
     assert cdp.js("document.getElementById('only-low').checked") is True
-    cdp.key("j", "KeyJ", 74)
-    assert cdp.js("document.activeElement.id") == f"p{LOW[0]}"
-    cdp.key("j", "KeyJ", 74)
-    assert cdp.js("document.activeElement.id") == f"p{LOW[1]}"
+    cdp.press("j")
+    assert cdp.focused() == f"p{LOW[0]}"
+    cdp.press("j")
+    assert cdp.focused() == f"p{LOW[1]}"
     # The checkbox does the same with the mouse or the space bar.
     cdp.js("document.getElementById('only-low').click()")
     assert cdp.js("document.body.dataset.shown") == str(len(ROWS))
     assert cdp.js("location.hash") == ""
     # Tab from the checkbox reaches the first pair.
     cdp.js("document.getElementById('only-low').focus()")
-    cdp.key("Tab", "Tab", 9)
-    assert cdp.js("document.activeElement.id") == "p1"
+    cdp.press("Tab")
+    assert cdp.focused() == "p1"
     # Print: the controls disappear, rows do not split, a PDF comes out.
-    cdp.call("Emulation.setEmulatedMedia", media="print")
+    cdp.media("print")
     assert cdp.js("getComputedStyle(document.getElementById('controls')).display") == "none"
     assert cdp.js("getComputedStyle(document.getElementById('p1')).breakInside") == "avoid"
-    pdf = base64.b64decode(cdp.call("Page.printToPDF")["data"])
-    assert pdf.startswith(b"%PDF")
-    (tmp_path / "review.pdf").write_bytes(pdf)
-    cdp.call("Emulation.setEmulatedMedia", media="screen")
-    (tmp_path / "review-cdp.png").write_bytes(base64.b64decode(cdp.call("Page.captureScreenshot")["data"]))
+    assert cdp.print_pdf(tmp_path / "review.pdf").startswith(b"%PDF")
+    cdp.media("screen")
+    cdp.screenshot(tmp_path / "review-cdp.png")
     assert cdp.errors() == []
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from bilingual_pr import __version__
+from bilingual_pr.htmlpage import focus_walk_js, page_end, page_head
 
 if TYPE_CHECKING:
     from bilingual_pr.align import Alignment
@@ -169,15 +170,7 @@ _JS = r"""
     try { history.replaceState(null, "", target); } catch (err) { location.hash = box.checked ? "low" : ""; }
   }
   function readHash(){ box.checked = location.hash === "#low"; }
-  function visible(){ return rows.filter(function(r){ return !r.hidden; }); }
-  function move(step){
-    var vis = visible();
-    if (!vis.length) { return; }
-    var at = vis.indexOf(document.activeElement);
-    var next = at < 0 ? (step > 0 ? 0 : vis.length - 1) : Math.min(vis.length - 1, Math.max(0, at + step));
-    vis[next].focus();
-    vis[next].scrollIntoView({block: "nearest"});
-  }
+""" + focus_walk_js("rows") + r"""
   box.addEventListener("change", function(){ apply(); writeHash(); });
   document.addEventListener("keydown", function(ev){
     var tag = (ev.target.tagName || "").toLowerCase();
@@ -231,11 +224,7 @@ def render_review_page(alignment: "Alignment", *, glossary: "Glossary | None" = 
             f"glossary {('<strong>' + e(Path(str(gloss)).name) + '</strong>') if gloss else 'none'}",
             f"generated {when} by bilingual-pr {e(__version__)}"]
     return "".join([
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
-        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">",
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "script-src 'unsafe-inline'; img-src data:\">",
-        f"<title>Alignment review – {e(heading)}</title><style>{_CSS}</style></head>",
+        page_head(f"Alignment review – {heading}", _CSS),
         '<body data-ready="0">',
         '<a class="skip" href="#pairs">Skip to the pairs</a>',
         f"<header><h1>Alignment review: {e(heading)}</h1>",
@@ -259,7 +248,7 @@ def render_review_page(alignment: "Alignment", *, glossary: "Glossary | None" = 
         f'<th scope="col">{e(src_lang.upper())}</th><th scope="col">{e(tgt_lang.upper())}</th></tr></thead><tbody>',
         "".join(_row_html(r, src_lang, tgt_lang, min_confidence) for r in rows),
         "</tbody></table></main>",
-        f"<script>{_JS}</script></body></html>\n",
+        page_end(_JS),
     ])
 
 

@@ -3,11 +3,12 @@
 ``chromium_exe()`` skips (or fails under BILINGUAL_PR_REQUIRE_INTEROP=1) when
 Chromium is missing. ``run_chromium`` runs one command-line job (``--dump-dom``,
 ``--screenshot``) with a fresh profile; ``devtools(profile)`` starts one browser
-and yields a ``Cdp`` client for key presses, JavaScript and print media.
+and yields a ``Cdp`` client for key presses, JavaScript, print media, PDF and screenshots.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import shutil
@@ -23,6 +24,8 @@ from interop import interop_required, unavailable
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-sync", "--hide-scrollbars"]
+# DevTools key events want the DOM code and the Windows virtual-key code as well as the key.
+KEYS = {"j": ("KeyJ", 74), "k": ("KeyK", 75), "l": ("KeyL", 76), "/": ("Slash", 191), "Tab": ("Tab", 9)}
 
 
 def chromium_exe() -> str:
@@ -85,6 +88,30 @@ class Cdp:
             if kind == "keyDown" and len(key) == 1:
                 params["text"] = key
             self.call("Input.dispatchKeyEvent", **params)
+
+    def press(self, key: str) -> None:
+        """Press and release one of the keys the pages use (j, k, l, /, Tab)."""
+        self.key(key, *KEYS[key])
+
+    def focused(self) -> str:
+        """The id of the focused element."""
+        return self.js("document.activeElement.id")
+
+    def media(self, kind: str) -> None:
+        """Emulate the CSS media type ``print`` or ``screen``."""
+        self.call("Emulation.setEmulatedMedia", media=kind)
+
+    def print_pdf(self, path: Path) -> bytes:
+        """Print the page to PDF, save it at ``path`` and return its bytes."""
+        pdf = base64.b64decode(self.call("Page.printToPDF")["data"])
+        path.write_bytes(pdf)
+        return pdf
+
+    def screenshot(self, path: Path) -> bytes:
+        """Save a PNG screenshot of the page at ``path`` and return its bytes."""
+        png = base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
+        path.write_bytes(png)
+        return png
 
     def open(self, url: str) -> None:
         """Load a page (through about:blank, so the same URL with another hash loads afresh)."""

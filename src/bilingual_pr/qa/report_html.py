@@ -12,6 +12,7 @@ import html
 from datetime import datetime, timezone
 
 from bilingual_pr import __version__
+from bilingual_pr.htmlpage import focus_walk_js, page_end, page_head
 from bilingual_pr.qa.model import CHECKS, SEVERITIES, Finding, Report, Span
 
 _WS_SHOW = {" ": ("␣", "U+0020 ordinary space"), "\u00a0": ("⍽", "U+00A0 no-break space"),
@@ -108,15 +109,7 @@ _JS = r"""
     document.body.dataset.shown = String(n);
     empty.hidden = n !== 0;
   }
-  function visible(){ return items.filter(function(li){ return !li.hidden; }); }
-  function move(step){
-    var vis = visible();
-    if (!vis.length) { return; }
-    var at = vis.indexOf(document.activeElement);
-    var next = at < 0 ? (step > 0 ? 0 : vis.length - 1) : Math.min(vis.length - 1, Math.max(0, at + step));
-    vis[next].focus();
-    vis[next].scrollIntoView({block: "nearest"});
-  }
+""" + focus_walk_js("items") + r"""
   document.getElementById("filters").addEventListener("submit", function(ev){ ev.preventDefault(); });
   checkSel.addEventListener("change", function(){ apply(); writeHash(); });
   sevBoxes.forEach(function(b){ b.addEventListener("change", function(){ apply(); writeHash(); }); });
@@ -231,12 +224,8 @@ def render_html(report: Report, generated: datetime | None = None) -> str:
     meta.append(f"typography profile <strong>{e(report.profile)}</strong>")
     meta.append(f"generated {when} by bilingual-pr {e(__version__)}")
     return "".join([
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
-        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">",
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "script-src 'unsafe-inline'; img-src data:\">",
-        f"<title>QA report – {e(report.input_name)}</title><style>{_CSS}.visually-hidden{{position:absolute;"
-        "width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}</style></head>",
+        page_head(f"QA report – {report.input_name}",
+                  _CSS + ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"),
         "<body>",
         '<a class="skip" href="#findings">Skip to findings</a>',
         "<header><h1>Terminology QA report</h1>",
@@ -256,5 +245,5 @@ def render_html(report: Report, generated: datetime | None = None) -> str:
         "<kbd>a</kbd> show all. Printing prints the findings shown.</p>",
         '<main><h2>Findings</h2><p id="empty" hidden>No finding matches the filters.</p>',
         '<ol id="findings">', "".join(items), "</ol></main>",
-        f"<script>{_JS}</script></body></html>\n",
+        page_end(_JS),
     ])
