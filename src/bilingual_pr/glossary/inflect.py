@@ -48,6 +48,9 @@ _HAS_DIGIT = re.compile(r"\d")
 
 def _skip(word: str) -> bool:
     """Acronyms, numbers and symbols do not inflect."""
+    if word.isalpha():
+        # Letters only, the usual case: no digit and at least one letter, without two regex scans.
+        return word.isupper() and len(word) > 1
     if _HAS_DIGIT.search(word) or not _HAS_LETTER.search(word):
         return True
     return word.isupper() and len(word) > 1
@@ -105,9 +108,9 @@ def _split_words(text: str) -> list[str]:
 
 def _agreeing_span(words: list[str], stop: frozenset[str]) -> int:
     """Number of leading words that agree with the head (before the first stop word)."""
-    for i, w in enumerate(words):
-        bare = w.lower().split("'")[0].split("’")[0]
-        if i > 0 and (bare in stop or w.startswith("(")):
+    for i in range(1, len(words)):  # the first word always agrees
+        w = words[i]
+        if w.startswith("(") or w.lower().split("'")[0].split("’")[0] in stop:
             return i
     return len(words)
 

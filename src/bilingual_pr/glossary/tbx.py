@@ -17,6 +17,7 @@ from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import atomic_output
 from bilingual_pr.formats.units import clean_xml_text
 from bilingual_pr.glossary import vocab
+from bilingual_pr.glossary.gcpause import gc_paused
 from bilingual_pr.glossary.model import DEFAULT_STATUS, Entry, Glossary, LoadIssue, Term
 from bilingual_pr.language import base_language
 from bilingual_pr.xmlsafe import parse_xml_bytes
@@ -86,10 +87,18 @@ class _Reader:
         return name
 
 
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
 def _text(el: etree._Element) -> str:
     t = el.text if len(el) == 0 else "".join(el.itertext())
+    if not t:
+        return ""
     # Collapse XML whitespace only: a no-break space (art.\u00a05, «\u202fx\u202f») is part of the term.
-    return re.sub(r"[ \t\r\n]+", " ", t).strip(" \t\r\n") if t else ""
+    # Most values have single spaces only, for which the substitution changes nothing: skip it then.
+    if "  " in t or "\n" in t or "\t" in t or "\r" in t:
+        t = _XML_SPACE.sub(" ", t)
+    return t.strip(" \t\r\n")
 
 
 def _term(tsec: etree._Element, lang: str, r: _Reader) -> Term:
@@ -262,6 +271,11 @@ def _entry(el: etree._Element, index: int, r: _Reader) -> Entry:
 
 def parse_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
     """Parse TBX v3 or TBX 2008 bytes into a Glossary (UserError on malformed input)."""
+    with gc_paused():
+        return _parse_tbx(data, where)
+
+
+def _parse_tbx(data: bytes, where: str) -> Glossary:
     root = parse_xml_bytes(data, where).getroot()
     qn = etree.QName(root)
     if qn.localname == "tbx":

@@ -17,7 +17,7 @@ from typing import Any, Callable, Protocol, Sequence
 
 from bilingual_pr.language import base_language
 from bilingual_pr.qa.model import Finding, Segment, Span, finding
-from bilingual_pr.qa.numbers import URL, symbols
+from bilingual_pr.qa.numbers import symbols, url_spans
 
 _SHORT_TYPES = frozenset({"acronym", "abbreviation", "shortForm"})
 _KEEP_UNITS = 20  # units remembered per (document, concept, term): enough to point at, bounded memory
@@ -137,7 +137,7 @@ class TermChecker:
             return []
         if "/" in src or "." in src:
             # "HRC" inside A/HRC/55/1 or a URL is part of a code, not a term to translate.
-            codes = [sp for _, sp in symbols(src)] + [m.span() for m in URL.finditer(src)]
+            codes = [sp for _, sp in symbols(src)] + url_spans(src)
             if codes:
                 s_matches = [m for m in s_matches if not any(a <= m.start and m.end <= b for a, b in codes)]
         out: list[Finding] = []

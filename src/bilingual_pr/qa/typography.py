@@ -29,7 +29,16 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 _SPACE_CHARS = " \u00a0\u202f\u2009\t"
 _NAMES = {" ": "an ordinary space", NBSP: "a no-break space (U+00A0)", NNBSP: "a narrow no-break space (U+202F)",
           "\u2009": "a thin space (U+2009)", "\t": "a tab", "": "no space"}
-_TRIGGERS = re.compile(r"[;:!?«»]").search
+_TRIGGER_CHARS = ";:!?«»"
+
+
+def _has_trigger(text: str) -> bool:
+    """True when ``text`` has a mark whose spacing is checked."""
+    # Six substring searches run in C; a regex character class tests every character.
+    for c in _TRIGGER_CHARS:
+        if c in text:
+            return True
+    return False
 _PUNCT = re.compile(r"[;:!?«»]")
 _SKIP = re.compile(r"(?:https?|ftp|mailto|file)://\S+|www\.\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d[:.]\d|::")
 _EN_SPACE_BEFORE = re.compile(r"(?<=\w)[ \u00a0\u202f\u2009]+(?=[;:!?](?:\s|$))")
@@ -65,7 +74,7 @@ def _space_at(text: str, pos: int, step: int) -> tuple[str, int, int]:
 def check_typography(seg: Segment, profile: str) -> list[Finding]:
     """Check the spaces around French punctuation and guillemets (French target) or before punctuation (English)."""
     tgt = seg.target
-    if profile == "off" or not tgt or not _TRIGGERS(tgt):
+    if profile == "off" or not tgt or not _has_trigger(tgt):
         return []
     if seg.target_lang == "en":
         spans = tuple(m.span() for m in _EN_SPACE_BEFORE.finditer(tgt))
