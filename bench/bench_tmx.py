@@ -2,7 +2,9 @@
 
 Each phase runs in its own process so its peak RSS (ru_maxrss) is its own.
 Targets (issue 5): write < 20 s and read < 20 s for 1,000,000 units, each
-under 200 MB peak RSS; merge of two 500,000-unit files < 60 s.
+under 200 MB peak RSS; merge of two 500,000-unit files < 60 s. Reading is
+measured twice: in one process, and with ``jobs=2`` (this process and one
+worker each parse half of the body's pieces).
 
     python bench/bench_tmx.py               # full size
     python bench/bench_tmx.py --units 100000 --workdir /tmp/tmxbench
@@ -56,7 +58,7 @@ def peak_rss_mb() -> float:
 
 
 def phase(name: str, workdir: Path, units: int) -> None:
-    from bilingual_pr.formats.tmx import TmxWriter, merge_tmx, read_tmx
+    from bilingual_pr.formats.tmx import TmxReader, TmxWriter, merge_tmx, read_tmx
 
     base_rss = peak_rss_mb()
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -69,6 +71,9 @@ def phase(name: str, workdir: Path, units: int) -> None:
         count = writer.written
     elif name == "read":
         count = sum(1 for _ in read_tmx(workdir / "big.tmx"))
+    elif name == "read-jobs2":
+        # The main process reads every other piece of the body, one worker the rest (formats/tmxchunks.py).
+        count = sum(1 for _ in TmxReader(workdir / "big.tmx", jobs=2))
     elif name == "prepare-merge":
         half = units // 2
         # B repeats a fifth of A (newer), changes the target of a further tenth, adds new units.
@@ -85,7 +90,7 @@ def phase(name: str, workdir: Path, units: int) -> None:
                 writer.write(unit)
         count = 2 * half
     elif name == "merge":
-        report = merge_tmx([workdir / "a.tmx", workdir / "b.tmx"], workdir / "merged.tmx")
+        report = merge_tmx([workdir / "a.tmx", workdir / "b.tmx"], workdir / "merged.tmx", jobs=2)
         count = report.written
         print(f"  merge: read {report.read}, wrote {report.written}, duplicates {report.duplicates}, "
               f"conflicting sources {report.conflicting_sources}", flush=True)
@@ -93,6 +98,10 @@ def phase(name: str, workdir: Path, units: int) -> None:
         raise SystemExit(f"unknown phase {name}")
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if children.ru_maxrss:
+        print(f"  workers: {children.ru_utime + children.ru_stime:.2f} s CPU, peak RSS "
+              f"{children.ru_maxrss / 1024:.0f} MB", flush=True)
     size = ""
     if name in ("write", "merge"):
         out = workdir / ("big.tmx" if name == "write" else "merged.tmx")
@@ -113,7 +122,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         print(f"TMX bench: {args.units:,} units, python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
-        for name in ("generate", "write", "read", "prepare-merge", "merge"):
+        for name in ("generate", "write", "read", "read-jobs2", "prepare-merge", "merge"):
             subprocess.run([sys.executable, __file__, "--phase", name, "--units", str(args.units),
                             "--workdir", tmp], check=True)
 

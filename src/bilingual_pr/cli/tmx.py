@@ -40,6 +40,17 @@ def _tag(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
 src_lang_option = click.option("--src-lang", callback=_tag, metavar="TAG",
                                help="Source language (BCP 47, e.g. fr-FR; fr, FR-fr, fr_FR in the file match). "
                                     "Default: the file's srclang.")
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+                           help="Processes that read a large memory (8 MB and more) together. "
+                                "Default: the CPUs this process may use.")
+
+
+def _jobs(jobs: int | None) -> int:
+    from bilingual_pr.batch import default_jobs
+
+    return jobs or default_jobs()
+
+
 tgt_lang_option = click.option("--tgt-lang", callback=_tag, metavar="TAG",
                                help="Target language (e.g. en-GB). Default: the other <tuv> of each unit.")
 
@@ -97,10 +108,11 @@ def validate(file: Path, max_problems: int) -> None:
 @src_lang_option
 @tgt_lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats(file: Path, src_lang: str | None, tgt_lang: str | None, as_json: bool) -> None:
+@jobs_option
+def stats(file: Path, src_lang: str | None, tgt_lang: str | None, as_json: bool, jobs: int | None) -> None:
     """Count units, languages, duplicates and conflicts, and show the confidence histogram."""
     with _progress([file], "Reading") as progress:
-        result = tmx_stats(file, src_lang, tgt_lang, progress=progress)
+        result = tmx_stats(file, src_lang, tgt_lang, progress=progress, jobs=_jobs(jobs))
     if as_json:
         payload = dataclasses.asdict(result)
         payload["languages"] = dict(result.languages)
@@ -134,7 +146,9 @@ def stats(file: Path, src_lang: str | None, tgt_lang: str | None, as_json: bool)
 @click.option("-o", "--output", required=True, type=FILE, help="Merged memory (written atomically).")
 @src_lang_option
 @tgt_lang_option
-def merge(inputs: tuple[Path, ...], output: Path, src_lang: str | None, tgt_lang: str | None) -> None:
+@jobs_option
+def merge(inputs: tuple[Path, ...], output: Path, src_lang: str | None, tgt_lang: str | None,
+          jobs: int | None) -> None:
     """Merge TMX files into one, keeping one unit per identical pair (the newest changedate).
 
     Sources with different targets are all kept and reported; the newest
@@ -143,7 +157,8 @@ def merge(inputs: tuple[Path, ...], output: Path, src_lang: str | None, tgt_lang
     """
     refuse_overwriting_inputs(output, inputs)
     with _progress(list(inputs), "Merging") as progress:
-        report = merge_tmx(inputs, output, src_lang=src_lang, tgt_lang=tgt_lang, progress=progress)
+        report = merge_tmx(inputs, output, src_lang=src_lang, tgt_lang=tgt_lang, progress=progress,
+                           jobs=_jobs(jobs))
     _report_skips(report.skipped, "unreadable TUs skipped (no source or target <tuv>)")
     _report_skips(report.skipped_empty, "units with an empty source or target left out")
     if report.conflicting_sources:
@@ -160,10 +175,12 @@ def merge(inputs: tuple[Path, ...], output: Path, src_lang: str | None, tgt_lang
 @click.option("-o", "--output", type=FILE, help="Write here instead of stdout.")
 @src_lang_option
 @tgt_lang_option
-def export(file: Path, fmt: str, output: Path | None, src_lang: str | None, tgt_lang: str | None) -> None:
+@jobs_option
+def export(file: Path, fmt: str, output: Path | None, src_lang: str | None, tgt_lang: str | None,
+           jobs: int | None) -> None:
     """Export the units of FILE as TSV, CSV or JSON."""
     with _progress([file], "Exporting") as progress:
-        reader = TmxReader(file, src_lang, tgt_lang, progress=progress)
+        reader = TmxReader(file, src_lang, tgt_lang, progress=progress, jobs=_jobs(jobs))
         if output is None:
             count = export_units(reader, sys.stdout, fmt)
         else:
@@ -183,13 +200,14 @@ def export(file: Path, fmt: str, output: Path | None, src_lang: str | None, tgt_
 @click.option("-o", "--output", required=True, type=FILE, help="Filtered memory (written atomically).")
 @src_lang_option
 @tgt_lang_option
+@jobs_option
 def filter_(file: Path, min_confidence: float, keep_unscored: bool, output: Path, src_lang: str | None,
-            tgt_lang: str | None) -> None:
+            tgt_lang: str | None, jobs: int | None) -> None:
     """Keep the units of FILE whose alignment confidence reaches --min-confidence."""
     refuse_overwriting_inputs(output, [file])
     with _progress([file], "Filtering") as progress:
         report = filter_tmx(file, output, min_confidence=min_confidence, keep_unscored=keep_unscored,
-                            src_lang=src_lang, tgt_lang=tgt_lang, progress=progress)
+                            src_lang=src_lang, tgt_lang=tgt_lang, progress=progress, jobs=_jobs(jobs))
     _report_skips(report.skipped, "unreadable or empty units skipped")
     click.echo(f"{output}: kept {report.kept} of {report.read} units ({report.below} below {min_confidence}, "
                f"{report.unscored} without x-confidence{' kept' if keep_unscored else ''})", err=True)

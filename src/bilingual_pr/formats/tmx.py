@@ -463,21 +463,25 @@ class TmxReader:
     MAX_REASONS = 20
 
     def __init__(self, path: str | Path, src_lang: str | None = None, tgt_lang: str | None = None, *,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, jobs: int = 1) -> None:
         self.path = Path(path)
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
         self.progress = progress
+        self.jobs = jobs
         self.header: TmxHeader | None = None
         self._lang_sets: dict[tuple[str, ...], int] = {}
         self.units = 0
         self.skipped = 0
         self.skip_reasons: list[str] = []
+        # Lines before the parsed text: non-zero when a worker reads one chunk of the file.
+        self._line_offset = 0
 
     def _skip(self, line: int | None, why: str) -> None:
         self.skipped += 1
         if len(self.skip_reasons) < self.MAX_REASONS:
-            self.skip_reasons.append(f"{self.path}:{line}: {why}")
+            shown = line + self._line_offset if line is not None else None
+            self.skip_reasons.append(f"{self.path}:{shown}: {why}")
 
     def _events(self) -> Iterator:
         if self.progress is None:
@@ -495,15 +499,29 @@ class TmxReader:
     def __iter__(self) -> Iterator[TranslationUnit]:
         if not self.path.exists():
             raise UserError(f"{self.path}: no such file")
+        if self.jobs > 1:
+            from bilingual_pr.formats.tmxchunks import read_parallel
+
+            parallel = read_parallel(self)
+            if parallel is not None:
+                yield from parallel
+                return
+        yield from self._serial()
+
+    def _serial(self, skip: int = 0) -> Iterator[TranslationUnit]:
+        """Read the whole file in this process; the first ``skip`` units are read but not yielded."""
         try:
-            yield from self._iter_units()
+            for unit in self._iter_units(self._events()):
+                if skip:
+                    skip -= 1
+                    continue
+                yield unit
         except UserError as err:
             raise _precise(err, self.path) from None
 
-    def _iter_units(self) -> Iterator[TranslationUnit]:
-        checked_root = False
+    def _iter_units(self, events: Iterable, checked_root: bool = False) -> Iterator[TranslationUnit]:
         unit_of = self._unit
-        for _event, el in self._events():
+        for _event, el in events:
             if not checked_root:
                 parent = el.getparent()
                 root = parent if el.tag == "header" else (parent.getparent() if parent is not None else None)
@@ -555,31 +573,11 @@ class TmxReader:
                 notes.append(child.text or "")
         # All the <tu> attributes in one call: each .get() would parse its name again.
         get = dict(el.items()).get
-        key = tuple(langs)
-        self._lang_sets[key] = self._lang_sets.get(key, 0) + 1
-        n = len(langs)
-        if n < 2:
-            self._skip(el.sourceline, "fewer than two <tuv>")
+        sides = self._sides(langs, get)
+        if sides.__class__ is str:
+            self._skip(el.sourceline, sides)  # type: ignore[arg-type]
             return None
-        wanted = self.src_lang or get("srclang") or self._header_srclang()
-        if not wanted or wanted == "*all*" or langs[0] == wanted:
-            si = 0
-        else:
-            si = _pick(langs, wanted, -1)
-            if si < 0:
-                self._skip(el.sourceline, f"no <tuv> in the source language {wanted}")
-                return None
-        if self.tgt_lang:
-            ti = 1 - si if n == 2 and langs[1 - si] == self.tgt_lang else _pick(langs, self.tgt_lang, si)
-            if ti < 0:
-                self._skip(el.sourceline, f"no <tuv> in the target language {self.tgt_lang}")
-                return None
-        elif n == 2:
-            ti = 1 - si
-        else:
-            base = _base(langs[si]) if langs[si] else ""
-            others = [i for i in range(n) if i != si]
-            ti = next((i for i in others if langs[i] and _base(langs[i]) != base), others[0])
+        si, ti = sides  # type: ignore[misc]
         source, target = texts[si], texts[ti]
         if source is None or target is None:
             self._skip(el.sourceline, "<tuv> without <seg>")
@@ -596,6 +594,32 @@ class TmxReader:
                     creationid = creationid or tuv.get("creationid")
         return _new_unit(source, target, _canonical_or_raw(langs[si]), _canonical_or_raw(langs[ti]),
                          get("tuid"), tuple(props), tuple(notes), creationdate, changedate, creationid)
+
+    def _sides(self, langs: list[str], get: Callable[[str], str | None]) -> tuple[int, int] | str:
+        """Count this language set and pick (source, target) ``<tuv>`` indexes, or say why the TU is skipped."""
+        key = tuple(langs)
+        self._lang_sets[key] = self._lang_sets.get(key, 0) + 1
+        n = len(langs)
+        if n < 2:
+            return "fewer than two <tuv>"
+        wanted = self.src_lang or get("srclang") or self._header_srclang()
+        if not wanted or wanted == "*all*" or langs[0] == wanted:
+            si = 0
+        else:
+            si = _pick(langs, wanted, -1)
+            if si < 0:
+                return f"no <tuv> in the source language {wanted}"
+        if self.tgt_lang:
+            ti = 1 - si if n == 2 and langs[1 - si] == self.tgt_lang else _pick(langs, self.tgt_lang, si)
+            if ti < 0:
+                return f"no <tuv> in the target language {self.tgt_lang}"
+        elif n == 2:
+            ti = 1 - si
+        else:
+            base = _base(langs[si]) if langs[si] else ""
+            others = [i for i in range(n) if i != si]
+            ti = next((i for i in others if langs[i] and _base(langs[i]) != base), others[0])
+        return si, ti
 
     @property
     def languages(self) -> Counter[str]:
@@ -1028,11 +1052,11 @@ class TmxStats:
 
 
 def tmx_stats(path: str | Path, src_lang: str | None = None, tgt_lang: str | None = None, *,
-              progress: Progress | None = None) -> TmxStats:
+              progress: Progress | None = None, jobs: int = 1) -> TmxStats:
     """Count units, languages, duplicates, conflicts and the confidence histogram of a TMX file."""
     import numpy as np
 
-    reader = TmxReader(path, src_lang, tgt_lang, progress=progress)
+    reader = TmxReader(path, src_lang, tgt_lang, progress=progress, jobs=jobs)
     pairs, sources = array("q"), array("q")
     hist = [0] * 10
     scored = needs_review = empty = 0
@@ -1112,7 +1136,7 @@ def _source_of_line(line: str) -> str:
 
 def merge_tmx(inputs: Sequence[str | Path], output: str | Path, *, src_lang: str | None = None,
               tgt_lang: str | None = None, progress: Progress | None = None,
-              max_examples: int = 10) -> MergeReport:
+              max_examples: int = 10, jobs: int = 1) -> MergeReport:
     """Merge TMX files: one TU per identical pair (the newest), conflicting targets kept, newest last."""
     import numpy as np
 
@@ -1131,7 +1155,7 @@ def merge_tmx(inputs: Sequence[str | Path], output: str | Path, *, src_lang: str
                                    prefix=".merge-", suffix=".spool") as spool:
         lines: list[str] = []
         for path in paths:
-            reader = TmxReader(path, src_lang, tgt_lang, progress=progress)
+            reader = TmxReader(path, src_lang, tgt_lang, progress=progress, jobs=jobs)
             for unit in reader:
                 unit = _relabel(unit, src_lang, tgt_lang)
                 line = writer.format_unit(unit)
@@ -1210,9 +1234,9 @@ class FilterReport:
 
 def filter_tmx(path: str | Path, output: str | Path, *, min_confidence: float, keep_unscored: bool = False,
                src_lang: str | None = None, tgt_lang: str | None = None,
-               progress: Progress | None = None) -> FilterReport:
+               progress: Progress | None = None, jobs: int = 1) -> FilterReport:
     """Copy the units whose ``x-confidence`` is at least ``min_confidence`` into a new TMX file."""
-    reader = TmxReader(path, src_lang, tgt_lang, progress=progress)
+    reader = TmxReader(path, src_lang, tgt_lang, progress=progress, jobs=jobs)
     below = unscored = 0
     with TmxWriter(output, _output_header(Path(path), src_lang), allow_context_props=True) as writer:
         for unit in reader:

@@ -1,0 +1,325 @@
+"""Read one large TMX file on several cores: the body is cut at ``<tu`` starts and each piece parsed apart.
+
+A single lxml ``iterparse`` plus the Python that turns each ``<tu>`` into a
+unit costs about 28 µs a unit on this project's machine (docs/tmx.md), so one
+core reads a million units in about 28 s. Worker processes each parse a byte
+range of the body (wrapped in ``<tmx><body>`` … ``</body></tmx>``) with the
+same reader code and send the units back as tuples; the calling process only
+rebuilds them, in file order.
+
+The cut is safe without understanding the XML in between: in UTF-8 the bytes
+``<tu`` can only start a ``<tu>`` tag, a comment, a CDATA section or a
+processing instruction. A cut inside one of the latter leaves the piece before
+it unterminated, so that piece fails to parse, and the reader then falls back to
+one serial pass (skipping the units already given out) that reports the file's
+problem exactly as the serial reader always does. Files the cut cannot serve
+(not UTF-8, a DOCTYPE, namespace declarations on the root, anything unusual
+around ``<body>`` or after ``</body>``, small files) are read serially from the
+start.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import operator
+import re
+import signal
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from lxml import etree
+
+from bilingual_pr.errors import UserError
+from bilingual_pr.formats.units import TmxHeader, TranslationUnit
+from bilingual_pr.xmlsafe import iterparse_xml, xml_parser
+
+if TYPE_CHECKING:
+    from bilingual_pr.formats.tmx import TmxReader
+
+CHUNK_BYTES = 2 * 1024 * 1024
+# Below this a pool's start-up (tens of ms per worker) outweighs what it saves.
+MIN_PARALLEL_BYTES = 8 * 1024 * 1024
+_HEAD_BYTES = 1024 * 1024
+_TAIL_BYTES = 64 * 1024
+
+_XML_DECL = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\?>")
+_ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_PLAIN_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>")
+_BODY_OPEN = re.compile(rb"<body\s*>")
+_TU_START = re.compile(rb"<tu[\s>/]")
+_TAIL = re.compile(rb"\A\s*</tmx\s*>\s*\Z")
+_UNIT_TUPLE = operator.attrgetter("source", "target", "source_lang", "target_lang", "tuid", "props", "notes",
+                                  "creationdate", "changedate", "creationid")
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A byte range of the TMX body that starts at a ``<tu`` (or at the body's start)."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkPlan:
+    """How a file is cut: its header, the line the body starts on, and the body's pieces."""
+
+    header: TmxHeader | None
+    head_bytes: int
+    body_newlines: int
+    chunks: tuple[Chunk, ...]
+
+
+def _head_header(head: bytes) -> tuple[bool, TmxHeader | None]:
+    """Parse the prolog up to ``<body>``; (usable, header) where unusable means "read serially"."""
+    from bilingual_pr.formats.tmx import _header_from
+
+    try:
+        root = etree.fromstring(head + b"</body></tmx>", xml_parser())
+    except etree.XMLSyntaxError:
+        return False, None
+    if root.tag != "tmx" or root.nsmap:
+        return False, None
+    headers = list(root.iter("header"))
+    if next(root.iter("tu"), None) is not None or len(headers) > 1:
+        return False, None
+    if headers and headers[0].getparent() is not root:
+        return False, None
+    return True, (_header_from(headers[0]) if headers else None)
+
+
+def plan_chunks(path: str | Path, chunk_bytes: int | None = None, min_bytes: int | None = None) -> ChunkPlan | None:
+    """Cut a UTF-8 TMX file's body into pieces of about ``chunk_bytes``; None when it must be read serially."""
+    path = Path(path)
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
+    min_bytes = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size < max(min_bytes, 2 * chunk_bytes):
+        return None
+    with open(path, "rb") as fh:
+        head = fh.read(min(size, _HEAD_BYTES))
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:512]:
+            return None
+        decl = _XML_DECL.match(head)
+        if decl:
+            enc = _ENCODING.search(decl.group(0))
+            if enc and enc.group(1).lower() not in (b"utf-8", b"utf8"):
+                return None
+        # Our own files name the external DTD (never loaded); an internal subset could declare
+        # entities or default attributes the pieces would not see, so such files are read serially.
+        if b"<!ENTITY" in head or (b"<!DOCTYPE" in head and not _PLAIN_DOCTYPE.search(head)):
+            return None
+        body = _BODY_OPEN.search(head)
+        if body is None:
+            return None
+        ok, header = _head_header(head[:body.end()])
+        if not ok:
+            return None
+        fh.seek(max(0, size - _TAIL_BYTES))
+        tail_at = fh.tell()
+        tail = fh.read()
+        close = tail.rfind(b"</body>")
+        if close < 0 or not _TAIL.match(tail[close + len(b"</body>"):]):
+            return None
+        body_start, body_end = body.end(), tail_at + close
+        if body_end <= body_start:
+            return None
+        chunks: list[Chunk] = []
+        start = body_start
+        while start < body_end:
+            cut = _next_tu(fh, start + chunk_bytes, body_end)
+            chunks.append(Chunk(start, cut))
+            start = cut
+    return ChunkPlan(header, body_start, head[:body_start].count(b"\n"), tuple(chunks))
+
+
+def _next_tu(fh, pos: int, limit: int) -> int:
+    """The offset of the first ``<tu`` tag start at or after ``pos`` (``limit`` when there is none)."""
+    window = 64 * 1024
+    while pos < limit:
+        fh.seek(pos)
+        # Read a few bytes more so a "<tu" straddling two windows is still seen.
+        data = fh.read(min(window, limit - pos) + 3)
+        found = _TU_START.search(data)
+        if found and pos + found.start() < limit:
+            return pos + found.start()
+        pos += window
+        window = min(window * 2, 4 * 1024 * 1024)
+    return limit
+
+
+class _PieceReader:
+    """The serial reader's per-``<tu>`` code over one piece of the body, wrapped in ``<tmx><body>``."""
+
+    def __init__(self, path: str, start: int, end: int, src_lang: str | None, tgt_lang: str | None,
+                 srclang: str | None) -> None:
+        from bilingual_pr.formats.tmx import TmxReader
+
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            self.data = fh.read(end - start)
+        self.reader = reader = TmxReader(path, src_lang, tgt_lang)
+        if srclang is not None:
+            reader.header = TmxHeader(srclang=srclang)
+        # Skips are kept with their line in the piece; the caller knows the lines before it.
+        self.records: list[tuple[int | None, str]] = []
+        reader._skip = self._skip  # type: ignore[method-assign]
+
+    def _skip(self, line: int | None, why: str) -> None:
+        self.reader.skipped += 1
+        if len(self.records) < self.reader.MAX_REASONS:
+            self.records.append((line, why))
+
+    def units(self) -> Iterator[TranslationUnit]:
+        """The piece's units; a UserError when the piece does not parse."""
+        events = iterparse_xml(io.BytesIO(b"<tmx><body>" + self.data + b"</body></tmx>"), tag=("header", "tu"),
+                               where=str(self.reader.path))
+        return self.reader._iter_units(events, checked_root=True)
+
+    def summary(self) -> tuple:
+        """What the caller adds to its own reader: language sets, skips, skip records, newlines."""
+        return (self.reader._lang_sets, self.reader.skipped, self.records, self.data.count(b"\n"))
+
+
+def _read_piece(path: str, start: int, end: int, src_lang: str | None, tgt_lang: str | None,
+                srclang: str | None) -> tuple:
+    """Runs in a worker: a piece's units as plain tuples (cheap to pickle), or the parse error."""
+    piece = _PieceReader(path, start, end, src_lang, tgt_lang, srclang)
+    try:
+        units = [_UNIT_TUPLE(u) for u in piece.units()]
+    except UserError as err:
+        return ("error", str(err))
+    return ("ok", units, *piece.summary())
+
+
+def _init_worker() -> None:
+    """Leave Ctrl-C to the reading process (it stops the pool); die plainly on SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork starts a worker in milliseconds, but is unsafe once the process runs threads.
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def read_parallel(reader: "TmxReader") -> Iterator[TranslationUnit] | None:
+    """Units of ``reader``'s file read by ``reader.jobs`` processes in all; None when it must read serially."""
+    if reader.jobs < 2 or multiprocessing.current_process().daemon:
+        return None  # a pool's worker cannot start workers of its own
+    plan = plan_chunks(reader.path)
+    if plan is None or len(plan.chunks) < 2:
+        return None
+    return _read_plan(reader, plan)
+
+
+def _read_plan(reader: "TmxReader", plan: ChunkPlan) -> Iterator[TranslationUnit]:
+    from bilingual_pr.formats.tmx import _new_unit
+
+    reader.header = plan.header
+    srclang = plan.header.srclang if plan.header is not None else None
+    progress = reader.progress
+    reported = 0
+    if progress is not None:
+        progress(plan.head_bytes)
+        reported = plan.head_bytes
+    given = 0
+    lines = plan.body_newlines
+    path = str(reader.path)
+    jobs = min(reader.jobs, len(plan.chunks))
+    # This process reads every jobs-th piece itself, between the workers' results: its share
+    # costs no pickling, and it would otherwise mostly wait.
+    remote = [(i, chunk) for i, chunk in enumerate(plan.chunks) if i % jobs]
+    pool = ProcessPoolExecutor(max_workers=jobs - 1, mp_context=_context(), initializer=_init_worker)
+    futures: dict[int, Future] = {}
+    failed = False
+    lang_sets = reader._lang_sets
+
+    def take(summary: tuple) -> None:
+        nonlocal lines
+        chunk_langs, skipped, records, newlines = summary
+        for key, count in chunk_langs.items():
+            lang_sets[key] = lang_sets.get(key, 0) + count
+        reader.skipped += skipped
+        for line, why in records:
+            if len(reader.skip_reasons) < reader.MAX_REASONS:
+                reader.skip_reasons.append(f"{path}:{line + lines if line is not None else None}: {why}")
+        lines += newlines
+
+    try:
+        ahead = iter(remote)
+
+        def submit() -> None:
+            nxt = next(ahead, None)
+            if nxt is not None:
+                i, chunk = nxt
+                futures[i] = pool.submit(_read_piece, path, chunk.start, chunk.end, reader.src_lang,
+                                         reader.tgt_lang, srclang)
+
+        for _ in range(2 * (jobs - 1)):
+            submit()
+        for i, chunk in enumerate(plan.chunks):
+            if i % jobs:
+                submit()
+                result = futures.pop(i).result()
+                if result[0] != "ok":
+                    failed = True
+                    break
+                for fields in result[1]:
+                    reader.units += 1
+                    given += 1
+                    yield _new_unit(*fields)
+                take(result[2:])
+            else:
+                piece = _PieceReader(path, chunk.start, chunk.end, reader.src_lang, reader.tgt_lang, srclang)
+                try:
+                    for unit in piece.units():
+                        reader.units += 1
+                        given += 1
+                        yield unit
+                except UserError:
+                    failed = True
+                    break
+                take(piece.summary())
+            if progress is not None:
+                progress(chunk.end - chunk.start)
+                reported += chunk.end - chunk.start
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if failed:
+        yield from _fall_back(reader, given, reported)
+
+
+def _fall_back(reader: "TmxReader", given: int, reported: int) -> Iterator[TranslationUnit]:
+    """Read the whole file serially, skipping the ``given`` units already yielded, so errors come out exact."""
+    reader.header = None
+    reader.units = reader.skipped = 0
+    reader.skip_reasons = []
+    reader._lang_sets = {}
+    if reader.progress is not None:
+        reader.progress = _Catchup(reader.progress, reported)
+    yield from reader._serial(skip=given)
+
+
+class _Catchup:
+    """A progress callback that stays silent until the serial re-read passes what was already reported."""
+
+    def __init__(self, progress: Callable[[int], None], reported: int) -> None:
+        self._progress = progress
+        self._owed = reported
+
+    def __call__(self, n: int) -> None:
+        if self._owed >= n:
+            self._owed -= n
+            return
+        n, self._owed = n - self._owed, 0
+        self._progress(n)
