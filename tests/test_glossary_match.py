@@ -197,3 +197,47 @@ def test_offsets_always_point_into_the_original(text: str) -> None:
     spans = [(m.start, m.end) for m in FR.find(text)]
     for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
         assert (s1, e1) == (s2, e2) or e1 <= s2
+
+
+# Terms whose folded keys start or end with punctuation, hold digits, one letter, elision, hyphens.
+ODD = Glossary((
+    E("cpp", Term("C++", "en", "preferred"), Term("C++", "fr", "preferred")),
+    E("net", Term(".NET framework", "en", "preferred"), Term("cadre .NET", "fr", "preferred")),
+    E("etc", Term("etc.", "en", "preferred"), Term("etc.", "fr", "preferred")),
+    E("list", Term("(a) item", "en", "preferred"), Term("point (a)", "fr", "preferred")),
+    E("g20", Term("G20 summit", "en", "preferred"), Term("sommet du G20", "fr", "preferred")),
+    E("mail", Term("e-mail", "en", "preferred"), Term("courrier électronique", "fr", "preferred")),
+    E("x", Term("x", "en", "preferred"), Term("x", "fr", "preferred")),
+    E("mu", Term("µg dose", "en", "preferred"), Term("dose en µg", "fr", "preferred")),
+    E("hr", Term("human rights", "en", "preferred"), Term("droits de l'homme", "fr", "preferred")),
+    E("hrc", Term("Human Rights Council", "en", "preferred"), Term("Conseil des droits de l'homme", "fr", "preferred")),
+    E("off", Term("Office", "en", "preferred"), Term("Office", "fr", "preferred")),
+))
+ODD_PIECES = ["C++", "C", "+", ".NET", "NET", "framework", "etc.", "etc", "(a)", "(", ")", "a", "item", "point", "G20",
+              "G", "20", "summit", "sommet", "du", "e-mail", "e", "mail", "x", "xx", "µg", "µ", "g", "dose", "en",
+              "human", "rights", "Human Rights Council", "council", "droits", "de", "l'homme", "l’homme", "Conseil",
+              "des", "Office", "offices", "é", "É", "ß", "œ", "\u00a0", "  ", "-", ",", ".", "'", "İ", "Ω", "’"]
+
+
+@pytest.mark.parametrize("glossary", [GLOSSARY, ODD], ids=["un", "odd"])
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(ODD_PIECES + ["Nations", "Unies", "État", "membre", "Member", "State",
+                                                   "Director-General", "Directeur", "général"]),
+                     max_size=14).flatmap(lambda ws: st.sampled_from(["", " "]).map(lambda sep: sep.join(ws))))
+def test_run_index_hits_are_the_automaton_hits(glossary: Glossary, text: str) -> None:
+    for lang in ("en", "fr"):
+        matcher = TermMatcher(glossary, lang) if glossary is ODD else (EN if lang == "en" else FR)
+        norm, index = matcher._fold.fold(text)
+        fast: dict = {}
+        if index is not None or not matcher._run_hits(norm, fast):
+            continue  # the automaton runs anyway
+        slow: dict = {}
+        matcher._hits(text, norm, index, matcher._ci, slow)
+        assert fast == slow
+
+
+def test_a_punctuation_only_key_keeps_the_automaton() -> None:
+    glossary = Glossary((E("amp", Term("&", "en", "preferred")), E("hr", Term("human rights", "en", "preferred"))))
+    matcher = TermMatcher(glossary, "en")
+    assert not matcher._run_hits("human rights & more", {})
+    assert [m.surface for m in matcher.find("human rights & more")] == ["human rights", "&"]

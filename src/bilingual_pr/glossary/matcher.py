@@ -29,6 +29,9 @@ APOSTROPHES = "'\u2019\u2018\u02bc\u2032`\u00b4\uff07"
 HYPHENS = "-\u2010\u2011\u2012\ufe63\uff0d"
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _SENTINEL = "\x00"
+# Latin-1 byte -> itself when the character is alphanumeric (str.isalnum, as the boundary checks),
+# else a space: bytes.translate with it then bytes.split() gives the text's maximal alphanumeric runs.
+_RUN_MASK = bytes(b if chr(b).isalnum() else 0x20 for b in range(256))
 _SPACE_RUN = re.compile(" {2,}")
 _TABLE_SIZE = 0x10000
 # Separators a case-sensitive term may be written with (HL-LHC, HL\u2011LHC, HL LHC).
@@ -240,12 +243,77 @@ class TermMatcher:
                         self._slots[slot][3].append(cand)
         self.term_count = n_terms
         self.key_count = len(self._slots)
+        self._build_run_index([(k, slot) for (cs, k), slot in slot_of.items() if not cs])
         self._has_ci = len(self._ci) > 0
         self._has_cs = len(self._cs) > 0
         if self._has_ci:
             self._ci.make_automaton()
         if self._has_cs:
             self._cs.make_automaton()
+
+    def _build_run_index(self, keys: list[tuple[str, int]]) -> None:
+        """Index the case-insensitive keys by their first one or two alphanumeric runs (see _run_hits)."""
+        # first run -> keys of one run; (first run, second run) -> keys of several runs
+        self._one_run: dict[bytes, list[tuple[str, int]]] = {}
+        self._two_runs: dict[tuple[bytes, bytes], list[tuple[str, int]]] = {}
+        self._run_index_ok = True
+        for k, slot in keys:
+            try:
+                runs = k.encode("latin-1").translate(_RUN_MASK).split()
+            except UnicodeEncodeError:
+                continue  # never in a Latin-1 text, the only kind _run_hits reads
+            if not runs:
+                self._run_index_ok = False  # a key of punctuation only: keep to the automaton
+                return
+            if len(runs) == 1:
+                self._one_run.setdefault(runs[0], []).append((k, slot))
+            else:
+                self._two_runs.setdefault((runs[0], runs[1]), []).append((k, slot))
+
+    def _run_hits(self, norm: str, spans: dict[tuple[int, int], list[int]]) -> bool:
+        """The case-insensitive hits of a folded Latin-1 text without the automaton; False if it can't tell.
+
+        A hit sits on word boundaries when its key starts or ends with an
+        alphanumeric character, and its inner runs are bounded by the key's own
+        punctuation, so every alphanumeric run of a key is a whole run of the
+        text and consecutive runs of the key are consecutive runs of the text.
+        Only keys whose first run (or first two runs) occur so in the text can
+        match; those are looked for with str.find. This gives the automaton's
+        hits (tests/test_glossary_match.py compares them) at a fraction of its
+        cost, which is a cache miss per character on a large glossary.
+        """
+        if not self._run_index_ok:
+            return False
+        try:
+            runs = norm.encode("latin-1").translate(_RUN_MASK).split()
+        except UnicodeEncodeError:
+            return False
+        keys: list[tuple[str, int]] = []
+        one, two = self._one_run, self._two_runs
+        if one:
+            for run in one.keys() & runs:
+                keys.extend(one[run])
+        if two and len(runs) > 1:
+            for pair in two.keys() & zip(runs, runs[1:]):
+                keys.extend(two[pair])
+        if not keys:
+            return True
+        n = len(norm)
+        slots = self._slots
+        find = norm.find
+        for k, slot in keys:
+            length, left, right, _ = slots[slot]
+            at = find(k)
+            while at >= 0:
+                end = at + length
+                if not ((left and at > 0 and norm[at - 1].isalnum()) or (right and end < n and norm[end].isalnum())):
+                    span = (at, end)
+                    if span in spans:
+                        spans[span].append(slot)
+                    else:
+                        spans[span] = [slot]
+                at = find(k, at + 1)
+        return True
 
     def _hits(self, text: str, norm: str, index: list[int] | None, auto,
               spans: dict[tuple[int, int], list[int]]) -> None:
@@ -275,7 +343,9 @@ class TermMatcher:
         spans: dict[tuple[int, int], list[int]] = {}
         if self._has_ci:
             norm, index = self._fold.fold(text)
-            self._hits(text, norm, index, self._ci, spans)
+            # Offsets map one to one when index is None, so a hit's span is its place in norm.
+            if index is not None or not self._run_hits(norm, spans):
+                self._hits(text, norm, index, self._ci, spans)
         if self._has_cs:
             # Case-sensitive keys are matched on the text itself; offsets need no mapping.
             self._hits(text, text, None, self._cs, spans)

@@ -24,7 +24,11 @@ def loose_key(text: str) -> str:
         for a, b in _FOLD_PAIRS:
             if a in text:
                 text = text.replace(a, b)
-    # str.split() splits on every Unicode space, no-break ones included.
+    # str.split() splits on every Unicode space, no-break ones included. Every space but " " is
+    # unprintable, so a printable text without doubled or edge spaces is already joined (this
+    # skips building a list of its words, the larger part of the cost).
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text.casefold()
     return " ".join(text.split()).casefold()
 
 

@@ -61,6 +61,27 @@ class Segment:
     target_codes: tuple[InlineCode, ...] = ()
 
 
+_SEGMENT_SETTERS = tuple(getattr(Segment, name).__set__ for name in (
+    "index", "source", "target", "source_lang", "target_lang", "id", "doc", "source_codes", "target_codes"))
+
+
+def segment_from_tuple(packed: tuple, _new=object.__new__, _cls=Segment, _set=_SEGMENT_SETTERS) -> Segment:
+    """``Segment(*packed)`` for a full 9-field tuple, in half the time (worker processes build one per unit)."""
+    # A frozen dataclass's __init__ goes through object.__setattr__ once per field; the slots'
+    # own setters, called directly, skip that lookup. The result is an ordinary frozen Segment.
+    obj = _new(_cls)
+    _set[0](obj, packed[0])
+    _set[1](obj, packed[1])
+    _set[2](obj, packed[2])
+    _set[3](obj, packed[3])
+    _set[4](obj, packed[4])
+    _set[5](obj, packed[5])
+    _set[6](obj, packed[6])
+    _set[7](obj, packed[7])
+    _set[8](obj, packed[8])
+    return obj
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem found in one unit, with the offending spans on each side."""

@@ -14,14 +14,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from bilingual_pr.qa.model import Finding, Segment, Span, finding
 from bilingual_pr.qa.tags import placeholders
 
-_HAS_DIGIT = re.compile(r"\d").search
+_HAS_DIGIT_RE = re.compile(r"\d").search
+_ASCII_DIGITS = "0123456789"
+
+
+def has_digit(text: str) -> bool:
+    """True when ``text`` has a decimal digit (any script, as the regexes' ``\\d``)."""
+    if text.isascii():
+        # Ten substring searches (C, memchr-like) cost half a regex scan; ASCII has no other digits.
+        for c in _ASCII_DIGITS:
+            if c in text:
+                return True
+        return False
+    return _HAS_DIGIT_RE(text) is not None
+
 
 # UN-style document symbols: an upper-case series then slash-separated parts, at least one digit.
-_SYMBOL = re.compile(r"(?<![\w/])[A-Z][A-Z0-9]{0,9}(?:\.\d+)?(?:/[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*)+")
+# The look-behind comes after the first letter: a pattern that opens with a look-behind loses sre's
+# first-character scan and runs the look-behind at every position (the same holds below).
+_SYMBOL = re.compile(r"[A-Z](?<![\w/][A-Z])[A-Z0-9]{0,9}(?:\.\d+)?(?:/[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*)+")
 URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -34,12 +50,16 @@ def url_spans(text: str) -> list[Span]:
 
 
 _NB = "\u00a0\u202f"
+# "(?<![\w.,\d])\d{1,3}..." is written "\d(?<![\w.,]\d)\d{0,2}...": the same matches (the look-behind
+# still tests the character before the first digit; \d{1,3} and \d\d{0,2} backtrack in the same
+# order) but sre scans for a digit first instead of trying the look-behind at every position
+# (tests/test_qa_fastpaths.py compares them with the look-behind-first originals).
 _NUMBER = {
     # French: space / no-break / apostrophe thousands, comma (or point) decimals.
-    "fr": re.compile(r"(?<![\w.,\d])(\d{1,3}(?:[ " + _NB + r"'’]\d{3})+(?!\d)|\d{1,3}(?:\.\d{3})+(?!\d)|\d+)"
+    "fr": re.compile(r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:[ " + _NB + r"'’]\d{3})+(?!\d)|\d{0,2}(?:\.\d{3})+(?!\d)|\d*))"
                      r"(?:[,.](\d+))?"),
     # English: comma (or no-break / apostrophe) thousands, point decimals.
-    "en": re.compile(r"(?<![\w.,\d])(\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[ " + _NB + r"'’]\d{3})+(?!\d)|\d+)"
+    "en": re.compile(r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d{0,2}(?:[ " + _NB + r"'’]\d{3})+(?!\d)|\d*))"
                      r"(?:\.(\d+))?"),
 }
 _SCALE = re.compile(r"[ " + _NB + r"]*(millions?|milliards?|billions?|trillions?|thousands?|mille|k)\b", re.I)
@@ -49,10 +69,10 @@ _SCALE_VALUE = {"million": 10**6, "millions": 10**6, "milliard": 10**9, "milliar
 _ORDINAL_SUFFIX = re.compile(r"(?:er|re|ère|ème|eme|e|nd|st|rd|th|d)\b")
 
 _TIME = {
-    "fr": re.compile(r"(?<![\w.,])(\d{1,2})[ " + _NB + r"]?h(?:eures?)?(?:[ " + _NB + r"]?(\d{2}))?(?!\w)"),
-    "en": re.compile(r"(?<![\w.,])(\d{1,2})(?:[.:](\d{2}))?[ " + _NB + r"]?([ap])\.?[ " + _NB + r"]?m\b\.?", re.I),
+    "fr": re.compile(r"(\d(?<![\w.,]\d)\d?)[ " + _NB + r"]?h(?:eures?)?(?:[ " + _NB + r"]?(\d{2}))?(?!\w)"),
+    "en": re.compile(r"(\d(?<![\w.,]\d)\d?)(?:[.:](\d{2}))?[ " + _NB + r"]?([ap])\.?[ " + _NB + r"]?m\b\.?", re.I),
 }
-_CLOCK = re.compile(r"(?<![\w.,])(\d{1,2}):(\d{2})(?!\d)")
+_CLOCK = re.compile(r"(\d(?<![\w.,]\d)\d?):(\d{2})(?!\d)")
 
 _WORDS = {
     "fr": {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
@@ -71,6 +91,24 @@ _WORDS = {
 }
 # Hyphenated compounds, and the French "et un / et unième / et onze" ones (vingt et un, quarante et unième).
 _WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?: et (?:un|une|unième|onze|onzième)\b)?")
+_ET_SUFFIX = re.compile(r"(?:un|une|unième|onze|onzième)\b")
+# First letter runs of the number words, and "et" (see word_tokens), in an Aho-Corasick automaton.
+_HINT_AUTOMATA: dict[str, Any] = {}
+
+
+def _word_hint(lang: str) -> Any:
+    auto = _HINT_AUTOMATA.get(lang)
+    if auto is None:
+        import ahocorasick  # noqa: PLC0415 - a core dependency, loaded on first use like in terms.py
+
+        auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        # "et" parts are dropped and "quatre-vingt" / "octante" read as 80 whatever the table (_word_value).
+        for word in {w.split("-")[0] for w in _WORDS[lang]} | {"et", "quatre", "octante"}:
+            auto.add_word(word, len(word))
+        auto.make_automaton()
+        _HINT_AUTOMATA[lang] = auto
+    return auto
+
 
 _MONTHS = {
     "fr": {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
@@ -96,6 +134,8 @@ _MONTH_WORDS = {"fr": frozenset(_MONTHS["fr"]), "en": frozenset(m.rstrip(".") fo
 _MONTH_WORD_RE = {lang: re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
                                    + r")(?![^\W\d_])")
                   for lang, words in _MONTH_WORDS.items()}
+# Where a _MONTH_RE match may start: a month name (French ones in any case, as in _MONTH_RE).
+_MONTH_START = {"fr": re.compile("(?i:" + _FR_MONTH_NAMES + ")"), "en": re.compile(_EN_MONTH_NAMES)}
 _MONTHS_LOWER = {lang: {k.lower(): v for k, v in table.items()} for lang, table in _MONTHS.items()}
 _DIGIT_RUNS = re.compile(r"\d+").findall
 _DECIMAL_LIKE = re.compile(r"\d[.,]\d").search
@@ -161,6 +201,8 @@ def symbol_key(sym: str, lang: str) -> str:
 
 def number_tokens(text: str, lang: str) -> list[NumberToken]:
     """Digit-written numbers and times of one side, read with that side's locale."""
+    if not has_digit(text):
+        return []  # every token pattern needs a \\d
     skip = url_spans(text) + [span for _, span in symbols(text)]
     if "{" in text or "%" in text:
         skip += [span for _, span in placeholders(text)]
@@ -179,7 +221,7 @@ def number_tokens(text: str, lang: str) -> list[NumberToken]:
             keys.add(_key(Decimal(int(m.group(1)))))  # "24 heures" is also "24 hours"
         tokens.append(NumberToken(frozenset(keys), m.span(), m.group()))
         times.append(m.span())
-    for m in _CLOCK.finditer(masked):
+    for m in _CLOCK.finditer(masked) if ":" in masked else ():
         hour, minute = int(m.group(1)), int(m.group(2))
         if hour <= 24 and minute <= 59 and not any(s <= m.start() < e for s, e in times):
             keys = {f"t:{hour * 60 + minute}"} | ({f"t:{(hour + 12) * 60 + minute}"} if hour < 12 else set())
@@ -218,11 +260,50 @@ def _word_value(word: str, table: dict[str, int]) -> int | None:
     return sum(parts) if parts and all(p is not None for p in parts) else None
 
 
+def _word_tokens_scan(text: str, table: dict[str, int]) -> list[NumberToken]:
+    # The definition: every word of the text, looked up. Its cost is one match object per word.
+    out = []
+    for m in _WORD_RE.finditer(text):
+        value = _word_value(m.group().lower(), table)
+        if value is not None:
+            out.append(NumberToken(frozenset({_key(Decimal(value))}), m.span(), m.group(), optional=True))
+    return out
+
+
+def _is_letter(c: str) -> bool:
+    """True for a character of ``[^\\W\\d_]`` (what _WORD_RE calls a letter)."""
+    return c.isalnum() and not c.isdecimal()
+
+
 def word_tokens(text: str, lang: str) -> list[NumberToken]:
     """Small numbers written as words; they may stand in for digits but are never required."""
     table = _WORDS.get(lang, {})
+    lowered = text.lower()
+    if lang not in _WORDS or len(lowered) != len(text):
+        return _word_tokens_scan(text, table)
+    # Only a word whose first letter run is a number word (or "et" before "-" or " et ", parts
+    # the scan drops) can have a value, so read words only where such a run starts, with
+    # _WORD_RE itself. A scan of every word starts one there unless the character before is a
+    # hyphen after a letter ("vingt-deux") or the space of " et " before un/une/onze...
+    # ("vingt et un"): there, fall back to the scan.
     out = []
-    for m in _WORD_RE.finditer(text):
+    for end, size in _word_hint(lang).iter(lowered):
+        p = end + 1 - size
+        after = text[end + 1:end + 2]
+        if after and _is_letter(after):
+            continue  # not a whole letter run ("deuxième" holds "deux")
+        if size == 2 and lowered[p:end + 1] == "et" and not (
+                (after == "-" and _is_letter(text[end + 2:end + 3] or " ")) or text.startswith(" et ", end + 1)):
+            continue
+        if p:
+            c = text[p - 1]
+            if _is_letter(c):
+                continue  # inside a word ("aucun"): no word of the scan starts here
+            if c == "-" and p >= 2 and _is_letter(text[p - 2]):
+                return _word_tokens_scan(text, table)
+            if c == " " and text[max(0, p - 4):p] == " et " and _ET_SUFFIX.match(text, p):
+                return _word_tokens_scan(text, table)
+        m = _WORD_RE.match(text, p)
         value = _word_value(m.group().lower(), table)
         if value is not None:
             out.append(NumberToken(frozenset({_key(Decimal(value))}), m.span(), m.group(), optional=True))
@@ -241,19 +322,44 @@ def _has_month_word(probe: re.Pattern[str], text: str) -> bool:
 
 def months(text: str, lang: str) -> list[tuple[int, Span]]:
     """Month names used in dates (next to a day or a year) with their spans."""
+    if not has_digit(text):
+        return []  # a date needs a day or a year next to the month (every _MONTH_RE branch has \\d)
     probe = _MONTH_WORD_RE.get(lang)
     if probe is not None and not _has_month_word(probe, text.lower() if lang == "fr" else text):
         return []
     table = _MONTHS.get(lang, {})
     lower = _MONTHS_LOWER.get(lang, {})
     out = []
-    for m in _MONTH_RE.get(lang, _MONTH_RE["en"]).finditer(text):
+    for m in _month_matches(text, lang):
         name = m.group(1) or m.group(2)
         value = table.get(name) or lower.get(name.lower())
         if value:
             start = m.start(1) if m.group(1) else m.start(2)
             out.append((value, (start, start + len(name))))
     return out
+
+
+def _month_matches(text: str, lang: str) -> list[re.Match[str]]:
+    """``_MONTH_RE[lang].finditer(text)``, tried only where a month name starts.
+
+    _MONTH_RE opens with look-behinds, so sre tries them at every position;
+    every match starts where a month name does, so the same matches come from
+    trying it only there, in order, resuming after each match as finditer does.
+    """
+    full = _MONTH_RE.get(lang, _MONTH_RE["en"]).match
+    start = _MONTH_START.get(lang, _MONTH_START["en"]).search
+    out = []
+    pos = 0
+    while True:
+        c = start(text, pos)
+        if c is None:
+            return out
+        m = full(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            out.append(m)
+            pos = m.end()
 
 
 def _month_tokens(text: str, lang: str) -> list[NumberToken]:
@@ -281,7 +387,10 @@ def _show(tokens: list[NumberToken]) -> str:
 def check_numbers(seg: Segment) -> list[Finding]:
     """Compare numbers, times, month names and document symbols between source and target."""
     src, tgt = seg.source, seg.target
-    if not tgt or not (_HAS_DIGIT(src) or _HAS_DIGIT(tgt)):
+    if not tgt:
+        return []
+    s_digit, t_digit = has_digit(src), has_digit(tgt)
+    if not (s_digit or t_digit):
         return []
     out: list[Finding] = []
     s_sym, t_sym = symbols(src), symbols(tgt)
@@ -308,7 +417,8 @@ def check_numbers(seg: Segment) -> list[Finding]:
     if sorted(_DIGIT_RUNS(src)) == sorted(_DIGIT_RUNS(tgt)) and not (_DECIMAL_LIKE(src) or _DECIMAL_LIKE(tgt)):
         s_miss, t_extra = [], []
     else:
-        s_miss, t_extra = _match(number_tokens(src, seg.source_lang), number_tokens(tgt, seg.target_lang))
+        s_miss, t_extra = _match(number_tokens(src, seg.source_lang) if s_digit else [],
+                                 number_tokens(tgt, seg.target_lang) if t_digit else [])
     # Words and month names may stand in for a digit: "three"/"3", "November"/"11" in 23/11/2011.
     if s_miss:
         s_miss, _ = _match(s_miss, word_tokens(tgt, seg.target_lang) + _month_tokens(tgt, seg.target_lang))
@@ -322,7 +432,9 @@ def check_numbers(seg: Segment) -> list[Finding]:
             parts.append(f"target has {_show(t_extra)} not found in the source")
         out.append(finding("number-mismatch", "Numbers differ: " + "; ".join(parts) + ".", seg.index,
                            tuple(t.span for t in s_miss), tuple(t.span for t in t_extra)))
-    s_mon, t_mon = months(src, seg.source_lang), months(tgt, seg.target_lang)
+    # A side without a digit has no number and no date (months() would say the same, slower).
+    s_mon = months(src, seg.source_lang) if s_digit else []
+    t_mon = months(tgt, seg.target_lang) if t_digit else []
     if s_mon or t_mon:
         left = [v for v, _ in t_mon]
         s_bad = []

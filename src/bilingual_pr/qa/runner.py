@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.qa.consistency import ConsistencyTracker, conflict_findings
-from bilingual_pr.qa.model import FAMILIES, SEVERITY_RANK, Finding, Report, Segment
+from bilingual_pr.qa.model import FAMILIES, SEVERITY_RANK, Finding, Report, Segment, segment_from_tuple
 from bilingual_pr.qa.numbers import check_numbers
 from bilingual_pr.qa.spacing import check_spacing
 from bilingual_pr.qa.tags import check_tags
@@ -105,7 +105,7 @@ def _check_batch(blob: bytes, track: bool) -> tuple[list[tuple], list[tuple], Us
     hit: list[tuple] = []
     tracker = ConsistencyTracker() if track else None
     for packed in batch:
-        seg = Segment(*packed)
+        seg = segment_from_tuple(packed)
         if tracker is not None:
             tracker.add(seg)
         f = _WORKER.unit(seg)
