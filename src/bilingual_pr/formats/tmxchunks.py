@@ -20,6 +20,7 @@ start.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
 import operator
@@ -203,6 +204,32 @@ def _init_worker() -> None:
     """Leave Ctrl-C to the reading process (it stops the pool); die plainly on SIGTERM."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while a piece is handed to the pool (and a worker may start).
+
+    Without this, a signal sent to the whole process group just as a worker forks
+    interrupts the child inside multiprocessing's own start-up code (an "Exception
+    ignored" traceback), and one that lands while ``submit`` holds the pool's lock
+    makes the ``shutdown`` that follows wait on that lock forever. Workers inherit
+    the mask and set their own handlers first; the held signal reaches this
+    process as soon as the mask is restored.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -262,8 +289,9 @@ def _read_plan(reader: "TmxReader", plan: ChunkPlan) -> Iterator[TranslationUnit
             nxt = next(ahead, None)
             if nxt is not None:
                 i, chunk = nxt
-                futures[i] = pool.submit(_read_piece, path, chunk.start, chunk.end, reader.src_lang,
-                                         reader.tgt_lang, srclang)
+                with signals_held():  # a submit may start a worker
+                    futures[i] = pool.submit(_read_piece, path, chunk.start, chunk.end, reader.src_lang,
+                                             reader.tgt_lang, srclang)
 
         for _ in range(2 * (jobs - 1)):
             submit()
