@@ -132,6 +132,8 @@ def main() -> None:
     ap.add_argument("--profile", default="fr-FR")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     ap.add_argument("--keep", type=Path, help="build the data in this folder and keep it (reused when present)")
+    ap.add_argument("--no-pieces", action="store_true",
+                    help="read the TMX in the main process and send units to the workers (the older path)")
     args = ap.parse_args()
     rng = random.Random(7)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_check_"))
@@ -165,8 +167,20 @@ def main() -> None:
             marks.append((done["n"], time.perf_counter() - start, _rss_mb()))
             print(f"{marks[-1][0]:>10,} {marks[-1][1]:>8.1f} {marks[-1][2]:>8.0f}", flush=True)
 
+    size = tmx.stat().st_size
+    seen = {"bytes": 0, "next": size // 10}
+
+    def piece_progress(step: int) -> None:
+        # With pieces the workers read the memory: progress comes in bytes, a mark every tenth.
+        seen["bytes"] += step
+        if seen["bytes"] >= seen["next"]:
+            seen["next"] += size // 10
+            marks.append((seen["bytes"], time.perf_counter() - start, _rss_mb()))
+            print(f"{seen['bytes'] / size:>9.0%}B {marks[-1][1]:>8.1f} {marks[-1][2]:>8.0f}", flush=True)
+
     report = run_checks(source.read, glossary=glossary, profile=args.profile, progress=progress,
-                        input_name=str(tmx), jobs=args.jobs)
+                        input_name=str(tmx), jobs=args.jobs, pieces=None if args.no_pieces else source.pieces,
+                        piece_progress=piece_progress)
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - cpu0
     children = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -228,3 +228,113 @@ def test_batch_cli_manifest_and_errors(tmp_path, releases):
     empty.mkdir()
     res = CliRunner().invoke(main, ["batch", str(empty), "-o", str(tmp_path / "o")])
     assert res.exit_code == 2 and "no French/English pair" in res.stderr
+
+
+# ------------------------------------------------------------------ speed without losing crash safety
+
+
+def test_chunks_shrink_to_single_pairs_at_the_end():
+    from bilingual_pr.batch import chunk_sizes
+
+    assert chunk_sizes(0, 2) == []
+    assert chunk_sizes(3, 2) == [1, 1, 1]
+    for n, jobs in ((1000, 2), (300, 2), (57, 4), (5000, 8)):
+        sizes = chunk_sizes(n, jobs)
+        assert sum(sizes) == n and max(sizes) <= 8
+        assert sizes == sorted(sizes, reverse=True)  # big chunks first, small ones last
+        assert sizes[-jobs:] == [1] * jobs  # no worker waits long for another's last chunk
+    assert chunk_sizes(1000, 2)[0] == 8 and len(chunk_sizes(1000, 2)) < 200  # few tasks for many pairs
+
+
+def test_batch_syncs_one_file_a_pair_and_redoes_an_output_left_short(tmp_path, releases, monkeypatch):
+    import json
+
+    src, glossary = releases
+    out = tmp_path / "out"
+    pairing = Pairing(tuple(p for p in load_pairs(src).pairs if p.name != "DG20-009"))
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")),
+                                                 real_fsync(fd)))
+    first = run_batch(pairing, BatchOptions(out, glossary), jobs=1)
+    assert first.counts["done"] == 3
+    per_pair = [Path(p).name for p in synced if "/DG20-" in p]
+    assert len(per_pair) == 3 and all(".stamp.json." in name for name in per_pair)  # only the stamps
+    batch_wide = [Path(p).name for p in synced if "/DG20-" not in p]
+    assert any(n.startswith(".merged.tmx.") for n in batch_wide)  # the batch-wide files are synced as before
+    assert any(n.startswith(".summary.csv.") for n in batch_wide)
+    stamp = json.loads((out / "DG20-002" / "DG20-002.stamp.json").read_text(encoding="utf-8"))
+    assert stamp["sizes"] == {name: (out / "DG20-002" / name).stat().st_size for name in stamp["outputs"]}
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+
+    # An OS crash can leave a renamed but unsynced output short (empty) while the stamp survives.
+    victim = out / "DG20-002" / "DG20-002.qa.json"
+    victim.write_bytes(b"")
+    again = run_batch(pairing, BatchOptions(out, glossary), jobs=1)
+    assert {o.pair.name: o.status for o in again.outcomes} == {"DG20-001": "skipped", "DG20-002": "done",
+                                                               "DG20-003": "skipped"}
+    assert json.loads(victim.read_text(encoding="utf-8"))
+
+
+def test_batch_trusts_a_version_1_stamp(tmp_path, releases):
+    import json
+
+    src, glossary = releases
+    out = tmp_path / "out"
+    pairing = Pairing(tuple(p for p in load_pairs(src).pairs if p.name == "DG20-001"))
+    run_batch(pairing, BatchOptions(out, glossary), jobs=1)
+    stamp = out / "DG20-001" / "DG20-001.stamp.json"
+    data = json.loads(stamp.read_text(encoding="utf-8"))
+    data["version"] = 1  # written before sizes were recorded, when every output was synced
+    del data["sizes"]
+    stamp.write_text(json.dumps(data), encoding="utf-8")
+    assert run_batch(pairing, BatchOptions(out, glossary), jobs=1).counts["skipped"] == 1
+    data["version"] = 2  # a version 2 stamp without sizes is not trusted
+    stamp.write_text(json.dumps(data), encoding="utf-8")
+    assert run_batch(pairing, BatchOptions(out, glossary), jobs=1).counts["done"] == 1
+
+
+def test_parallel_batch_writes_what_the_serial_one_writes(tmp_path, releases):
+    src, glossary = releases
+    serial, parallel = tmp_path / "j1", tmp_path / "j2"
+    run_batch(load_pairs(src), BatchOptions(serial, glossary), jobs=1)
+    run_batch(load_pairs(src), BatchOptions(parallel, glossary), jobs=2)
+    stamp_time = re.compile(rb"\d{8}T\d{6}Z|\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?( UTC|Z|\+00:00)?")
+    files = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("*") if p.is_file())
+    for rel in files:
+        a, b = (stamp_time.sub(b"T", (root / rel).read_bytes()) for root in (serial, parallel))
+        if rel.name.endswith(".stamp.json"):
+            a, b = a.replace(str(serial).encode(), b"OUT"), b.replace(str(parallel).encode(), b"OUT")
+        assert a == b, rel
+
+
+def test_worker_warm_up_loads_only_the_models_a_release_needs():
+    # lingua loads every n-gram model (~170 MB, ~1.7 s) for a text under 120 letters, only the
+    # trigram models (~17 MB) for a longer one: a worker must start with the latter.
+    import subprocess
+    import sys
+
+    from bilingual_pr.language import _WARM_UP_TEXT, LONG_TEXT_LETTERS
+
+    assert sum(ch.isalpha() for ch in _WARM_UP_TEXT) >= LONG_TEXT_LETTERS
+    code = ("import resource\nfrom bilingual_pr.language import warm_detector, detect_language\n"
+            "import lingua\nbefore = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\nwarm_detector()\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n")
+    grown_kib = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                   timeout=120).stdout)
+    assert grown_kib < 80_000
+
+
+def test_serial_batches_in_one_process_use_their_own_glossary(tmp_path, releases):
+    # --jobs 1 runs in the calling process, which keeps its loaded context between batches.
+    import json
+
+    src, glossary = releases
+    other = tmp_path / "other.tbx"
+    shutil.copy(glossary, other)
+    pairing = Pairing(tuple(p for p in load_pairs(src).pairs if p.name == "DG20-001"))
+    for gloss, out in ((glossary, tmp_path / "a"), (other, tmp_path / "b"), (None, tmp_path / "c")):
+        run_batch(pairing, BatchOptions(out, gloss), jobs=1)
+        report = json.loads((out / "DG20-001" / "DG20-001.qa.json").read_text(encoding="utf-8"))
+        assert report["input"].get("glossary") == (str(gloss) if gloss else None)

@@ -135,7 +135,7 @@ def test_effort_estimate_counts_edits_and_terms():
               DraftSegment(1, "b", "CERN opens.", "tm-exact"), DraftSegment(2, "c", "It grows.", "tm-exact"),
               DraftSegment(3, "d", None, "untranslated"), DraftSegment(4, "e", None, "untranslated")]
     g = load_glossary(default_glossary_path())
-    eff = estimate_effort(al, drafts, 0.5, TermMatcher(g, "en", frozenset({"preferred", "admitted"})))
+    eff = estimate_effort(al, drafts, 0.5, TermMatcher(g, "en"))
     assert eff.compared == 2 and eff.drafted == 2
     assert eff.no_edit_share == 0.5
     from rapidfuzz.distance import Levenshtein
@@ -146,6 +146,12 @@ def test_effort_estimate_counts_edits_and_terms():
     assert eff.mean_word_edit_distance == pytest.approx((1 / 5) / 2, abs=1e-3)  # one word of five replaced
     # Official terms: dg, unog (pair 1), cern (pair 2); the draft lacks the Director-General.
     assert (eff.terms_in_official, eff.terms_in_draft) == (3, 2)
+    # A draft with the deprecated "Director General" (hyphen folded away) does not have the term right.
+    drafts[0] = DraftSegment(0, "a", "The Director General of UNOG spoke.", "mt")
+    eff = estimate_effort(al, drafts, 0.5, TermMatcher(g, "en"))
+    assert (eff.terms_in_official, eff.terms_in_draft) == (3, 2)
+    drafts[0] = DraftSegment(0, "a", "The Director-General of UNOG spoke.", "mt")
+    assert estimate_effort(al, drafts, 0.5, TermMatcher(g, "en")).terms_in_draft == 3
 
 
 @pytest.mark.parametrize("path, text, name", [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import tempfile
 from pathlib import Path
@@ -20,12 +21,57 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return False
 
 
+class InputGuard:
+    """The input files of a command, resolved and stat-ed once, to refuse outputs that name one of them."""
+
+    def __init__(self, inputs: Iterable[str | Path]) -> None:
+        self._paths: set[Path] = set()
+        self._ids: set[tuple[int, int]] = set()
+        for inp in inputs:
+            p = Path(inp)
+            self._paths.add(p.resolve())
+            with contextlib.suppress(OSError):
+                st = p.stat()
+                self._ids.add((st.st_dev, st.st_ino))
+
+    def refuse(self, output: str | Path) -> None:
+        """Raise a UserError when ``output`` is one of the inputs (same path, or same file by another name)."""
+        out = Path(output)
+        try:
+            st = out.stat()
+            same = (st.st_dev, st.st_ino) in self._ids
+        except OSError:
+            same = False
+        if same or out.resolve() in self._paths:
+            raise UserError(f"{out}: output path is also an input; choose another output file")
+
+
 def refuse_overwriting_inputs(output: str | Path, inputs: Iterable[str | Path]) -> None:
     """Raise a UserError when the output path is one of the input files."""
-    out = Path(output)
-    for inp in inputs:
-        if same_file(out, inp) or out.resolve() == Path(inp).resolve():
-            raise UserError(f"{out}: output path is also an input; choose another output file")
+    InputGuard(inputs).refuse(output)
+
+
+# Set by ``deferred_fsync``: the list of the paths written since, whose data is not yet synced.
+_DEFERRED: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar("bilingual_pr_deferred_fsync",
+                                                                              default=None)
+
+
+@contextlib.contextmanager
+def deferred_fsync() -> Iterator[list[Path]]:
+    """Inside the block, ``atomic_output`` renames files into place without syncing them; yields their paths.
+
+    For a caller that makes one later, synced record the judge of those files
+    (``batch``: a stamp with their sizes, so that a file an OS crash left short
+    is redone): one fsync for several files instead of one each. Files are still
+    written to a temporary file and renamed, so none is ever seen half-written
+    while the system runs.
+    """
+    written: list[Path] = []
+    token = _DEFERRED.set(written)
+    try:
+        yield written
+    finally:
+        _DEFERRED.reset(token)
 
 
 @contextlib.contextmanager
@@ -33,6 +79,7 @@ def atomic_output(path: str | Path, mode: str = "w", encoding: str | None = "utf
                   newline: str | None = None) -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it into place only on success."""
     target = Path(path)
+    deferred = _DEFERRED.get()
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.exists():
         raise UserError(f"{target}: folder {folder} does not exist")
@@ -44,7 +91,8 @@ def atomic_output(path: str | Path, mode: str = "w", encoding: str | None = "utf
         with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if deferred is None:
+                os.fsync(fh.fileno())
         if target.exists():
             # Keep the permissions of the file we replace.
             with contextlib.suppress(OSError):
@@ -55,6 +103,8 @@ def atomic_output(path: str | Path, mode: str = "w", encoding: str | None = "utf
                 os.umask(umask)
                 os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
+        if deferred is not None:
+            deferred.append(target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -61,6 +61,21 @@ def _detector():
     ).build()
 
 
+#: lingua uses only its trigram models for a text of about 120 letters or more, and loads every model
+#: from unigrams to fivegrams for a shorter one: 1.7 s of CPU and 170 MB instead of 0.1 s and 17 MB.
+LONG_TEXT_LETTERS = 120
+_WARM_UP_TEXT = ("Le programme est présenté aujourd'hui à Genève par la Directrice générale, qui a rappelé "
+                 "les priorités de l'Organisation pour l'année à venir. Les États membres examineront "
+                 "ensuite le budget et le rapport annuel du Comité consultatif.")
+
+
+def warm_detector() -> None:
+    """Load the detector's models that a release needs (a text of ``LONG_TEXT_LETTERS`` letters or more), once."""
+    # A short warm-up sentence would load every n-gram model, which a release never uses: its sample
+    # runs to thousands of characters. A short document still gets them, lazily, when one is met.
+    detect_language(_WARM_UP_TEXT, "fr")
+
+
 @dataclass(frozen=True, slots=True)
 class LanguageVerdict:
     """What the detector thinks of a text given as ``expected``."""

@@ -93,9 +93,9 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
                 calls["n"] += 1  # only the first pass moves the bar
                 return source.read_progress(bar.update) if calls["n"] == 1 else source.read()
 
-            report = run_checks(read, **options)
+            report = run_checks(read, pieces=source.pieces, piece_progress=bar.update, **options)
     else:
-        report = run_checks(source.read, **options)
+        report = run_checks(source.read, pieces=source.pieces, **options)
     for out, kind in zip(reports, kinds):
         if kind == "html":
             from bilingual_pr.qa.report_html import render_html

@@ -189,6 +189,14 @@ class _PieceReader:
         return (self.reader._lang_sets, self.reader.skipped, self.records, self.data.count(b"\n"))
 
 
+def piece_units(path: str | Path, plan: ChunkPlan, index: int, src_lang: str | None = None,
+                tgt_lang: str | None = None) -> list[TranslationUnit]:
+    """The units of one piece of a planned file, read in this process; a UserError when it does not parse."""
+    chunk = plan.chunks[index]
+    srclang = plan.header.srclang if plan.header is not None else None
+    return list(_PieceReader(str(path), chunk.start, chunk.end, src_lang, tgt_lang, srclang).units())
+
+
 def _read_piece(path: str, start: int, end: int, src_lang: str | None, tgt_lang: str | None,
                 srclang: str | None) -> tuple:
     """Runs in a worker: a piece's units as plain tuples (cheap to pickle), or the parse error."""
@@ -204,6 +212,11 @@ def _init_worker() -> None:
     """Leave Ctrl-C to the reading process (it stops the pool); die plainly on SIGTERM."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    release_signals()
+
+
+def release_signals() -> None:
+    """In a worker started under :func:`signals_held`: let the held signals through again."""
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
 
@@ -220,7 +233,9 @@ def signals_held() -> Iterator[None]:
     ignored" traceback), and one that lands while ``submit`` holds the pool's lock
     makes the ``shutdown`` that follows wait on that lock forever. Workers inherit
     the mask and set their own handlers first; the held signal reaches this
-    process as soon as the mask is restored.
+    process as soon as the mask is restored. A pool started inside this block
+    must call :func:`release_signals` in its workers' initializer, or they could
+    never be terminated.
     """
     if not hasattr(signal, "pthread_sigmask"):
         yield

@@ -57,11 +57,17 @@ class ConsistencyTracker:
         self._tgt.append(hash(loose_key(seg.target)))
         self._idx.append(seg.index)
 
-    def extend(self, other: "ConsistencyTracker") -> None:
-        """Append the records of another tracker (a worker's batch; same hash seed, as after fork)."""
+    def extend(self, other: "ConsistencyTracker", offset: int = 0) -> None:
+        """Append the records of another tracker (a worker's batch; same hash seed, as after fork).
+
+        ``offset`` is added to its unit numbers (a worker that numbered its piece from 0).
+        """
         self._src.extend(other._src)
         self._tgt.extend(other._tgt)
-        self._idx.extend(other._idx)
+        if offset:
+            self._idx.extend(array("q", (np.frombuffer(other._idx, dtype=np.int64) + offset).tobytes()))
+        else:
+            self._idx.extend(other._idx)
 
     def __len__(self) -> int:
         return len(self._idx)

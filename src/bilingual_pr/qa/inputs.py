@@ -13,7 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import read_input_bytes
@@ -39,6 +39,43 @@ class CheckInput:
     # For a progress bar: (bytes in the input, a read() that reports bytes consumed).
     size: int = 0
     read_progress: Callable[[Callable[[int], None]], Iterator[Segment]] | None = None
+    # A large TMX: the pieces that worker processes can read by themselves (None: read() only).
+    pieces: Callable[[], "TmxPieces | None"] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TmxPieces:
+    """A large TMX memory cut into pieces (formats/tmxchunks.py) that check workers read themselves."""
+
+    path: Path
+    plan: Any
+    source_lang: str | None
+    target_lang: str | None
+
+    def __len__(self) -> int:
+        return len(self.plan.chunks)
+
+    def size(self, index: int) -> int:
+        """Bytes of one piece (the head before the body counts with the first)."""
+        chunk = self.plan.chunks[index]
+        return chunk.end - chunk.start + (self.plan.head_bytes if index == 0 else 0)
+
+    def segments(self, index: int, first: int = 0) -> list[Segment]:
+        """The segments of one piece, numbered from ``first``; a UserError when it does not parse."""
+        from bilingual_pr.formats.tmxchunks import piece_units
+
+        units = piece_units(self.path, self.plan, index, self.source_lang, self.target_lang)
+        return list(tmx_segments(units, first))
+
+
+def tmx_segments(units: Iterable[Any], first: int = 0) -> Iterator[Segment]:
+    """Segments of TMX units, numbered from ``first`` (languages reduced to their base: fr-FR is fr)."""
+    base: dict[str, str] = {}  # a handful of tags, a million units: look each up once
+    for i, u in enumerate(units, first):
+        sl = base.get(u.source_lang) or base.setdefault(u.source_lang, base_language(u.source_lang))
+        tl = base.get(u.target_lang) or base.setdefault(u.target_lang, base_language(u.target_lang))
+        doc = u.prop("x-source-doc") if u.props else None
+        yield Segment(i, u.source, u.target, sl, tl, u.tuid, doc)
 
 
 def _local(tag: object) -> str:
@@ -211,14 +248,17 @@ def open_tmx(path: Path, source_lang: str | None, target_lang: str | None) -> Ch
     t_lang = base_language(first.target_lang) if first else (target_lang or "en")
 
     def read(progress: Callable[[int], None] | None = None) -> Iterator[Segment]:
-        base: dict[str, str] = {}  # a handful of tags, a million units: look each up once
-        for i, u in enumerate(TmxReader(path, source_lang, target_lang, progress=progress)):
-            sl = base.get(u.source_lang) or base.setdefault(u.source_lang, base_language(u.source_lang))
-            tl = base.get(u.target_lang) or base.setdefault(u.target_lang, base_language(u.target_lang))
-            doc = u.prop("x-source-doc") if u.props else None
-            yield Segment(i, u.source, u.target, sl, tl, u.tuid, doc)
+        return tmx_segments(TmxReader(path, source_lang, target_lang, progress=progress))
 
-    return CheckInput(str(path), "tmx", s_lang, t_lang, read, (path,), path.stat().st_size, read)
+    def pieces() -> TmxPieces | None:
+        from bilingual_pr.formats.tmxchunks import plan_chunks
+
+        plan = plan_chunks(path)
+        if plan is None or len(plan.chunks) < 2:
+            return None
+        return TmxPieces(path, plan, source_lang, target_lang)
+
+    return CheckInput(str(path), "tmx", s_lang, t_lang, read, (path,), path.stat().st_size, read, pieces)
 
 
 def open_xliff(path: Path) -> CheckInput:

@@ -97,35 +97,61 @@ def _pack(seg: Segment) -> tuple:
             seg.source_codes, seg.target_codes)
 
 
-def _check_batch(blob: bytes, track: bool) -> tuple[list[tuple], list[tuple], Usage, ConsistencyTracker | None]:
+def _check_segments(segments: Iterable[tuple[Segment, tuple | None]], track: bool
+                    ) -> tuple[list[tuple], list[tuple], Usage, ConsistencyTracker | None]:
+    """In a worker: check (segment, packed or None) pairs; findings and hit units come back as tuples."""
     assert _WORKER is not None
-    # The parent pickled the batch once, for its spill file and for us: bytes cross the pipe as is.
-    batch: list[tuple] = pickle.loads(blob)
     found: list[tuple] = []
     hit: list[tuple] = []
     tracker = ConsistencyTracker() if track else None
-    for packed in batch:
-        seg = segment_from_tuple(packed)
+    for seg, packed in segments:
         if tracker is not None:
             tracker.add(seg)
         f = _WORKER.unit(seg)
         if f:
             found.extend((x.check, x.severity, x.message, x.unit, x.source_spans, x.target_spans, x.suggestion,
                           x.related) for x in f)
-            hit.append(packed)
+            hit.append(packed if packed is not None else _pack(seg))
     return found, hit, _WORKER.take_usage(), tracker
+
+
+def _check_batch(blob: bytes, track: bool) -> tuple[list[tuple], list[tuple], Usage, ConsistencyTracker | None]:
+    # The parent pickled the batch once, for its spill file and for us: bytes cross the pipe as is.
+    batch: list[tuple] = pickle.loads(blob)
+    return _check_segments(((segment_from_tuple(packed), packed) for packed in batch), track)
+
+
+_PIECES: Any = None  # the TmxPieces of the input, set in the parent just before forking
+
+
+def _check_piece(index: int, track: bool) -> tuple[int, list[tuple], list[tuple], Usage, ConsistencyTracker | None]:
+    """Read one piece of the memory and check it; units are numbered from 0 (the parent shifts them)."""
+    assert _PIECES is not None
+    segments = _PIECES.segments(index)
+    return (len(segments), *_check_segments(((seg, None) for seg in segments), track))
+
+
+def _shift_usage(usage: Usage, offset: int) -> Usage:
+    return {key: {term: [count, [(unit + offset, span) for unit, span in units]]
+                  for term, (count, units) in renderings.items()}
+            for key, renderings in usage.items()}
 
 
 def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = None, profile: str = "fr-FR",
                families: Iterable[str] = FAMILIES, matcher_factory: Callable[[Any, str], Matcher] | None = None,
                progress: Callable[[int], None] | None = None, input_name: str = "<input>",
-               jobs: int = 1) -> Report:
+               jobs: int = 1, pieces: Callable[[], Any] | None = None,
+               piece_progress: Callable[[int], None] | None = None) -> Report:
     """Check every segment ``read()`` yields (read once, streamed).
 
     With ``jobs`` > 1 the per-unit checks run in that many forked worker
     processes on batches of units, while this process reads the input and
     keeps the consistency hashes; at most a few batches are in flight, so
-    memory stays flat whatever the input size.
+    memory stays flat whatever the input size. When ``pieces()`` gives a
+    large TMX cut into pieces (qa.inputs.TmxPieces), each worker reads its
+    own pieces instead and this process only gathers what they found; the
+    units a consistency finding quotes are read again from their piece.
+    ``piece_progress`` then gets the bytes of each piece checked.
     """
     global _WORKER
     started = time.perf_counter()
@@ -140,14 +166,33 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
     usage: Usage = {}
     units = 0
     langs = ("fr", "en")
+    plan = pieces() if pieces is not None and jobs > 1 else None
     stream = iter(read())
     first = next(stream, None)
+    if plan is not None:
+        # Only the languages of the first unit were wanted from this pass: the workers read the rest.
+        closing = getattr(stream, "close", None)
+        if closing is not None:
+            closing()
+        stream = iter(())
     if first is not None:
         langs = (first.source_lang, first.target_lang)
         checks.prepare(*langs)
         stream = itertools.chain([first], stream)
+    firsts: list[int] = []
+    if plan is not None:
+        try:
+            units = _run_pieces(plan, checks, jobs, tracker, findings, segments, usage, piece_progress, firsts)
+        except UserError:
+            # A piece that does not parse: check the whole input the usual way, which reports
+            # the file's problem exactly as a single reader does.
+            plan = None
+            checks.take_usage()
+            tracker = ConsistencyTracker() if "consistency" in fams else None
+            findings, segments, usage, units = [], {}, {}, 0
+            stream = iter(read())
 
-    spill = _Spill() if tracker is not None else None
+    spill = _Spill() if tracker is not None and plan is None else None
 
     def counted(it: Iterable[Segment], track: bool, spill_each: bool = True) -> Iterator[tuple[Segment, tuple]]:
         nonlocal units
@@ -162,7 +207,9 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
                 progress(1000)
             yield seg, packed
 
-    if jobs <= 1:
+    if plan is not None:
+        pass
+    elif jobs <= 1:
         for seg, _ in counted(stream, True):
             found = checks.unit(seg)
             if found:
@@ -193,7 +240,7 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
                     collect()
         finally:
             _WORKER = None
-    if progress is not None:
+    if progress is not None and plan is None:
         progress(units % 1000)
     if tracker is not None:
         conflicts = tracker.conflicts()
@@ -203,6 +250,8 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
         missing = wanted - segments.keys()
         if missing and spill is not None:
             segments.update(spill.fetch(missing))
+        if missing and plan is not None:
+            segments.update(_fetch_from_pieces(plan, firsts, missing))
         if spill is not None:
             spill.close()
         findings.extend(conflict_findings(conflicts, segments))
@@ -217,6 +266,66 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
 
 
 _BATCH = 2000
+
+
+def _run_pieces(plan: Any, checks: UnitChecks, jobs: int, tracker: ConsistencyTracker | None,
+                findings: list[Finding], segments: dict[int, Segment], usage: Usage,
+                progress: Callable[[int], None] | None, firsts: list[int]) -> int:
+    """Check every piece in ``jobs`` forked workers, gathering results in file order; return the unit count.
+
+    ``firsts`` receives the number of each piece's first unit.
+    """
+    global _WORKER, _PIECES
+    from bilingual_pr.formats.tmxchunks import release_signals, signals_held
+
+    units = 0
+    _WORKER, _PIECES = checks, plan
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with signals_held():
+            pool = ctx.Pool(jobs, initializer=release_signals)
+        with pool:
+            todo = iter(range(len(plan)))
+            pending: deque = deque()
+
+            def submit() -> None:
+                index = next(todo, None)
+                if index is not None:
+                    pending.append((index, pool.apply_async(_check_piece, (index, tracker is not None))))
+
+            for _ in range(2 * jobs):
+                submit()
+            while pending:
+                index, result = pending.popleft()
+                submit()
+                count, found, hit, more, hashes = result.get()
+                offset = units
+                firsts.append(offset)
+                findings.extend(Finding(c, sev, msg, unit + offset, ss, ts, sug, tuple(r + offset for r in rel))
+                                for c, sev, msg, unit, ss, ts, sug, rel in found)
+                segments.update((p[0] + offset, segment_from_tuple((p[0] + offset,) + p[1:])) for p in hit)
+                merge_usage(usage, _shift_usage(more, offset) if offset else more)
+                if tracker is not None and hashes is not None:
+                    tracker.extend(hashes, offset)
+                units += count
+                if progress is not None:
+                    progress(plan.size(index))
+    finally:
+        _WORKER = _PIECES = None
+    return units
+
+
+def _fetch_from_pieces(plan: Any, firsts: list[int], wanted: set[int]) -> dict[int, Segment]:
+    """The units with these indices, read again from the pieces that hold them."""
+    by_piece: dict[int, set[int]] = {}
+    for w in wanted:
+        by_piece.setdefault(bisect.bisect_right(firsts, w) - 1, set()).add(w)
+    out: dict[int, Segment] = {}
+    for index, want in sorted(by_piece.items()):
+        for seg in plan.segments(index, firsts[index]):
+            if seg.index in want:
+                out[seg.index] = seg
+    return out
 
 
 def _dumps(batch: list[tuple]) -> bytes:

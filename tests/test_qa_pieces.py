@@ -1,0 +1,72 @@
+"""`check --jobs N` on a large TMX: workers read their own pieces and find exactly what one process finds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bilingual_pr.formats import tmxchunks
+from bilingual_pr.qa.inputs import open_input
+from bilingual_pr.qa.runner import run_checks
+from conftest import fixture_path
+
+
+@pytest.fixture(scope="module")
+def glossary():
+    from bilingual_pr.glossary import load_glossary
+
+    return load_glossary(fixture_path("qa", "glossary.csv"), "en", "fr")
+
+
+@pytest.fixture
+def small_pieces(monkeypatch):
+    monkeypatch.setattr(tmxchunks, "CHUNK_BYTES", 400)
+    monkeypatch.setattr(tmxchunks, "MIN_PARALLEL_BYTES", 0)
+
+
+def _repeated(tmp_path, copies: int):
+    """The seeded memory several times over (new tuids): consistency groups then span many pieces."""
+    text = fixture_path("qa", "seeded.tmx").read_text(encoding="utf-8")
+    head, rest = text.split("<body>", 1)
+    body, tail = rest.rsplit("</body>", 1)
+    parts = [re.sub(r'tuid="([^"]*)"', rf'tuid="\1-{k}"', body) for k in range(copies)]
+    path = tmp_path / f"seeded-x{copies}.tmx"
+    path.write_text(head + "<body>" + "".join(parts) + "</body>" + tail, encoding="utf-8")
+    return path
+
+
+def _report(path, glossary, **kw):
+    source = open_input([path])
+    report = run_checks(source.read, glossary=glossary, profile="fr-FR", **kw)
+    return report, source
+
+
+@pytest.mark.parametrize("copies", [1, 4])
+def test_pieces_give_the_same_report(tmp_path, glossary, small_pieces, copies) -> None:
+    path = _repeated(tmp_path, copies)
+    one, source = _report(path, glossary, jobs=1)
+    assert source.pieces() is not None and len(source.pieces()) > 10
+    seen: list[int] = []
+    two, _ = _report(path, glossary, jobs=2, pieces=source.pieces, piece_progress=seen.append)
+    assert two.units == one.units == 35 * copies
+    assert two.findings == one.findings
+    assert two.segments == one.segments
+    assert sum(seen) <= path.stat().st_size and len(seen) == len(source.pieces())
+    checks = {f.check for f in one.findings}
+    assert {"inconsistent-target", "inconsistent-source"} <= checks or copies == 1
+
+
+def test_a_broken_piece_falls_back_to_the_usual_read(tmp_path, glossary, small_pieces) -> None:
+    path = _repeated(tmp_path, 3)
+    text = path.read_text(encoding="utf-8")
+    cut = text.index("</seg>", len(text) // 2)
+    path.write_text(text[:cut] + text[cut + len("</seg>"):], encoding="utf-8")
+    from bilingual_pr.errors import UserError
+
+    errors = []
+    for kw in ({"jobs": 1}, {"jobs": 2, "pieces": open_input([path]).pieces}):
+        with pytest.raises(UserError) as err:
+            _report(path, glossary, **kw)
+        errors.append(str(err.value))
+    assert errors[0] == errors[1] and "malformed XML" in errors[0]
