@@ -135,3 +135,15 @@ def read_input_bytes(path: str | Path, max_bytes: int = 512 * 1024 * 1024) -> by
         raise
     except OSError as err:
         raise UserError(f"{p}: cannot read: {err.strerror or err}") from None
+
+
+def write_scratch(path: str | Path, chunks: Iterable[bytes]) -> None:
+    """Write a scratch file inside a private temporary folder (no rename, no fsync).
+
+    For intermediate data only one run reads back, after the writer is done: a
+    crash loses the folder with it, so the care ``atomic_output`` takes for
+    outputs would only cost time.
+    """
+    with open(path, "wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 import multiprocessing
+import os
 import pickle
 import tempfile
 import time
@@ -13,6 +15,7 @@ from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
 from bilingual_pr.errors import UserError
+from bilingual_pr.fileio import write_scratch
 from bilingual_pr.qa.consistency import ConsistencyTracker, conflict_findings
 from bilingual_pr.qa.model import FAMILIES, SEVERITY_RANK, Finding, Report, Segment, segment_from_tuple
 from bilingual_pr.qa.numbers import check_numbers
@@ -124,17 +127,25 @@ def _check_batch(blob: bytes, track: bool) -> tuple[list[tuple], list[tuple], Us
 _PIECES: Any = None  # the TmxPieces of the input, set in the parent just before forking
 
 
-def _check_piece(index: int, track: bool) -> tuple[int, list[tuple], list[tuple], Usage, ConsistencyTracker | None]:
-    """Read one piece of the memory and check it; units are numbered from 0 (the parent shifts them)."""
+def _units_file(folder: str, piece: int) -> str:
+    return os.path.join(folder, f"{piece}.units")
+
+
+def _check_piece(index: int, track: bool, spill: str | None
+                 ) -> tuple[int, list[tuple], list[tuple], Usage, ConsistencyTracker | None]:
+    """Read one piece of the memory and check it; units are numbered from 0 (the parent shifts them).
+
+    With ``spill`` (a folder) the piece's units are also saved there, pickled, so that the parent
+    can quote any of them in a consistency finding without parsing the piece again.
+    """
     assert _PIECES is not None
     segments = _PIECES.segments(index)
+    if spill is not None:
+        # One pickle a unit behind a table of offsets: the parent reads back only the units it quotes.
+        blobs = [pickle.dumps(_pack(seg), pickle.HIGHEST_PROTOCOL) for seg in segments]
+        ends = array("q", itertools.accumulate(map(len, blobs)))
+        write_scratch(_units_file(spill, index), (array("q", [len(blobs)]).tobytes(), ends.tobytes(), *blobs))
     return (len(segments), *_check_segments(((seg, None) for seg in segments), track))
-
-
-def _shift_usage(usage: Usage, offset: int) -> Usage:
-    return {key: {term: [count, [(unit + offset, span) for unit, span in units]]
-                  for term, (count, units) in renderings.items()}
-            for key, renderings in usage.items()}
 
 
 def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = None, profile: str = "fr-FR",
@@ -180,9 +191,13 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
         checks.prepare(*langs)
         stream = itertools.chain([first], stream)
     firsts: list[int] = []
+    spill_dir = (tempfile.TemporaryDirectory(prefix="bilingual-pr-qa-")
+                 if plan is not None and tracker is not None else None)
+    spill_path = spill_dir.name if spill_dir is not None else None
     if plan is not None:
         try:
-            units = _run_pieces(plan, checks, jobs, tracker, findings, segments, usage, piece_progress, firsts)
+            units = _run_pieces(plan, checks, jobs, tracker, findings, segments, usage, piece_progress, firsts,
+                                spill_path)
         except UserError:
             # A piece that does not parse: check the whole input the usual way, which reports
             # the file's problem exactly as a single reader does.
@@ -220,7 +235,7 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
         _WORKER = checks
         try:
             ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(jobs) as pool:
+            with ctx.Pool(jobs, initializer=_freeze_inherited) as pool:
                 pending: deque = deque()
 
                 def collect() -> None:
@@ -250,12 +265,14 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
         missing = wanted - segments.keys()
         if missing and spill is not None:
             segments.update(spill.fetch(missing))
-        if missing and plan is not None:
-            segments.update(_fetch_from_pieces(plan, firsts, missing))
+        if missing and plan is not None and spill_path is not None:
+            segments.update(_fetch_from_pieces(spill_path, firsts, missing))
         if spill is not None:
             spill.close()
         findings.extend(conflict_findings(conflicts, segments))
         findings.extend(concept)
+    if spill_dir is not None:
+        spill_dir.cleanup()
     findings.sort(key=lambda f: (f.unit, -SEVERITY_RANK[f.severity], f.check))
     used = {f.unit for f in findings} | {r for f in findings for r in f.related}
     segments = {i: s for i, s in segments.items() if i in used}
@@ -270,20 +287,21 @@ _BATCH = 2000
 
 def _run_pieces(plan: Any, checks: UnitChecks, jobs: int, tracker: ConsistencyTracker | None,
                 findings: list[Finding], segments: dict[int, Segment], usage: Usage,
-                progress: Callable[[int], None] | None, firsts: list[int]) -> int:
+                progress: Callable[[int], None] | None, firsts: list[int], spill: str | None) -> int:
     """Check every piece in ``jobs`` forked workers, gathering results in file order; return the unit count.
 
-    ``firsts`` receives the number of each piece's first unit.
+    ``firsts`` receives the number of each piece's first unit; with ``spill`` (a folder) the
+    workers save each piece's units there.
     """
     global _WORKER, _PIECES
-    from bilingual_pr.formats.tmxchunks import release_signals, signals_held
+    from bilingual_pr.formats.tmxchunks import signals_held
 
     units = 0
     _WORKER, _PIECES = checks, plan
     try:
         ctx = multiprocessing.get_context("fork")
         with signals_held():
-            pool = ctx.Pool(jobs, initializer=release_signals)
+            pool = ctx.Pool(jobs, initializer=_init_piece_worker)
         with pool:
             todo = iter(range(len(plan)))
             pending: deque = deque()
@@ -291,7 +309,7 @@ def _run_pieces(plan: Any, checks: UnitChecks, jobs: int, tracker: ConsistencyTr
             def submit() -> None:
                 index = next(todo, None)
                 if index is not None:
-                    pending.append((index, pool.apply_async(_check_piece, (index, tracker is not None))))
+                    pending.append((index, pool.apply_async(_check_piece, (index, tracker is not None, spill))))
 
             for _ in range(2 * jobs):
                 submit()
@@ -304,7 +322,7 @@ def _run_pieces(plan: Any, checks: UnitChecks, jobs: int, tracker: ConsistencyTr
                 findings.extend(Finding(c, sev, msg, unit + offset, ss, ts, sug, tuple(r + offset for r in rel))
                                 for c, sev, msg, unit, ss, ts, sug, rel in found)
                 segments.update((p[0] + offset, segment_from_tuple((p[0] + offset,) + p[1:])) for p in hit)
-                merge_usage(usage, _shift_usage(more, offset) if offset else more)
+                merge_usage(usage, more, offset)
                 if tracker is not None and hashes is not None:
                     tracker.extend(hashes, offset)
                 units += count
@@ -315,16 +333,40 @@ def _run_pieces(plan: Any, checks: UnitChecks, jobs: int, tracker: ConsistencyTr
     return units
 
 
-def _fetch_from_pieces(plan: Any, firsts: list[int], wanted: set[int]) -> dict[int, Segment]:
-    """The units with these indices, read again from the pieces that hold them."""
+def _init_piece_worker() -> None:
+    """A check worker: let signals through again, and leave what it inherited out of the collector."""
+    from bilingual_pr.formats.tmxchunks import release_signals
+
+    release_signals()
+    _freeze_inherited()
+
+
+def _freeze_inherited() -> None:
+    """Move what a forked worker inherited (glossary, matchers: ~10⁵ objects) out of the collector's walks.
+
+    Every full collection would otherwise walk them all again while the checks allocate
+    and free millions of small objects: about a tenth of a worker's CPU time, measured.
+    """
+    gc.freeze()
+
+
+def _fetch_from_pieces(spill: str, firsts: list[int], wanted: set[int]) -> dict[int, Segment]:
+    """The units with these indices, from the pieces the workers saved in ``spill``."""
     by_piece: dict[int, set[int]] = {}
     for w in wanted:
         by_piece.setdefault(bisect.bisect_right(firsts, w) - 1, set()).add(w)
     out: dict[int, Segment] = {}
     for index, want in sorted(by_piece.items()):
-        for seg in plan.segments(index, firsts[index]):
-            if seg.index in want:
-                out[seg.index] = seg
+        with open(_units_file(spill, index), "rb") as fh:
+            count = array("q", fh.read(8))[0]
+            ends = array("q", fh.read(8 * count))
+            data_at = 8 + 8 * count
+            for w in sorted(want):
+                k = w - firsts[index]
+                start = ends[k - 1] if k else 0
+                fh.seek(data_at + start)
+                packed = pickle.loads(fh.read(ends[k] - start))
+                out[w] = segment_from_tuple((w,) + packed[1:])
     return out
 
 

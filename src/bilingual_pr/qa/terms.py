@@ -207,16 +207,25 @@ class TermChecker:
 Usage = dict[tuple[str | None, str], dict[str, list[Any]]]
 
 
-def merge_usage(into: Usage, more: Usage) -> None:
-    """Add renderings recorded elsewhere (another batch, another worker) into ``into``."""
+def merge_usage(into: Usage, more: Usage, offset: int = 0) -> None:
+    """Add renderings recorded elsewhere (another batch, another worker) into ``into``.
+
+    ``offset`` is added to the unit numbers of ``more`` (a worker that numbered its piece from 0);
+    only the units kept are shifted.
+    """
     for key, renderings in more.items():
-        mine = into.setdefault(key, {})
+        mine = into.get(key)
+        if mine is None:
+            mine = into[key] = {}
         for term, (count, units) in renderings.items():
-            slot = mine.setdefault(term, [0, []])
+            slot = mine.get(term)
+            if slot is None:
+                slot = mine[term] = [0, []]
             slot[0] += count
             room = _KEEP_UNITS - len(slot[1])
             if room > 0:
-                slot[1].extend(units[:room])
+                kept = units[:room]
+                slot[1].extend([(unit + offset, span) for unit, span in kept] if offset else kept)
 
 
 def concept_findings(usage: Usage) -> list[Finding]:
