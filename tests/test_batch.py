@@ -338,3 +338,33 @@ def test_serial_batches_in_one_process_use_their_own_glossary(tmp_path, releases
         run_batch(pairing, BatchOptions(out, gloss), jobs=1)
         report = json.loads((out / "DG20-001" / "DG20-001.qa.json").read_text(encoding="utf-8"))
         assert report["input"].get("glossary") == (str(gloss) if gloss else None)
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_signal_to_the_whole_group_stops_a_parallel_batch_cleanly(tmp_path, sig):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for i in range(120):
+        _release(tmp_path / "in", f"R{i:03d}.fr.txt", f"R{i:03d}.en.txt", symbol=f"DG26/{i:03d}", shift=i)
+    proc = subprocess.Popen([sys.executable, "-m", "bilingual_pr", "batch", str(tmp_path / "in"), "-o",
+                             str(tmp_path / "out"), "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    stamps: list[Path] = []
+    # Wait until the workers are running pairs (a few stamps written), then hit the whole group.
+    while len(stamps) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        stamps = list((tmp_path / "out").rglob("*.stamp*")) if (tmp_path / "out").exists() else []
+    if proc.poll() is not None:
+        pytest.fail(f"batch ended before it could be interrupted: {proc.communicate()[1][-300:]!r}")
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    os.killpg(proc.pid, getattr(signal, sig))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + getattr(signal, sig), err
+    message = err.decode().strip().splitlines()
+    assert len(message) == 1 and "Traceback" not in message[0], message
+    time.sleep(0.5)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]

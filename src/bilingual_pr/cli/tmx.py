@@ -40,15 +40,12 @@ def _tag(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
 src_lang_option = click.option("--src-lang", callback=_tag, metavar="TAG",
                                help="Source language (BCP 47, e.g. fr-FR; fr, FR-fr, fr_FR in the file match). "
                                     "Default: the file's srclang.")
-jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
-                           help="Processes that read a large memory (8 MB and more) together. "
-                                "Default: the CPUs this process may use.")
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
+                           help="Processes that read a large memory (8 MB and more) together.")
 
 
 def _jobs(jobs: int | None) -> int:
-    from bilingual_pr.batch import default_jobs
-
-    return jobs or default_jobs()
+    return jobs or 1
 
 
 tgt_lang_option = click.option("--tgt-lang", callback=_tag, metavar="TAG",

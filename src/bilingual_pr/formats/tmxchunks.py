@@ -247,11 +247,15 @@ def signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    # fork starts a worker in milliseconds, but is unsafe once the process runs threads.
+def start_method() -> str:
+    """fork while this process runs no other thread (a worker starts in milliseconds), else spawn."""
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+        return "fork"
+    return "spawn"
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    return multiprocessing.get_context(start_method())
 
 
 def read_parallel(reader: "TmxReader") -> Iterator[TranslationUnit] | None:
