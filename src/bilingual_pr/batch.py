@@ -336,14 +336,10 @@ def init_worker(glossary: Path | None, embeddings: bool) -> None:
 
 
 def start_worker(glossary: Path | None, embeddings: bool) -> None:
-    """A pool worker's initialiser: Ctrl-C is the parent's to handle, SIGTERM ends it, then init_worker."""
-    import signal
+    """A pool worker's initialiser: the pool's signal handling (tmxchunks.init_pool_worker), then init_worker."""
+    from bilingual_pr.formats.tmxchunks import init_pool_worker
 
-    from bilingual_pr.formats.tmxchunks import release_signals
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    release_signals()
+    init_pool_worker()
     init_worker(glossary, embeddings)
 
 

@@ -43,11 +43,6 @@ src_lang_option = click.option("--src-lang", callback=_tag, metavar="TAG",
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
                            help="Processes that read a large memory (8 MB and more) together.")
 
-
-def _jobs(jobs: int | None) -> int:
-    return jobs or 1
-
-
 tgt_lang_option = click.option("--tgt-lang", callback=_tag, metavar="TAG",
                                help="Target language (e.g. en-GB). Default: the other <tuv> of each unit.")
 
@@ -106,10 +101,10 @@ def validate(file: Path, max_problems: int) -> None:
 @tgt_lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @jobs_option
-def stats(file: Path, src_lang: str | None, tgt_lang: str | None, as_json: bool, jobs: int | None) -> None:
+def stats(file: Path, src_lang: str | None, tgt_lang: str | None, as_json: bool, jobs: int) -> None:
     """Count units, languages, duplicates and conflicts, and show the confidence histogram."""
     with _progress([file], "Reading") as progress:
-        result = tmx_stats(file, src_lang, tgt_lang, progress=progress, jobs=_jobs(jobs))
+        result = tmx_stats(file, src_lang, tgt_lang, progress=progress, jobs=jobs)
     if as_json:
         payload = dataclasses.asdict(result)
         payload["languages"] = dict(result.languages)
@@ -145,7 +140,7 @@ def stats(file: Path, src_lang: str | None, tgt_lang: str | None, as_json: bool,
 @tgt_lang_option
 @jobs_option
 def merge(inputs: tuple[Path, ...], output: Path, src_lang: str | None, tgt_lang: str | None,
-          jobs: int | None) -> None:
+          jobs: int) -> None:
     """Merge TMX files into one, keeping one unit per identical pair (the newest changedate).
 
     Sources with different targets are all kept and reported; the newest
@@ -155,7 +150,7 @@ def merge(inputs: tuple[Path, ...], output: Path, src_lang: str | None, tgt_lang
     refuse_overwriting_inputs(output, inputs)
     with _progress(list(inputs), "Merging") as progress:
         report = merge_tmx(inputs, output, src_lang=src_lang, tgt_lang=tgt_lang, progress=progress,
-                           jobs=_jobs(jobs))
+                           jobs=jobs)
     _report_skips(report.skipped, "unreadable TUs skipped (no source or target <tuv>)")
     _report_skips(report.skipped_empty, "units with an empty source or target left out")
     if report.conflicting_sources:
@@ -174,10 +169,10 @@ def merge(inputs: tuple[Path, ...], output: Path, src_lang: str | None, tgt_lang
 @tgt_lang_option
 @jobs_option
 def export(file: Path, fmt: str, output: Path | None, src_lang: str | None, tgt_lang: str | None,
-           jobs: int | None) -> None:
+           jobs: int) -> None:
     """Export the units of FILE as TSV, CSV or JSON."""
     with _progress([file], "Exporting") as progress:
-        reader = TmxReader(file, src_lang, tgt_lang, progress=progress, jobs=_jobs(jobs))
+        reader = TmxReader(file, src_lang, tgt_lang, progress=progress, jobs=jobs)
         if output is None:
             count = export_units(reader, sys.stdout, fmt)
         else:
@@ -199,12 +194,12 @@ def export(file: Path, fmt: str, output: Path | None, src_lang: str | None, tgt_
 @tgt_lang_option
 @jobs_option
 def filter_(file: Path, min_confidence: float, keep_unscored: bool, output: Path, src_lang: str | None,
-            tgt_lang: str | None, jobs: int | None) -> None:
+            tgt_lang: str | None, jobs: int) -> None:
     """Keep the units of FILE whose alignment confidence reaches --min-confidence."""
     refuse_overwriting_inputs(output, [file])
     with _progress([file], "Filtering") as progress:
         report = filter_tmx(file, output, min_confidence=min_confidence, keep_unscored=keep_unscored,
-                            src_lang=src_lang, tgt_lang=tgt_lang, progress=progress, jobs=_jobs(jobs))
+                            src_lang=src_lang, tgt_lang=tgt_lang, progress=progress, jobs=jobs)
     _report_skips(report.skipped, "unreadable or empty units skipped")
     click.echo(f"{output}: kept {report.kept} of {report.read} units ({report.below} below {min_confidence}, "
                f"{report.unscored} without x-confidence{' kept' if keep_unscored else ''})", err=True)

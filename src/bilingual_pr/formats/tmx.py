@@ -474,14 +474,11 @@ class TmxReader:
         self.units = 0
         self.skipped = 0
         self.skip_reasons: list[str] = []
-        # Lines before the parsed text: non-zero when a worker reads one chunk of the file.
-        self._line_offset = 0
 
     def _skip(self, line: int | None, why: str) -> None:
         self.skipped += 1
         if len(self.skip_reasons) < self.MAX_REASONS:
-            shown = line + self._line_offset if line is not None else None
-            self.skip_reasons.append(f"{self.path}:{shown}: {why}")
+            self.skip_reasons.append(f"{self.path}:{line}: {why}")
 
     def _events(self) -> Iterator:
         if self.progress is None:

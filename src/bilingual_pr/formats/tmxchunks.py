@@ -30,16 +30,15 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Callable, Iterator
 
 from lxml import etree
 
 from bilingual_pr.errors import UserError
+# tmx.py imports this module only inside TmxReader.__iter__, so importing it here is not circular.
+from bilingual_pr.formats.tmx import _UNIT_FIELDS, TmxReader, _header_from, _new_unit
 from bilingual_pr.formats.units import TmxHeader, TranslationUnit
 from bilingual_pr.xmlsafe import iterparse_xml, xml_parser
-
-if TYPE_CHECKING:
-    from bilingual_pr.formats.tmx import TmxReader
 
 CHUNK_BYTES = 2 * 1024 * 1024
 # Below this a pool's start-up (tens of ms per worker) outweighs what it saves.
@@ -53,8 +52,7 @@ _PLAIN_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>")
 _BODY_OPEN = re.compile(rb"<body\s*>")
 _TU_START = re.compile(rb"<tu[\s>/]")
 _TAIL = re.compile(rb"\A\s*</tmx\s*>\s*\Z")
-_UNIT_TUPLE = operator.attrgetter("source", "target", "source_lang", "target_lang", "tuid", "props", "notes",
-                                  "creationdate", "changedate", "creationid")
+_UNIT_TUPLE = operator.attrgetter(*_UNIT_FIELDS)  # the order tmx._new_unit takes them in
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +75,6 @@ class ChunkPlan:
 
 def _head_header(head: bytes) -> tuple[bool, TmxHeader | None]:
     """Parse the prolog up to ``<body>``; (usable, header) where unusable means "read serially"."""
-    from bilingual_pr.formats.tmx import _header_from
-
     try:
         root = etree.fromstring(head + b"</body></tmx>", xml_parser())
     except etree.XMLSyntaxError:
@@ -161,8 +157,6 @@ class _PieceReader:
 
     def __init__(self, path: str, start: int, end: int, src_lang: str | None, tgt_lang: str | None,
                  srclang: str | None) -> None:
-        from bilingual_pr.formats.tmx import TmxReader
-
         with open(path, "rb") as fh:
             fh.seek(start)
             self.data = fh.read(end - start)
@@ -208,8 +202,8 @@ def _read_piece(path: str, start: int, end: int, src_lang: str | None, tgt_lang:
     return ("ok", units, *piece.summary())
 
 
-def _init_worker() -> None:
-    """Leave Ctrl-C to the reading process (it stops the pool); die plainly on SIGTERM."""
+def init_pool_worker() -> None:
+    """A pool worker started under :func:`signals_held`: Ctrl-C is the parent's to handle, SIGTERM ends it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     release_signals()
@@ -258,7 +252,7 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(start_method())
 
 
-def read_parallel(reader: "TmxReader") -> Iterator[TranslationUnit] | None:
+def read_parallel(reader: TmxReader) -> Iterator[TranslationUnit] | None:
     """Units of ``reader``'s file read by ``reader.jobs`` processes in all; None when it must read serially."""
     if reader.jobs < 2 or multiprocessing.current_process().daemon:
         return None  # a pool's worker cannot start workers of its own
@@ -268,9 +262,7 @@ def read_parallel(reader: "TmxReader") -> Iterator[TranslationUnit] | None:
     return _read_plan(reader, plan)
 
 
-def _read_plan(reader: "TmxReader", plan: ChunkPlan) -> Iterator[TranslationUnit]:
-    from bilingual_pr.formats.tmx import _new_unit
-
+def _read_plan(reader: TmxReader, plan: ChunkPlan) -> Iterator[TranslationUnit]:
     reader.header = plan.header
     srclang = plan.header.srclang if plan.header is not None else None
     progress = reader.progress
@@ -285,7 +277,7 @@ def _read_plan(reader: "TmxReader", plan: ChunkPlan) -> Iterator[TranslationUnit
     # This process reads every jobs-th piece itself, between the workers' results: its share
     # costs no pickling, and it would otherwise mostly wait.
     remote = [(i, chunk) for i, chunk in enumerate(plan.chunks) if i % jobs]
-    pool = ProcessPoolExecutor(max_workers=jobs - 1, mp_context=_context(), initializer=_init_worker)
+    pool = ProcessPoolExecutor(max_workers=jobs - 1, mp_context=_context(), initializer=init_pool_worker)
     futures: dict[int, Future] = {}
     failed = False
     lang_sets = reader._lang_sets
@@ -346,7 +338,7 @@ def _read_plan(reader: "TmxReader", plan: ChunkPlan) -> Iterator[TranslationUnit
         yield from _fall_back(reader, given, reported)
 
 
-def _fall_back(reader: "TmxReader", given: int, reported: int) -> Iterator[TranslationUnit]:
+def _fall_back(reader: TmxReader, given: int, reported: int) -> Iterator[TranslationUnit]:
     """Read the whole file serially, skipping the ``given`` units already yielded, so errors come out exact."""
     reader.header = None
     reader.units = reader.skipped = 0

@@ -202,7 +202,6 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
             # A piece that does not parse: check the whole input the usual way, which reports
             # the file's problem exactly as a single reader does.
             plan = None
-            checks.take_usage()
             tracker = ConsistencyTracker() if "consistency" in fams else None
             findings, segments, usage, units = [], {}, {}, 0
             stream = iter(read())
