@@ -3,8 +3,8 @@
 Each phase runs in its own process so its peak RSS (ru_maxrss) is its own.
 Targets (issue 5): write < 20 s and read < 20 s for 1,000,000 units, each
 under 200 MB peak RSS; merge of two 500,000-unit files < 60 s. Reading is
-measured twice: in one process, and with ``jobs=2`` (this process and one
-worker each parse half of the body's pieces).
+measured twice: in one process, and with ``jobs=2`` (this process reads its
+balanced share of the body's pieces, one worker the rest).
 
     python bench/bench_tmx.py               # full size
     python bench/bench_tmx.py --units 100000 --workdir /tmp/tmxbench
@@ -72,7 +72,7 @@ def phase(name: str, workdir: Path, units: int) -> None:
     elif name == "read":
         count = sum(1 for _ in read_tmx(workdir / "big.tmx"))
     elif name == "read-jobs2":
-        # The main process reads every other piece of the body, one worker the rest (formats/tmxchunks.py).
+        # The main process reads its share of the body's pieces, one worker the rest (formats/tmxchunks.py).
         count = sum(1 for _ in TmxReader(workdir / "big.tmx", jobs=2))
     elif name == "prepare-merge":
         half = units // 2

@@ -70,3 +70,40 @@ def test_a_broken_piece_falls_back_to_the_usual_read(tmp_path, glossary, small_p
             _report(path, glossary, **kw)
         errors.append(str(err.value))
     assert errors[0] == errors[1] and "malformed XML" in errors[0]
+
+
+
+def _wait_like_an_idle_worker(init, ready, held) -> None:
+    init()
+    ready.set()
+    held.acquire()  # as an idle pool worker waits for the task queue's lock
+
+
+def test_check_workers_die_on_sigterm_whatever_handler_they_inherit() -> None:
+    # When a pool ends, its idle workers wait on a lock nobody will release, and only its
+    # terminate() (SIGTERM) ends them: a Python handler inherited from the parent (the CLI
+    # installs one) that does not exit would make the pool wait for them forever.
+    import multiprocessing
+    import signal
+
+    from bilingual_pr.qa import runner
+
+    ctx = multiprocessing.get_context("fork")
+    ready, held = ctx.Event(), ctx.Lock()
+    held.acquire()
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        with tmxchunks.signals_held():
+            worker = ctx.Process(target=_wait_like_an_idle_worker, args=(runner._init_check_worker, ready, held))
+            worker.start()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    try:
+        assert ready.wait(30)
+        worker.terminate()
+        worker.join(10)
+        assert worker.exitcode == -signal.SIGTERM
+    finally:
+        if worker.exitcode is None:
+            worker.kill()
+            worker.join()

@@ -104,6 +104,40 @@ def test_round_trip_property(tmp_path, small_pieces, pairs) -> None:
     _same(path)
 
 
+@pytest.mark.parametrize("odd", [
+    # A <tu> inside another's <seg>: the serial reader meets the inner one first.
+    '<tu tuid="outer"><tuv xml:lang="fr-FR"><seg>a<hi>b<tu tuid="inner"><tuv xml:lang="fr-FR"><seg>x</seg></tuv>'
+    '<tuv xml:lang="en-GB"><seg>y</seg></tuv></tu>c</hi>d</seg></tuv><tuv xml:lang="en-GB"><seg>z</seg></tuv></tu>\n',
+    '<header srclang="en-GB"/>\n',
+    '<x:tu xmlns:x="urn:x" tuid="ns"><tuv xml:lang="fr-FR"><seg>n</seg></tuv><tuv xml:lang="en-GB"><seg>s</seg>'
+    '</tuv></x:tu>\n',
+    '<?keep this?><!-- a comment --><other><tu tuid="deep"><tuv xml:lang="fr-FR"><seg>p</seg></tuv>'
+    '<tuv xml:lang="en-GB"><seg>q</seg></tuv></tu></other>\n',
+])
+def test_odd_structure_reads_like_the_serial_reader(tmp_path, small_pieces, odd) -> None:
+    body = [_tu(i) for i in range(30)]
+    for at in (3, 17):
+        body.insert(at, odd)
+    path = tmp_path / "odd.tmx"
+    path.write_text(HEAD + "".join(body) + TAIL, encoding="utf-8")
+    assert tmxchunks.plan_chunks(path) is not None
+    _same(path)
+    _same(path, src_lang="en", tgt_lang="fr")
+
+
+def test_plain_pieces_are_parsed_whole(tmp_path, small_pieces, monkeypatch) -> None:
+    # The incremental parse is only for pieces with odd nesting; a plain memory never needs it.
+    path = tmp_path / "plain.tmx"
+    path.write_text(HEAD + "".join(_tu(i) for i in range(40)) + TAIL, encoding="utf-8")
+    serial = _read(path, 1)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a plain piece went through iterparse")
+
+    monkeypatch.setattr(tmxchunks, "iterparse_xml", refuse)
+    assert _read(path, 2) == serial
+
+
 def test_malformed_piece_gives_the_serial_error_after_the_same_units(tmp_path, small_pieces) -> None:
     body = [_tu(i) for i in range(40)]
     body[25] = body[25].replace("</seg></tuv></tu>", "</tuv></tu>", 1)
@@ -168,16 +202,25 @@ def test_progress_counts_every_byte_once(tmp_path, small_pieces) -> None:
     assert sum(seen) >= path.stat().st_size - len(TAIL)
 
 
-def test_stopping_early_leaves_no_workers(tmp_path, small_pieces) -> None:
+def test_stopping_early_leaves_no_workers_and_no_files(tmp_path, small_pieces, monkeypatch) -> None:
     import multiprocessing
+    import tempfile
 
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     path = tmp_path / "e.tmx"
     path.write_text(HEAD + "".join(_tu(i) for i in range(100)) + TAIL, encoding="utf-8")
     it = iter(TmxReader(path, jobs=2))
     first = [next(it) for _ in range(3)]
+    # The workers' pieces wait in a scratch folder until their turn comes.
+    assert [p.name.startswith("bilingual-pr-read-") for p in scratch.iterdir()] == [True]
     it.close()
     assert [u.tuid for u in first] == ["t0", "t1", "t2"]
     assert not multiprocessing.active_children()
+    assert not list(scratch.iterdir())
+    assert len(list(TmxReader(path, jobs=2))) == 100
+    assert not list(scratch.iterdir())
 
 
 def test_cli_commands_give_the_same_output_with_several_jobs(tmp_path, small_pieces) -> None:
@@ -234,3 +277,28 @@ def test_ctrl_c_to_the_whole_process_group_stops_reader_and_workers(tmp_path, si
     time.sleep(0.5)
     assert not any(Path(f"/proc/{pid}").exists() and "bilingual_pr" in Path(f"/proc/{pid}/cmdline").read_text()
                    for pid in children)
+
+
+def test_split_starts_here_and_follows_measured_costs() -> None:
+    split = tmxchunks.PieceSplit(2)
+    first = split.share
+    assert 0.3 < first < 0.6
+    picks = [split.next_is_mine() for _ in range(200)]
+    assert picks[0] and not picks[1]
+    assert abs(sum(picks) / 200 - first) < 0.01
+    # Slow workers (or units that cost much to take here): this process reads more itself.
+    for _ in range(50):
+        split.record_worker(4000, 0.02, 0.4)
+        split.record_own(4000, 0.1)
+    assert split.share > 0.7
+    # Slow here (a busy consumer, say): the workers take nearly everything.
+    for _ in range(500):
+        split.record_own(4000, 2.0)
+        split.record_worker(4000, 0.01, 0.1)
+    assert split.share < 0.1
+    # The balance itself: own 20, receive 5, worker 35 µs a unit -> f * 20 + (1 - f) * 5 = (1 - f) * 35.
+    balanced = tmxchunks.PieceSplit(2)
+    balanced._own, balanced._receive, balanced._worker = [20.0, 1], [5.0, 1], [35.0, 1]
+    assert abs(balanced._balance() - 30 / 50) < 1e-9
+    assert tmxchunks.PieceSplit(1).share == 1.0
+    assert tmxchunks.PieceSplit(3).share < first

@@ -469,11 +469,22 @@ class TmxReader:
         self.tgt_lang = tgt_lang
         self.progress = progress
         self.jobs = jobs
-        self.header: TmxHeader | None = None
+        self._side_memo: dict[tuple[tuple[str, ...], str | None], tuple[int, int, str, str] | str] = {}
+        self._header: TmxHeader | None = None
         self._lang_sets: dict[tuple[str, ...], int] = {}
         self.units = 0
         self.skipped = 0
         self.skip_reasons: list[str] = []
+
+    @property
+    def header(self) -> TmxHeader | None:
+        """The file's ``<header>``, once read (None before, or when the file has none)."""
+        return self._header
+
+    @header.setter
+    def header(self, header: TmxHeader | None) -> None:
+        self._header = header
+        self._side_memo.clear()  # the header's srclang picks the source side
 
     def _skip(self, line: int | None, why: str) -> None:
         self.skipped += 1
@@ -541,6 +552,11 @@ class TmxReader:
             raise UserError(f"{self.path}: not a TMX file (no <header> or <tu> found)")
 
     def _unit(self, el) -> TranslationUnit | None:
+        fields = self._unit_fields(el)
+        return None if fields is None else _new_unit(*fields)
+
+    def _unit_fields(self, el) -> tuple | None:
+        """A ``<tu>``'s unit as the field tuple :func:`_new_unit` takes, or None when it is skipped."""
         if el.tag == "header":  # a second header: not TMX, but keep the first
             return None
         langs: list[str] = []
@@ -548,7 +564,8 @@ class TmxReader:
         tuv_els: list = []
         props: list[tuple[str, str]] = []
         notes: list[str] = []
-        for child in el:
+        # getchildren() builds the child list in one C call; iterating the element steps in Python.
+        for child in el.getchildren():
             tag = child.tag
             if tag == "tuv":
                 text = None
@@ -568,13 +585,13 @@ class TmxReader:
                     props.append((ptype, child.text or ""))
             elif tag == "note":
                 notes.append(child.text or "")
-        # All the <tu> attributes in one call: each .get() would parse its name again.
-        get = dict(el.items()).get
-        sides = self._sides(langs, get)
+        # All the <tu> attributes at once: each .get() would parse its name again.
+        get = dict(zip(el.keys(), el.values())).get
+        sides = self._sides(langs, get("srclang"))
         if sides.__class__ is str:
             self._skip(el.sourceline, sides)  # type: ignore[arg-type]
             return None
-        si, ti = sides  # type: ignore[misc]
+        si, ti, source_lang, target_lang = sides  # type: ignore[misc]
         source, target = texts[si], texts[ti]
         if source is None or target is None:
             self._skip(el.sourceline, "<tuv> without <seg>")
@@ -589,17 +606,25 @@ class TmxReader:
                     creationdate = creationdate or tuv.get("creationdate")
                     changedate = changedate or tuv.get("changedate")
                     creationid = creationid or tuv.get("creationid")
-        return _new_unit(source, target, _canonical_or_raw(langs[si]), _canonical_or_raw(langs[ti]),
-                         get("tuid"), tuple(props), tuple(notes), creationdate, changedate, creationid)
+        return (source, target, source_lang, target_lang, get("tuid"), tuple(props), tuple(notes), creationdate,
+                changedate, creationid)
 
-    def _sides(self, langs: list[str], get: Callable[[str], str | None]) -> tuple[int, int] | str:
-        """Count this language set and pick (source, target) ``<tuv>`` indexes, or say why the TU is skipped."""
+    def _sides(self, langs: list[str], srclang: str | None) -> tuple[int, int, str, str] | str:
+        """Count this language set; pick (source, target) ``<tuv>`` indexes and tags, or say why the TU is skipped."""
         key = tuple(langs)
         self._lang_sets[key] = self._lang_sets.get(key, 0) + 1
+        # A memory repeats a few language sets: the choice depends only on them, the TU's srclang,
+        # and the reader's settings and header (a new header empties the cache, see header).
+        memo = self._side_memo.get((key, srclang))
+        if memo is None:
+            memo = self._side_memo[(key, srclang)] = self._choose_sides(langs, srclang)
+        return memo
+
+    def _choose_sides(self, langs: list[str], srclang: str | None) -> tuple[int, int, str, str] | str:
         n = len(langs)
         if n < 2:
             return "fewer than two <tuv>"
-        wanted = self.src_lang or get("srclang") or self._header_srclang()
+        wanted = self.src_lang or srclang or self._header_srclang()
         if not wanted or wanted == "*all*" or langs[0] == wanted:
             si = 0
         else:
@@ -616,7 +641,7 @@ class TmxReader:
             base = _base(langs[si]) if langs[si] else ""
             others = [i for i in range(n) if i != si]
             ti = next((i for i in others if langs[i] and _base(langs[i]) != base), others[0])
-        return si, ti
+        return si, ti, _canonical_or_raw(langs[si]), _canonical_or_raw(langs[ti])
 
     @property
     def languages(self) -> Counter[str]:

@@ -1,11 +1,12 @@
 """Read one large TMX file on several cores: the body is cut at ``<tu`` starts and each piece parsed apart.
 
-A single lxml ``iterparse`` plus the Python that turns each ``<tu>`` into a
-unit costs about 28 µs a unit on this project's machine (docs/tmx.md), so one
-core reads a million units in about 28 s. Worker processes each parse a byte
-range of the body (wrapped in ``<tmx><body>`` … ``</body></tmx>``) with the
-same reader code and send the units back as tuples; the calling process only
-rebuilds them, in file order.
+One process reads a million units in about 27 s on this project's machine
+(docs/tmx.md): lxml's parse and the Python that turns each ``<tu>`` into a unit
+cost about the same. Here each piece of the body (about 2 MB, wrapped in
+``<tmx><body>`` … ``</body></tmx>``) is parsed whole by the same per-unit code
+as the serial reader. Worker processes pickle their pieces' units into scratch
+files; the calling process reads its own share of the pieces in between (see
+:func:`main_share`) and gives every unit out in file order.
 
 The cut is safe without understanding the XML in between: in UTF-8 the bytes
 ``<tu`` can only start a ``<tu>`` tag, a comment, a CDATA section or a
@@ -24,9 +25,14 @@ import contextlib
 import io
 import multiprocessing
 import operator
+import os
+import pickle
 import re
+import shutil
 import signal
+import tempfile
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +41,7 @@ from typing import Callable, Iterator
 from lxml import etree
 
 from bilingual_pr.errors import UserError
+from bilingual_pr.fileio import write_scratch
 # tmx.py imports this module only inside TmxReader.__iter__, so importing it here is not circular.
 from bilingual_pr.formats.tmx import _UNIT_FIELDS, TmxReader, _header_from, _new_unit
 from bilingual_pr.formats.units import TmxHeader, TranslationUnit
@@ -44,6 +51,9 @@ CHUNK_BYTES = 2 * 1024 * 1024
 # Below this a pool's start-up (tens of ms per worker) outweighs what it saves.
 MIN_PARALLEL_BYTES = 8 * 1024 * 1024
 _HEAD_BYTES = 1024 * 1024
+# CPU µs a unit with both processes busy (bench_tmx.py's units, docs/tmx.md): a piece read by the
+# calling process, a worker's piece parsed and pickled there, and unpickled and built here.
+_OWN_COST, _WORKER_COST, _RECEIVE_COST = 27.0, 34.0, 9.0
 _TAIL_BYTES = 64 * 1024
 
 _XML_DECL = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\?>")
@@ -174,9 +184,33 @@ class _PieceReader:
 
     def units(self) -> Iterator[TranslationUnit]:
         """The piece's units; a UserError when the piece does not parse."""
-        events = iterparse_xml(io.BytesIO(b"<tmx><body>" + self.data + b"</body></tmx>"), tag=("header", "tu"),
-                               where=str(self.reader.path))
-        return self.reader._iter_units(events, checked_root=True)
+        for fields in self.fields():
+            yield _new_unit(*fields)
+
+    def fields(self) -> Iterator[tuple]:
+        """The piece's units as :func:`tmx._new_unit` field tuples; a UserError when the piece does not parse."""
+        wrapped = b"<tmx><body>" + self.data + b"</body></tmx>"
+        try:
+            root = etree.fromstring(wrapped, xml_parser())
+        except etree.XMLSyntaxError as err:
+            raise UserError(f"{self.reader.path}: malformed XML in a piece: {err}") from None
+        # One parse of the whole piece costs less than iterparse's incremental feed, and nothing
+        # needs freeing as it goes. The units must come out as the serial reader's end events
+        # would: so only when every <tu> or <header> sits directly in <body> (nothing nested).
+        found = list(root.iter("tu", "header"))
+        body = root[0]
+        if all(el.getparent() is body for el in found):
+            fields_of = self.reader._unit_fields
+            for el in found:
+                fields = fields_of(el)
+                if fields is not None:
+                    self.reader.units += 1
+                    yield fields
+            return
+        del found, root, body
+        events = iterparse_xml(io.BytesIO(wrapped), tag=("header", "tu"), where=str(self.reader.path))
+        for unit in self.reader._iter_units(events, checked_root=True):
+            yield _UNIT_TUPLE(unit)
 
     def summary(self) -> tuple:
         """What the caller adds to its own reader: language sets, skips, skip records, newlines."""
@@ -192,14 +226,42 @@ def piece_units(path: str | Path, plan: ChunkPlan, index: int, src_lang: str | N
 
 
 def _read_piece(path: str, start: int, end: int, src_lang: str | None, tgt_lang: str | None,
-                srclang: str | None) -> tuple:
-    """Runs in a worker: a piece's units as plain tuples (cheap to pickle), or the parse error."""
+                srclang: str | None, scratch: str) -> tuple:
+    """Runs in a worker: a piece's units, pickled into a file in ``scratch``, or the parse error.
+
+    The units go through a file, not the pool's pipe: a 3 MB result crosses a
+    64 KB pipe in some fifty reads by the caller's result thread, each waiting
+    for the GIL its main thread holds while parsing, and the worker stalls
+    meanwhile (2-3 s on a million units, measured).
+    """
+    began = time.perf_counter()
     piece = _PieceReader(path, start, end, src_lang, tgt_lang, srclang)
     try:
-        units = [_UNIT_TUPLE(u) for u in piece.units()]
+        fields = list(piece.fields())
     except UserError as err:
         return ("error", str(err))
-    return ("ok", units, *piece.summary())
+    out = os.path.join(scratch, f"{start}.units")
+    write_scratch(out, (_dumps_flat(fields),))
+    return ("ok", out, time.perf_counter() - began, *piece.summary())
+
+
+def _take_units(name: str) -> list[tuple]:
+    """The field tuples a worker left in ``name``; the file is removed."""
+    with open(name, "rb") as fh:
+        blob = fh.read()
+    os.unlink(name)
+    return pickle.loads(blob)
+
+
+def _dumps_flat(rows: list[tuple]) -> bytes:
+    """Pickle tuples of strings without the memo: 1 µs a unit instead of 6.5 (they share nothing worth it)."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, pickle.HIGHEST_PROTOCOL)
+    # Fast mode skips the memo, which would only matter for shared or self-referencing objects;
+    # rows hold only strings, None and tuples of strings.
+    pickler.fast = True
+    pickler.dump(rows)
+    return buf.getvalue()
 
 
 def init_pool_worker() -> None:
@@ -274,10 +336,13 @@ def _read_plan(reader: TmxReader, plan: ChunkPlan) -> Iterator[TranslationUnit]:
     lines = plan.body_newlines
     path = str(reader.path)
     jobs = min(reader.jobs, len(plan.chunks))
-    # This process reads every jobs-th piece itself, between the workers' results: its share
-    # costs no pickling, and it would otherwise mostly wait.
-    remote = [(i, chunk) for i, chunk in enumerate(plan.chunks) if i % jobs]
+    chunks = plan.chunks
+    # This process reads its share of the pieces itself, between the workers' results: its units
+    # cost no pickling, and it would otherwise mostly wait.
+    split = PieceSplit(jobs)
+    mine: list[bool] = []
     pool = ProcessPoolExecutor(max_workers=jobs - 1, mp_context=_context(), initializer=init_pool_worker)
+    scratch = tempfile.mkdtemp(prefix="bilingual-pr-read-")
     futures: dict[int, Future] = {}
     failed = False
     lang_sets = reader._lang_sets
@@ -294,48 +359,122 @@ def _read_plan(reader: TmxReader, plan: ChunkPlan) -> Iterator[TranslationUnit]:
         lines += newlines
 
     try:
-        ahead = iter(remote)
+        def decide(upto: int) -> None:
+            # Pieces are handed out in file order until each worker has two: one to parse, one waiting
+            # (but no further than a few pieces ahead, so the split can still follow the costs).
+            while len(mine) < len(chunks) and (len(mine) <= upto or (len(futures) < 2 * (jobs - 1)
+                                                                     and len(mine) <= upto + 4 * jobs)):
+                i = len(mine)
+                mine.append(split.next_is_mine())
+                if not mine[i]:
+                    chunk = chunks[i]
+                    with signals_held():  # a submit may start a worker
+                        futures[i] = pool.submit(_read_piece, path, chunk.start, chunk.end, reader.src_lang,
+                                                 reader.tgt_lang, srclang, scratch)
 
-        def submit() -> None:
-            nxt = next(ahead, None)
-            if nxt is not None:
-                i, chunk = nxt
-                with signals_held():  # a submit may start a worker
-                    futures[i] = pool.submit(_read_piece, path, chunk.start, chunk.end, reader.src_lang,
-                                             reader.tgt_lang, srclang)
-
-        for _ in range(2 * (jobs - 1)):
-            submit()
-        for i, chunk in enumerate(plan.chunks):
-            if i % jobs:
-                submit()
-                result = futures.pop(i).result()
+        for i, chunk in enumerate(chunks):
+            decide(i)
+            if not mine[i]:
+                future = futures.pop(i)
+                decide(i)
+                result = future.result()
                 if result[0] != "ok":
                     failed = True
                     break
-                for fields in result[1]:
+                began, count = time.perf_counter(), 0
+                for fields in _take_units(result[1]):
                     reader.units += 1
                     given += 1
+                    count += 1
                     yield _new_unit(*fields)
-                take(result[2:])
+                split.record_worker(count, time.perf_counter() - began, result[2])
+                take(result[3:])
             else:
+                began, count = time.perf_counter(), 0
                 piece = _PieceReader(path, chunk.start, chunk.end, reader.src_lang, reader.tgt_lang, srclang)
                 try:
                     for unit in piece.units():
                         reader.units += 1
                         given += 1
+                        count += 1
                         yield unit
                 except UserError:
                     failed = True
                     break
+                split.record_own(count, time.perf_counter() - began)
                 take(piece.summary())
             if progress is not None:
                 progress(chunk.end - chunk.start)
                 reported += chunk.end - chunk.start
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(scratch, ignore_errors=True)  # pieces read ahead of an early stop
     if failed:
         yield from _fall_back(reader, given, reported)
+
+
+def main_share(jobs: int, own: float = _OWN_COST, receive: float = _RECEIVE_COST,
+               worker: float = _WORKER_COST) -> float:
+    """The fraction of the pieces the calling process should read itself for it and each worker to finish together.
+
+    Per unit, the caller spends ``own`` on a piece of its own and ``receive``
+    taking a worker's; a worker spends ``worker``. Equal time for all:
+    f * own + (1 - f) * receive = (1 - f) * worker / (jobs - 1).
+    """
+    if jobs < 2:
+        return 1.0
+    per_worker = worker / (jobs - 1)
+    return min(1.0, max(0.0, (per_worker - receive) / (own - receive + per_worker)))
+
+
+class PieceSplit:
+    """Decides, piece by piece in file order, which pieces the calling process reads itself.
+
+    The share follows :func:`main_share`'s balance with the costs measured as
+    the read goes on (seconds a unit, the consumer's own work between units
+    included), starting from ``_OWN_COST``/``_WORKER_COST``/``_RECEIVE_COST``
+    as if one piece of each had been seen. Those costs differ between machines
+    and between memories (long segments, many props, a slow consumer).
+    """
+
+    PRIOR_UNITS = 4000.0
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        prior = self.PRIOR_UNITS
+        # [seconds, units] for: a unit of our own pieces, a worker's unit taken here, a worker's unit there.
+        self._own = [_OWN_COST * 1e-6 * prior, prior]
+        self._receive = [_RECEIVE_COST * 1e-6 * prior, prior]
+        self._worker = [_WORKER_COST * 1e-6 * prior, prior]
+        self.share = self._balance()
+        # Start one piece in credit: the first piece is read here while the workers start.
+        self._credit = 1.0 - self.share
+
+    def _balance(self) -> float:
+        own, receive, worker = (t / n for t, n in (self._own, self._receive, self._worker))
+        return main_share(self.jobs, own, receive, worker)
+
+    def next_is_mine(self) -> bool:
+        """Whether the next piece in file order is read by the calling process."""
+        self._credit += self.share
+        if self._credit >= 1.0 - 1e-9:
+            self._credit -= 1.0
+            return True
+        return False
+
+    def record_own(self, units: int, seconds: float) -> None:
+        """A piece read here: ``units`` given out in ``seconds``."""
+        self._own[0] += seconds
+        self._own[1] += units
+        self.share = self._balance()
+
+    def record_worker(self, units: int, seconds_here: float, seconds_there: float) -> None:
+        """A worker's piece: ``seconds_there`` to parse it there, ``seconds_here`` to give its units out."""
+        self._receive[0] += seconds_here
+        self._receive[1] += units
+        self._worker[0] += seconds_there
+        self._worker[1] += units
+        self.share = self._balance()
 
 
 def _fall_back(reader: TmxReader, given: int, reported: int) -> Iterator[TranslationUnit]:

@@ -231,10 +231,14 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
                 segments[seg.index] = seg
         usage = checks.take_usage()
     else:
+        from bilingual_pr.formats.tmxchunks import signals_held
+
         _WORKER = checks
         try:
             ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(jobs, initializer=_freeze_inherited) as pool:
+            with signals_held():
+                pool = ctx.Pool(jobs, initializer=_init_check_worker)
+            with pool:
                 pending: deque = deque()
 
                 def collect() -> None:
@@ -300,7 +304,7 @@ def _run_pieces(plan: Any, checks: UnitChecks, jobs: int, tracker: ConsistencyTr
     try:
         ctx = multiprocessing.get_context("fork")
         with signals_held():
-            pool = ctx.Pool(jobs, initializer=_init_piece_worker)
+            pool = ctx.Pool(jobs, initializer=_init_check_worker)
         with pool:
             todo = iter(range(len(plan)))
             pending: deque = deque()
@@ -332,11 +336,16 @@ def _run_pieces(plan: Any, checks: UnitChecks, jobs: int, tracker: ConsistencyTr
     return units
 
 
-def _init_piece_worker() -> None:
-    """A check worker: let signals through again, and leave what it inherited out of the collector."""
-    from bilingual_pr.formats.tmxchunks import release_signals
+def _init_check_worker() -> None:
+    """A check worker: signals as :func:`tmxchunks.init_pool_worker` sets them, inherited objects frozen.
 
-    release_signals()
+    Its SIGTERM must be the default action: a worker that inherited a Python
+    handler (the CLI installs one) and is waiting for a task when the pool ends
+    can miss it, and the pool's ``terminate()`` then waits for it forever.
+    """
+    from bilingual_pr.formats.tmxchunks import init_pool_worker
+
+    init_pool_worker()
     _freeze_inherited()
 
 
