@@ -41,3 +41,24 @@ def test_dates_read_from_a_tuv_without_language(tmp_path) -> None:
     units = list(read_tmx(path))
     assert [u.changedate for u in units] == ["20250102T030405Z", None, None]
     assert [u.creationid for u in units] == [None, "me", None]
+
+
+def test_side_choice_is_remembered_per_language_set_and_header(tmp_path, monkeypatch) -> None:
+    from bilingual_pr.formats import tmx
+    from bilingual_pr.formats.tmx import TmxReader
+    from bilingual_pr.formats.units import TmxHeader
+
+    reader = TmxReader(tmp_path / "x.tmx")
+    reader.header = TmxHeader(srclang="fr-FR")
+    assert reader._sides(["en-GB", "fr-FR"], None) == (1, 0, "fr-FR", "en-GB")
+    # The TU's own srclang is part of the key.
+    assert reader._sides(["en-GB", "fr-FR"], "en-GB") == (0, 1, "en-GB", "fr-FR")
+    # A new header forgets what the old one chose.
+    reader.header = TmxHeader(srclang="en-GB")
+    assert reader._sides(["en-GB", "fr-FR"], None) == (0, 1, "en-GB", "fr-FR")
+    assert reader.languages == {"en-GB": 3, "fr-FR": 3}
+    # Bounded: past the cap, choices are made afresh and still right.
+    monkeypatch.setattr(tmx, "_SIDE_MEMO_MAX", 2)
+    for i in range(5):
+        assert reader._sides(["en-GB", f"fr-x-{i}"], None)[:2] == (0, 1)
+    assert len(reader._side_memo) == 2

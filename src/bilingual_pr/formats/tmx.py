@@ -450,6 +450,9 @@ def _new_unit(source: str, target: str, source_lang: str, target_lang: str, tuid
     return unit
 
 
+_SIDE_MEMO_MAX = 4096
+
+
 class TmxReader:
     """Stream the units of a TMX file, choosing source and target ``<tuv>`` by language.
 
@@ -617,7 +620,9 @@ class TmxReader:
         # and the reader's settings and header (a new header empties the cache, see header).
         memo = self._side_memo.get((key, srclang))
         if memo is None:
-            memo = self._side_memo[(key, srclang)] = self._choose_sides(langs, srclang)
+            memo = self._choose_sides(langs, srclang)
+            if len(self._side_memo) < _SIDE_MEMO_MAX:  # a file with endless odd tags cannot grow it for ever
+                self._side_memo[(key, srclang)] = memo
         return memo
 
     def _choose_sides(self, langs: list[str], srclang: str | None) -> tuple[int, int, str, str] | str:
