@@ -150,6 +150,24 @@ def test_export_formats_round_trip(tmp_path: Path) -> None:
     assert data[1]["source_lang"] == "fr-FR" and data[1]["target_lang"] == "en-GB"
 
 
+def test_export_for_spreadsheets_defuses_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "m.tmx"
+    write_tmx(path, [tu("=HYPERLINK(\"http://x\")", "+41 22 917 12 34", tuid="@1"),
+                     tu("- premier point", "- first point"), tu("Un.", "One.")])
+    out = tmp_path / "m.csv"
+    res = run("tmx", "export", path, "--format", "csv", "--spreadsheet", "-o", out)
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    assert [(r["tuid"], r["source"], r["target"]) for r in rows] == [
+        ("'@1", "'=HYPERLINK(\"http://x\")", "'+41 22 917 12 34"), ("", "'- premier point", "'- first point"),
+        ("", "Un.", "One.")]
+    # Without the flag the export stays byte-exact; json has no formulas to defuse.
+    res = run("tmx", "export", path, "--format", "tsv")
+    assert "\t+41 22 917 12 34\t" in res.output
+    res = run("tmx", "export", path, "--format", "json", "--spreadsheet")
+    assert res.exit_code == 2 and "tsv and csv" in res.output and "Traceback" not in res.output
+
+
 def test_filter_by_confidence(tmp_path: Path, tmx_dtd) -> None:
     path, out = tmp_path / "m.tmx", tmp_path / "f.tmx"
     write_tmx(path, [tu("Un.", "One.", props=conf("0.95")), tu("Deux.", "Two.", props=conf("0.6")),

@@ -165,20 +165,22 @@ def merge(inputs: tuple[Path, ...], output: Path, src_lang: str | None, tgt_lang
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="tsv", show_default=True,
               help="tsv/csv: one row per unit, quoted where needed, props and notes as JSON; json: an array.")
 @click.option("-o", "--output", type=FILE, help="Write here instead of stdout.")
+@click.option("--spreadsheet", is_flag=True,
+              help="tsv/csv: prefix ' to cells a spreadsheet would run as formulas (=, +, -, @); not byte-exact.")
 @src_lang_option
 @tgt_lang_option
 @jobs_option
-def export(file: Path, fmt: str, output: Path | None, src_lang: str | None, tgt_lang: str | None,
-           jobs: int) -> None:
+def export(file: Path, fmt: str, output: Path | None, spreadsheet: bool, src_lang: str | None,
+           tgt_lang: str | None, jobs: int) -> None:
     """Export the units of FILE as TSV, CSV or JSON."""
     with _progress([file], "Exporting") as progress:
         reader = TmxReader(file, src_lang, tgt_lang, progress=progress, jobs=jobs)
         if output is None:
-            count = export_units(reader, sys.stdout, fmt)
+            count = export_units(reader, sys.stdout, fmt, spreadsheet)
         else:
             refuse_overwriting_inputs(output, [file])
             with atomic_output(output, "w", newline="") as fh:
-                count = export_units(reader, fh, fmt)
+                count = export_units(reader, fh, fmt, spreadsheet)
     _report_skips(reader.skipped, "unreadable TUs skipped (no source or target <tuv>)")
     if output is not None:
         click.echo(f"{output}: {count} units", err=True)

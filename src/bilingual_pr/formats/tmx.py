@@ -43,6 +43,7 @@ from bilingual_pr.formats.units import (
     tmx_date,
 )
 from bilingual_pr.language import canonical_tag
+from bilingual_pr.spreadsheet import text_cell
 from bilingual_pr.xmlsafe import iterparse_xml, parse_xml_bytes, parse_xml_file
 
 __all__ = [
@@ -1296,10 +1297,17 @@ def _export_row(unit: TranslationUnit) -> dict[str, object]:
     }
 
 
-def export_units(units: Iterable[TranslationUnit], fh: IO[str], fmt: str) -> int:
-    """Write units as TSV/CSV (quoted where needed, props/notes as JSON) or a JSON array; return the count."""
+def export_units(units: Iterable[TranslationUnit], fh: IO[str], fmt: str, spreadsheet: bool = False) -> int:
+    """Write units as TSV/CSV (quoted where needed, props/notes as JSON) or a JSON array; return the count.
+
+    With ``spreadsheet``, TSV/CSV text cells a spreadsheet would run as a formula
+    (``=``, ``+``, ``-``, ``@`` first) get a leading apostrophe: safe to open, no
+    longer byte-exact.
+    """
     if fmt not in EXPORT_FORMATS:
         raise UserError(f"unknown export format {fmt!r}: use {', '.join(EXPORT_FORMATS)}")
+    if spreadsheet and fmt == "json":
+        raise UserError("spreadsheet-safe cells apply to tsv and csv exports, not json")
     count = 0
     if fmt == "json":
         fh.write("[")
@@ -1316,6 +1324,9 @@ def export_units(units: Iterable[TranslationUnit], fh: IO[str], fmt: str) -> int
         row["props"] = json.dumps(row["props"], ensure_ascii=False) if unit.props else ""
         row["notes"] = json.dumps(row["notes"], ensure_ascii=False) if unit.notes else ""
         row["needs_review"] = "yes" if unit.needs_review else ""
-        writer.writerow(["" if row[f] is None else row[f] for f in EXPORT_FIELDS])
+        cells = ["" if row[f] is None else row[f] for f in EXPORT_FIELDS]
+        if spreadsheet:
+            cells = [text_cell(c) if isinstance(c, str) else c for c in cells]
+        writer.writerow(cells)
         count += 1
     return count

@@ -6,17 +6,10 @@ import csv
 import io
 
 from bilingual_pr.qa.model import Report, Span
+from bilingual_pr.spreadsheet import text_cell as _safe
 
 COLUMNS = ("finding", "severity", "check", "unit_index", "unit_id", "message", "source_spans", "source_marked",
            "target_spans", "target_marked", "suggestion", "related_units", "source", "target")
-
-# Spreadsheet apps run a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
 
 def _spans(spans: tuple[Span, ...]) -> str:
     return " ".join(f"{a}-{b}" for a, b in spans)
