@@ -12,15 +12,6 @@ from typing import IO, Iterable, Iterator
 from bilingual_pr.errors import UserError
 
 
-def same_file(a: str | Path, b: str | Path) -> bool:
-    """True when two paths name the same file (or the same not-yet-existing path)."""
-    pa, pb = Path(a), Path(b)
-    try:
-        return pa.exists() and pb.exists() and os.path.samefile(pa, pb)
-    except OSError:
-        return False
-
-
 class InputGuard:
     """The input files of a command, resolved and stat-ed once, to refuse outputs that name one of them."""
 

@@ -531,8 +531,10 @@ class TmxReader:
         except UserError as err:
             raise _precise(err, self.path) from None
 
-    def _iter_units(self, events: Iterable, checked_root: bool = False) -> Iterator[TranslationUnit]:
-        unit_of = self._unit
+    def _iter_units(self, events: Iterable, checked_root: bool = False,
+                    unit_of: Callable[[object], object] | None = None) -> Iterator:
+        """What ``unit_of`` (default: the unit) gives for each ``<tu>`` of ``events`` that is not skipped."""
+        unit_of = unit_of or self._unit
         for _event, el in events:
             if not checked_root:
                 parent = el.getparent()

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import io
 import multiprocessing
-import operator
 import os
 import pickle
 import re
@@ -43,7 +42,7 @@ from lxml import etree
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import write_scratch
 # tmx.py imports this module only inside TmxReader.__iter__, so importing it here is not circular.
-from bilingual_pr.formats.tmx import _UNIT_FIELDS, TmxReader, _header_from, _new_unit
+from bilingual_pr.formats.tmx import TmxReader, _header_from, _new_unit
 from bilingual_pr.formats.units import TmxHeader, TranslationUnit
 from bilingual_pr.xmlsafe import iterparse_xml, xml_parser
 
@@ -62,7 +61,6 @@ _PLAIN_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>")
 _BODY_OPEN = re.compile(rb"<body\s*>")
 _TU_START = re.compile(rb"<tu[\s>/]")
 _TAIL = re.compile(rb"\A\s*</tmx\s*>\s*\Z")
-_UNIT_TUPLE = operator.attrgetter(*_UNIT_FIELDS)  # the order tmx._new_unit takes them in
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,8 +207,7 @@ class _PieceReader:
             return
         del found, root, body
         events = iterparse_xml(io.BytesIO(wrapped), tag=("header", "tu"), where=str(self.reader.path))
-        for unit in self.reader._iter_units(events, checked_root=True):
-            yield _UNIT_TUPLE(unit)
+        yield from self.reader._iter_units(events, checked_root=True, unit_of=self.reader._unit_fields)
 
     def summary(self) -> tuple:
         """What the caller adds to its own reader: language sets, skips, skip records, newlines."""

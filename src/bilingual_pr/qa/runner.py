@@ -221,24 +221,17 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
                 progress(1000)
             yield seg, packed
 
-    if plan is not None:
-        pass
-    elif jobs <= 1:
+    if plan is None and jobs <= 1:
         for seg, _ in counted(stream, True):
             found = checks.unit(seg)
             if found:
                 findings.extend(found)
                 segments[seg.index] = seg
         usage = checks.take_usage()
-    else:
-        from bilingual_pr.formats.tmxchunks import signals_held
-
+    elif plan is None:
         _WORKER = checks
         try:
-            ctx = multiprocessing.get_context("fork")
-            with signals_held():
-                pool = ctx.Pool(jobs, initializer=_init_check_worker)
-            with pool:
+            with _check_pool(jobs) as pool:
                 pending: deque = deque()
 
                 def collect() -> None:
@@ -297,15 +290,10 @@ def _run_pieces(plan: Any, checks: UnitChecks, jobs: int, tracker: ConsistencyTr
     workers save each piece's units there.
     """
     global _WORKER, _PIECES
-    from bilingual_pr.formats.tmxchunks import signals_held
-
     units = 0
     _WORKER, _PIECES = checks, plan
     try:
-        ctx = multiprocessing.get_context("fork")
-        with signals_held():
-            pool = ctx.Pool(jobs, initializer=_init_check_worker)
-        with pool:
+        with _check_pool(jobs) as pool:
             todo = iter(range(len(plan)))
             pending: deque = deque()
 
@@ -336,25 +324,28 @@ def _run_pieces(plan: Any, checks: UnitChecks, jobs: int, tracker: ConsistencyTr
     return units
 
 
+def _check_pool(jobs: int) -> Any:
+    """A pool of ``jobs`` forked check workers (they inherit ``_WORKER`` and ``_PIECES``)."""
+    from bilingual_pr.formats.tmxchunks import signals_held
+
+    with signals_held():  # the workers start here
+        return multiprocessing.get_context("fork").Pool(jobs, initializer=_init_check_worker)
+
+
 def _init_check_worker() -> None:
     """A check worker: signals as :func:`tmxchunks.init_pool_worker` sets them, inherited objects frozen.
 
     Its SIGTERM must be the default action: a worker that inherited a Python
     handler (the CLI installs one) and is waiting for a task when the pool ends
     can miss it, and the pool's ``terminate()`` then waits for it forever.
+    ``gc.freeze()`` moves what it inherited (glossary, matchers: ~10⁵ objects)
+    out of the collector's walks: every full collection would otherwise walk
+    them again while the checks allocate and free millions of small objects,
+    about a tenth of a worker's CPU time, measured.
     """
     from bilingual_pr.formats.tmxchunks import init_pool_worker
 
     init_pool_worker()
-    _freeze_inherited()
-
-
-def _freeze_inherited() -> None:
-    """Move what a forked worker inherited (glossary, matchers: ~10⁵ objects) out of the collector's walks.
-
-    Every full collection would otherwise walk them all again while the checks allocate
-    and free millions of small objects: about a tenth of a worker's CPU time, measured.
-    """
     gc.freeze()
 
 
