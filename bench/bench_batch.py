@@ -46,7 +46,7 @@ def generate(folder: Path, n: int, seed: int = 7) -> None:
         order = keep[shift:] + keep[:shift] if i % 3 == 0 else keep
         delta = rng.randint(1, 40)
 
-        def renumber(text: str) -> str:
+        def renumber(text: str, delta: int = delta) -> str:
             # Same change on both sides so numbers stay anchors: add delta to every whole number.
             return re.sub(r"(?<![\d,.])(\d{1,3})(?![\d,.])", lambda m: str(int(m.group(1)) + delta), text)
 

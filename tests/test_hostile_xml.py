@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from interop import require_module
 
 from bilingual_pr.cli import COMMANDS, main
 from bilingual_pr.formats.tmx import write_tmx
@@ -423,7 +424,7 @@ REGRESSIONS = Path(__file__).resolve().parent / "fixtures" / "fuzz-regressions"
 @pytest.mark.parametrize("name", sorted(p.name for p in REGRESSIONS.iterdir() if not p.name.startswith(".")))
 def test_fuzz_regressions_replay(name: str) -> None:
     # Each input once crashed fuzz/fuzz_<target>.py; the target's own checks replay it here.
-    pytest.importorskip("atheris")
+    require_module("atheris")
     target = name.split("-", 1)[0]
     sys.path.insert(0, str(FUZZ))
     try:

@@ -166,8 +166,24 @@ def test_release_name(path, text, name):
     assert derive_name(path, text) == name
 
 
-def test_locate_example_is_the_repository_pair():
+def test_the_installed_example_is_the_repository_pair(tmp_path, monkeypatch):
+    # README names examples/; the installed package carries a copy so `run` works from any folder.
     from bilingual_pr.pipeline import locate_example
 
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BILINGUAL_PR_EXAMPLES", raising=False)
     fr, en = locate_example()
-    assert fr.resolve() == FR.resolve() and en.resolve() == EN.resolve()
+    assert fr.read_bytes() == FR.read_bytes() and en.read_bytes() == EN.read_bytes(), \
+        "run: cp examples/*.txt src/bilingual_pr/data/examples/"
+
+
+def test_examples_folder_can_be_chosen(tmp_path, monkeypatch):
+    from bilingual_pr.errors import UserError
+    from bilingual_pr.pipeline import locate_example
+
+    monkeypatch.setenv("BILINGUAL_PR_EXAMPLES", str(tmp_path))
+    with pytest.raises(UserError, match="not found in"):
+        locate_example()
+    for path in (FR, EN):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    assert locate_example() == (tmp_path / FR.name, tmp_path / EN.name)

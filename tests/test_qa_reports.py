@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from interop import require_module
 
 from bilingual_pr.qa.model import Finding, Report, Segment
 from bilingual_pr.qa.report_csv import mark_text, render_csv
@@ -28,7 +29,7 @@ def report() -> Report:
 
 
 def test_json_follows_schema(report):
-    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema = require_module("jsonschema")
     data = json.loads(json.dumps(report_dict(report), ensure_ascii=False))
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     jsonschema.Draft202012Validator(SCHEMA).validate(data)

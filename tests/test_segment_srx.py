@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from interop import require_module
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -79,7 +80,7 @@ def test_custom_file_cascade_off_uses_first_matching_map() -> None:
 
 
 def test_cascade_on_concatenates_rules_in_map_order() -> None:
-    data = f"""<?xml version="1.0"?>
+    data = """<?xml version="1.0"?>
 <srx xmlns="http://www.lisa.org/srx20" version="2.0">
   <header segmentsubflows="yes" cascade="yes"/>
   <body><languagerules>
@@ -174,7 +175,7 @@ def test_translate_java_regex(java: str, matches: str, rejects: str) -> None:
 
 
 def test_variable_length_lookbehind_falls_back_to_regex_module() -> None:
-    pytest.importorskip("regex")
+    require_module("regex")
     rules = parse_srx_bytes(_srx(
         '<rule break="no"><beforebreak>(?&lt;=\\b[IVX]+)\\.</beforebreak><afterbreak>\\s</afterbreak></rule>'
         '<rule break="yes"><beforebreak>\\.</beforebreak><afterbreak>\\s</afterbreak></rule>'))

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from interop import require_module
 
 import argos_tiny
 from bilingual_pr.formats.tmx import read_tmx, write_tmx
@@ -22,8 +23,8 @@ from bilingual_pr.formats.units import TranslationUnit
 from bilingual_pr.formats.xliff import read_xliff
 
 pytestmark = pytest.mark.mt
-pytest.importorskip("ctranslate2")
-pytest.importorskip("argostranslate")
+require_module("ctranslate2")
+require_module("argostranslate")
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ("Le Comité a adopté trois résolutions. La réunion a lieu aujourd'hui.\n\n"

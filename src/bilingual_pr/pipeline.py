@@ -100,21 +100,16 @@ def derive_name(fr_path: str | Path, fr_text: str = "") -> str:
 
 
 def locate_example() -> tuple[Path, Path]:
-    """The bundled example pair: $BILINGUAL_PR_EXAMPLES, the repository beside the (editable) package, or ./examples."""
-    candidates = []
-    env = os.environ.get("BILINGUAL_PR_EXAMPLES")
-    if env:
-        candidates.append(Path(env))
-    import bilingual_pr
+    """The bundled example pair: $BILINGUAL_PR_EXAMPLES if set, else the copy inside the package."""
+    from importlib import resources
 
-    # src/bilingual_pr/__init__.py -> repository root (editable install, as scripts/setup.sh makes).
-    candidates.append(Path(bilingual_pr.__file__).resolve().parents[2] / "examples")
-    candidates.append(Path.cwd() / "examples")
-    for folder in candidates:
-        fr, en = folder / EXAMPLE_FR.name, folder / EXAMPLE_EN.name
-        if fr.is_file() and en.is_file():
-            return fr, en
-    raise UserError("the bundled example pair was not found (examples/ beside the package); "
+    env = os.environ.get("BILINGUAL_PR_EXAMPLES")
+    # The package's own copy (package data) serves any install, editable or not, from any folder.
+    folder = Path(env) if env else Path(str(resources.files("bilingual_pr") / "data" / "examples"))
+    fr, en = folder / EXAMPLE_FR.name, folder / EXAMPLE_EN.name
+    if fr.is_file() and en.is_file():
+        return fr, en
+    raise UserError(f"the example pair was not found in {folder}; "
                     "give the French and English files: bilingual-pr run FR EN")
 
 

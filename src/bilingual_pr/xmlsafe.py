@@ -8,6 +8,7 @@ network or blow up memory.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 from typing import IO, Iterator
@@ -66,8 +67,8 @@ def _reject_entity_references(tree: etree._ElementTree, where: str) -> None:
 def _describe(err: etree.XMLSyntaxError, where: str) -> UserError:
     line = getattr(err, "lineno", None) or (err.position[0] if getattr(err, "position", None) else None)
     msg = str(err.msg if getattr(err, "msg", None) else err)
-    if "Text node too long" in msg:
-        # libxml2 suggests XML_PARSE_HUGE; we deliberately never turn it on.
+    if "Text node too long" in msg or "huge text node" in msg:
+        # libxml2 (2.14 and 2.12 word it differently) suggests XML_PARSE_HUGE; we never turn it on.
         msg = "a single text node is larger than 10 MB (refused as a precaution)"
     loc = f"{where}:{line}" if line else where
     return UserError(f"{loc}: malformed XML: {msg}")
@@ -108,35 +109,50 @@ def parse_xml_file(path: str | Path) -> etree._ElementTree:
     return parse_xml_bytes(read_input_bytes(path), str(path))
 
 
+#: Bytes handed to the pull parser at a time (lxml's own iterparse reads 32 KB).
+_FEED_BYTES = 64 * 1024
+
+
 def iterparse_xml(source: str | Path | IO[bytes], tag: str | tuple[str, ...] | None = None,
                   events: tuple[str, ...] = ("end",), where: str | None = None) -> Iterator[tuple[str, etree._Element]]:
-    """Stream-parse XML safely with lxml's iterparse; syntax errors become UserErrors."""
+    """Stream-parse XML safely; every event before a syntax error is delivered, then a UserError."""
     label = where or str(source)
     if isinstance(source, (str, Path)):
         _reject_entity_declarations_in_head(Path(source), label)
-    try:
-        it = etree.iterparse(
-            source if not isinstance(source, Path) else str(source),
-            events=events,
-            tag=tag,
-            resolve_entities=False,
-            load_dtd=False,
-            dtd_validation=False,
-            no_network=True,
-            huge_tree=False,
-        )
-        first = True
-        for event, elem in it:
-            if first:
+    # A pull parser rather than etree.iterparse: when a chunk holds a syntax error, iterparse
+    # drops the events parsed before it or not depending on the libxml2 release (2.14 drops
+    # them), while read_events() after a failed feed() returns them on every release. So a
+    # malformed file always yields everything before the fault, as OmegaT reads it.
+    parser = etree.XMLPullParser(events=events, tag=tag, resolve_entities=False, load_dtd=False,
+                                 dtd_validation=False, no_network=True, huge_tree=False)
+    checked = False
+
+    def drain() -> Iterator[tuple[str, etree._Element]]:
+        nonlocal checked
+        for event, elem in parser.read_events():
+            if not checked:
                 # The DTD precedes the root, so it is known at the first event; the head scan
                 # above misses declarations pushed past 64 KB by a comment.
                 _reject_doctype_entities(elem.getroottree(), label)
-                first = False
+                checked = True
             yield event, elem
-    except etree.XMLSyntaxError as err:
-        raise _describe(err, label) from None
+
+    try:
+        with contextlib.ExitStack() as stack:
+            fh = stack.enter_context(open(source, "rb")) if isinstance(source, (str, Path)) else source
+            try:
+                while chunk := fh.read(_FEED_BYTES):
+                    parser.feed(chunk)
+                    yield from drain()
+                parser.close()
+            except etree.XMLSyntaxError as err:
+                yield from drain()
+                raise _describe(err, label) from None
+            yield from drain()
     except FileNotFoundError:
         raise UserError(f"{label}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{label}: is a directory, not a file") from None
     except OSError as err:
         raise UserError(f"{label}: cannot read: {err.strerror or err}") from None
 

@@ -7,7 +7,9 @@ image cannot turn the interop checks into silent skips.
 
 from __future__ import annotations
 
+import importlib
 import os
+from types import ModuleType
 
 import pytest
 
@@ -21,4 +23,13 @@ def unavailable(reason: str) -> None:
     """Skip the current test for ``reason``, or fail it when interop is required."""
     if interop_required():
         pytest.fail(f"{reason} (BILINGUAL_PR_REQUIRE_INTEROP=1: interop tools must be installed)")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def require_module(name: str) -> ModuleType:
+    """Import ``name``; skip when it is not installed, or fail when interop is required."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        unavailable(f"{name} is not installed (bash scripts/setup.sh --test installs the test tools)")
+        raise  # unreachable: unavailable() skips or fails

@@ -20,7 +20,7 @@ from typing import Iterator
 
 import pytest
 
-from interop import interop_required, unavailable
+from interop import require_module, unavailable
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-sync", "--hide-scrollbars"]
@@ -131,7 +131,7 @@ class Cdp:
 @contextlib.contextmanager
 def devtools(profile: Path) -> Iterator[Cdp]:
     """Start one headless Chromium with a DevTools port and yield a client attached to its page."""
-    websocket = __import__("websocket") if interop_required() else pytest.importorskip("websocket")
+    websocket = require_module("websocket")
     proc = subprocess.Popen([chromium_exe(), *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
                              "--remote-allow-origins=*", "--window-size=1280,1000", "about:blank"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

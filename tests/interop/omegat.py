@@ -152,7 +152,10 @@ def build_project(root: Path, *, sources: Mapping[str, str], src_lang: str = "fr
     root.mkdir(parents=True, exist_ok=True)
     for sub in ("source", "target", "tm", "glossary", "dictionary", "omegat"):
         (root / sub).mkdir(exist_ok=True)
-    tok = lambda lang: _TOKENIZERS.get(lang.split("-")[0].lower(), "org.omegat.tokenizer.DefaultTokenizer")
+
+    def tok(lang: str) -> str:
+        return _TOKENIZERS.get(lang.split("-")[0].lower(), "org.omegat.tokenizer.DefaultTokenizer")
+
     (root / "omegat.project").write_text(_PROJECT.format(
         src=escape(src_lang), tgt=escape(tgt_lang), src_tok=tok(src_lang), tgt_tok=tok(tgt_lang),
         sentence_seg="true" if sentence_seg else "false"), encoding="utf-8")

@@ -196,10 +196,16 @@ class TmxWriter:
 
     def __enter__(self) -> "TmxWriter":
         stack = contextlib.ExitStack()
-        self._fh = stack.enter_context(atomic_output(self.path, "w", encoding="utf-8", newline=""))
-        self._stack = stack
-        if self.header is not None:
-            self._write_header(self.header)
+        try:
+            self._fh = stack.enter_context(atomic_output(self.path, "w", encoding="utf-8", newline=""))
+            self._stack = stack
+            if self.header is not None:
+                self._write_header(self.header)
+        except BaseException as err:
+            # __exit__ never runs when __enter__ fails (Ctrl-C right after the temporary file
+            # appeared): remove that file here, with the error, so nothing is committed.
+            stack.__exit__(type(err), err, err.__traceback__)
+            raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:

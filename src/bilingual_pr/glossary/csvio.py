@@ -177,7 +177,7 @@ def _read_wide(text: str, delim: str, where: str) -> Glossary:
             if not term:
                 continue
 
-            def get(col: str, lang: str = lang) -> str:
+            def get(col: str, lang: str = lang, cell: dict[str, str] = cell) -> str:
                 return cell.get(f"{lang}_{col}") or cell.get(col, "")
 
             terms.append(Term(

@@ -231,12 +231,12 @@ def merge_usage(into: Usage, more: Usage, offset: int = 0) -> None:
 def concept_findings(usage: Usage) -> list[Finding]:
     """One finding per unit using a minority rendering of a concept within a document."""
     out = []
-    for (doc, entry_id), renderings in usage.items():
+    for renderings in usage.values():
         if len(renderings) < 2:
             continue
         usual = max(renderings, key=lambda t: (renderings[t][0], -min(u for u, _ in renderings[t][1])))
         first_usual = min(u for u, _ in renderings[usual][1])
-        for term, (count, units) in renderings.items():
+        for term, (_count, units) in renderings.items():
             if term == usual:
                 continue
             for unit, span in units:
