@@ -175,3 +175,22 @@ def test_omegat_finds_exact_matches_in_the_memory_align_wrote(tmp_path: Path, no
     result = run_omegat(project)
     assert "release.utf8" in result.targets, f"no target written; log problems: {result.log_problems}"
     assert result.target_lines("release.utf8") == [p["tgt_text"] for p in pairs], result.log_problems
+
+
+def test_line_separator_ends_a_sentence_and_never_reaches_an_output(tmp_path: Path, no_model) -> None:
+    # U+2028 (Word's manual line break, pasted text) after a full stop; U+2029 between two lines.
+    fr = tmp_path / "ls.fr.txt"
+    en = tmp_path / "ls.en.txt"
+    fr.write_text("La séance est levée.\u2028Le Conseil reprendra ses travaux demain à 10\u00a0h.\u2029"
+                  "Contact\u00a0: Service de presse\n", encoding="utf-8")
+    en.write_text("The meeting rose.\u2028The Council will resume its work tomorrow at 10 a.m.\u2029"
+                  "Contact: Press Service\n", encoding="utf-8")
+    assert sentences(fr) == ["La séance est levée.", "Le Conseil reprendra ses travaux demain à 10\u00a0h.",
+                             "Contact\u00a0: Service de presse"]
+    for suffix in ("json", "tsv", "tmx"):
+        invoke("align", fr, en, "-o", tmp_path / f"out.{suffix}", "--min-confidence", "0")
+        text = (tmp_path / f"out.{suffix}").read_text(encoding="utf-8")
+        assert "\u2028" not in text and "\u2029" not in text and "\\u2028" not in text, suffix
+    pairs = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["pairs"]
+    assert [(p["src"], p["tgt"]) for p in pairs] == [([0], [0]), ([1], [1]), ([2], [2])]
+    assert pairs[1]["src_text"] == "Le Conseil reprendra ses travaux demain à 10\u00a0h."
