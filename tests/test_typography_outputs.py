@@ -146,6 +146,22 @@ def test_run_outputs_keep_every_no_break_space(fmt: str, tmp_path: Path, no_mode
     assert_exact(review_page_texts(out / "review.html"), sents, "run --review page")
 
 
+def test_batch_outputs_keep_every_no_break_space(tmp_path: Path, no_model) -> None:
+    sents = sentences(FIX / "release.fr.txt")
+    manifest = tmp_path / "list.csv"
+    manifest.write_text(f"fr,en,name\n{FIX / 'release.fr.txt'},{FIX / 'release.en.txt'},release\n", encoding="utf-8")
+    out = tmp_path / "out"
+    invoke("batch", manifest, "-o", out, "-j", "1", "--min-confidence", "0", "--no-embeddings")
+    assert_exact([u.source for u in read_tmx(out / "release" / "release.tmx")], sents, "batch .tmx")
+    assert_exact([u.source for u in read_tmx(out / "merged.tmx")], sents, "batch merged.tmx")
+    invoke("batch", manifest, "-o", tmp_path / "low", "-j", "1", "--min-confidence", "1", "--no-embeddings")
+    review = [u.source for u in read_tmx(tmp_path / "low" / "release" / "release.review.tmx")]
+    assert_exact(review, sents, "batch .review.tmx", complete=False)
+    qa = json.loads((out / "release" / "release.qa.json").read_text(encoding="utf-8"))
+    assert_exact([f["source"]["text"] for f in qa["findings"] if f["source"]["text"]], sents, "batch .qa.json",
+                 complete=False)
+
+
 def test_check_fr_fr_finds_no_typography_fault_in_the_tool_s_memory(tmp_path: Path, no_model) -> None:
     fr, en = pair("txt", tmp_path)
     invoke("align", fr, en, "-o", tmp_path / "mem.tmx", "--min-confidence", "0")
