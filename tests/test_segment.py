@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bilingual_pr.documents import read_document, read_text_string
-from bilingual_pr.segment import Sentence, looks_hard_wrapped, segment_document, segment_strings, segment_text
+from bilingual_pr.segment import (Sentence, looks_hard_wrapped, one_line, segment_document, segment_strings,
+                                  segment_text)
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "segment"
 
@@ -96,7 +97,12 @@ CASES = [
      ["It opened on Sept. 11 and closed on Dec. 2.", "Then it moved."]),
     ("fr", "Ils étaient sept. Le lendemain, huit.", ["Ils étaient sept.", "Le lendemain, huit."]),
     # smiley ending a sentence
-    ("en", "Keep smiling :) Apologies to the others.", ["Keep smiling :)", "Apologies to the others."]),
+    ("en", "Keep smiling :) Apologies to the others.", ["Keep smiling :)", "Apologies to the others."]),    # U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR (Word's manual line break, pasted text) are line breaks
+    ("fr", "La séance est levée.\u2028Le Conseil reprendra ses travaux demain.",
+     ["La séance est levée.", "Le Conseil reprendra ses travaux demain."]),
+    ("en", "The meeting rose.\u2029The Council resumes tomorrow.", ["The meeting rose.", "The Council resumes tomorrow."]),
+    ("fr", "Genève, le 5 juin 2026\u2028Pour diffusion immédiate\u2028 1. Le Conseil s’est réuni.",
+     ["Genève, le 5 juin 2026", "Pour diffusion immédiate", "1. Le Conseil s’est réuni."]),
 ]
 
 
@@ -153,3 +159,11 @@ def test_empty_and_blank_text() -> None:
 def test_language_with_region_uses_the_same_rules() -> None:
     text = "M. Dupont est là. Il parle."
     assert split(text, "fr-CH") == split(text, "fr") == ["M. Dupont est là.", "Il parle."]
+
+
+def test_one_line_turns_only_layout_into_a_space() -> None:
+    # Line breaks (U+2028 and U+2029 too) and runs of ASCII whitespace are layout; no-break spaces are content.
+    assert one_line("Il a déclaré\u00a0:\n«\u00a0Nous  agissons\u2028\t»\u2029 le 5\u202f000e jour\u2009!") == \
+        "Il a déclaré\u00a0: «\u00a0Nous agissons » le 5\u202f000e jour\u2009!"
+    assert one_line("\u00a0«\u00a0Oui\u00a0»\u00a0") == "\u00a0«\u00a0Oui\u00a0»\u00a0"
+    assert one_line(" a\r\nb \x0c") == "a b"

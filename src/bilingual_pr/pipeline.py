@@ -412,6 +412,7 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     from bilingual_pr.align.embeddings import embeddings_available
     from bilingual_pr.align.writers import OutputMeta
     from bilingual_pr.fileio import refuse_overwriting_inputs, write_text_atomic
+    from bilingual_pr.segment import one_line
     from bilingual_pr.translate.draft import draft_document, summarize, write_draft
 
     inputs = [fr_path, en_path, *options.tm_paths] + ([options.glossary] if options.glossary else [])
@@ -440,7 +441,7 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
                                        options.min_confidence, meta, inputs)
     warnings += more
 
-    sources = [_flat(s.text) for s in alignment.src_sentences]
+    sources = [one_line(s.text) for s in alignment.src_sentences]
     drafted = draft_document(sources, "fr", "en", blocks=[s.block for s in alignment.src_sentences],
                              tm_paths=options.tm_paths, glossary=ctx.glossary, use_mt=options.use_mt, mt=mt,
                              progress=progress)

@@ -25,6 +25,10 @@ from bilingual_pr.formats.srx import SrxRule, SrxRules, compile_regex, parse_srx
 
 DEFAULT_SRX = "bilingual-pr.srx"
 
+# What ``str.split()`` splits on, less the real spaces (U+00A0, U+202F, U+2009...): ASCII
+# whitespace and the line and paragraph separators, which are layout inside a segment.
+_LAYOUT_SPACE = re.compile(r"[\t\n\v\f\r\x1c-\x1f \x85\u2028\u2029]+")
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -165,6 +169,11 @@ def segment_document(doc: Document, lang: str, rules: SrxRules | CompiledRules |
         for s, e in _spans(text, break_positions(text, compiled)):
             out.append(Sentence(text[s:e], block.start + s, block.start + e, index))
     return out
+
+
+def one_line(text: str) -> str:
+    """A segment as outputs write it: line breaks and runs of ASCII whitespace become one space, nothing else changes."""
+    return _LAYOUT_SPACE.sub(" ", text).strip(" ")
 
 
 def segment_strings(text: str, lang: str, rules: SrxRules | CompiledRules | None = None) -> list[str]:

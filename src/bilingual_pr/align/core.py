@@ -15,6 +15,7 @@ from bilingual_pr.align.confidence import Calibration, calibration_for
 from bilingual_pr.align.length import LengthScorer, sentence_lengths
 from bilingual_pr.align.position import PositionScorer
 from bilingual_pr.align.search import plan_band, search_band
+from bilingual_pr.segment import one_line
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +114,9 @@ def _span_text(text: str, sents: Sequence[Any], idx: tuple[int, ...]) -> tuple[s
     if not idx:
         return "", None
     start, end = sents[idx[0]].start, sents[idx[-1]].end
-    # Sentences of one bead joined by a single space: paragraph breaks inside a bead are layout, not content.
-    return " ".join(" ".join(sents[k].text.split()) for k in idx), (start, end)
+    # Sentences of one bead joined by a single space: paragraph breaks inside a bead are layout, not content
+    # (no-break spaces are content: str.split() would lose them).
+    return " ".join(one_line(sents[k].text) for k in idx), (start, end)
 
 
 def pairs_from_beads(beads: Sequence[Bead], src_doc_text: str, tgt_doc_text: str, src_sents: Sequence[Any],

@@ -10,6 +10,7 @@ from typing import Sequence
 from bilingual_pr.align.core import AlignedPair
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import atomic_output
+from bilingual_pr.segment import one_line
 
 FORMATS = ("tmx", "tsv", "json", "beads")
 _BY_SUFFIX = {".tmx": "tmx", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".beads": "beads", ".align": "beads",
@@ -44,15 +45,11 @@ class OutputMeta:
     tgt_doc: str
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def tsv_text(pairs: Sequence[AlignedPair], meta: OutputMeta) -> str:
     """Tab-separated: confidence, bead type, source sentence(s), target sentence(s); one bead per line."""
     lines = [f"confidence\tbead\t{meta.src_lang}\t{meta.tgt_lang}\n"]
     for p in pairs:
-        lines.append(f"{p.confidence:.3f}\t{p.kind}\t{_one_line(p.src_text)}\t{_one_line(p.tgt_text)}\n")
+        lines.append(f"{p.confidence:.3f}\t{p.kind}\t{one_line(p.src_text)}\t{one_line(p.tgt_text)}\n")
     return "".join(lines)
 
 
@@ -90,7 +87,7 @@ def write_tmx_pairs(path: str | Path, pairs: Sequence[AlignedPair], meta: Output
                      (PROP_SOURCE_DOC, meta.src_doc), (PROP_TARGET_DOC, meta.tgt_doc), (PROP_ORIGIN, "Alignment"))
             if needs_review:
                 props += ((PROP_NEEDS_REVIEW, "yes"),)
-            writer.write(TranslationUnit(_one_line(p.src_text), _one_line(p.tgt_text), meta.src_lang, meta.tgt_lang,
+            writer.write(TranslationUnit(one_line(p.src_text), one_line(p.tgt_text), meta.src_lang, meta.tgt_lang,
                                          props=props))
     return writer.written
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 from pathlib import Path
 
@@ -14,8 +13,6 @@ from bilingual_pr.cli.common import load_document, strict_option
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import refuse_overwriting_inputs
 from bilingual_pr.language import DEFAULT_REGION, canonical_tag, parse_language
-
-_BREAKS = re.compile(r"\s*[\n\r\u2028\u2029]+\s*")
 
 
 def _lang(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, str]:
@@ -64,7 +61,7 @@ def draft(file: Path, src: tuple[str, str], tgt: tuple[str, str], output: Path, 
     sentences in a few batches), or stays untranslated and flagged. Every
     target records its origin in the output.
     """
-    from bilingual_pr.segment import load_srx, segment_document
+    from bilingual_pr.segment import load_srx, one_line, segment_document
     from bilingual_pr.translate.draft import draft_document, output_format, summarize, write_draft
 
     (src_lang, src_tag), (tgt_lang, tgt_tag) = src, tgt
@@ -81,7 +78,7 @@ def draft(file: Path, src: tuple[str, str], tgt: tuple[str, str], output: Path, 
     rules = load_srx(srx_path) if srx_path is not None else None
     doc = load_document(file, src_lang, strict)
     sentences = segment_document(doc, src_lang, rules)
-    texts = [_BREAKS.sub(" ", s.text).strip() for s in sentences]
+    texts = [one_line(s.text) for s in sentences]
     with contextlib.ExitStack() as stack:
         progress = None
         if sys.stderr.isatty() and len(texts) > 50:
