@@ -13,6 +13,7 @@ from bilingual_pr.cli import warn
 from bilingual_pr.cli.common import glossary_option, language_option, load_document, strict_option
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import refuse_overwriting_inputs
+from bilingual_pr.formats.xliff import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
 from bilingual_pr.language import base_language
 
 _BREAKS = re.compile(r"\s*[\n\r\u2028\u2029]+\s*")
@@ -33,8 +34,8 @@ _BREAKS = re.compile(r"\s*[\n\r\u2028\u2029]+\s*")
               help="Machine-translate what the memory does not cover (needs an installed model).")
 @click.option("--glossary-strategy", type=click.Choice(["auto", "protect", "repair", "off"]), default="auto",
               show_default=True, help="auto: placeholders for do-not-translate terms, repair for term pairs.")
-@click.option("--xliff-version", type=click.Choice(["2.1", "1.2"]), default="2.1", show_default=True,
-              help="XLIFF version of a .xlf output (1.2 for older tools).")
+@click.option("--xliff-version", type=click.Choice(XLIFF_VERSIONS), default=DEFAULT_XLIFF_VERSION, show_default=True,
+              help="XLIFF version of a .xlf output (1.2: what OmegaT 3.6 opens; 2.1 for XLIFF 2 tools).")
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="MT beam size.")
 @click.option("--batch-size", type=click.IntRange(1, 1024), default=64, show_default=True,
               help="Sentences per model batch.")
