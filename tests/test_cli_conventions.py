@@ -208,3 +208,12 @@ def test_jobs_zero_means_every_cpu(tmp_path: Path) -> None:
     for args in ([], ["-j", "0"], ["--jobs", "3"]):
         assert CliRunner().invoke(probe, args).exit_code == 0
     assert seen == [1, default_jobs(), 3]
+
+
+@pytest.mark.parametrize("args, option", [(("draft", "x.txt", "-o", "y.txt"), "--source-lang"),
+                                          (("draft", "x.txt", "--from", "fr", "-o", "y.txt"), "--target-lang"),
+                                          (("extract", "x.txt"), "--lang")])
+def test_a_missing_language_is_one_usage_line(args: tuple[str, ...], option: str) -> None:
+    res = _invoke(*args)
+    assert res.exit_code == 2 and f"Missing option '{option}'" in res.output, res.output
+    assert res.output.count("\n") == 1 and "--src-lang" not in res.output and "--tgt-lang" not in res.output

@@ -92,9 +92,11 @@ def language_option(role: str = "lang", *, kind: str = "code", required: bool = 
     name, default_dest, old = {"lang": ("--lang", "lang", ()), "source": ("--source-lang", "source_lang", SOURCE_ALIASES),
                        "target": ("--target-lang", "target_lang", TARGET_ALIASES)}[role]
     old = old if aliases is None else aliases
-    return click.option(name, *old, dest or default_dest, cls=AliasOption, aliases=old, required=required, default=default,
-                        show_default=default is not None, callback=_language_callback(kind),
-                        metavar="TAG" if kind == "tag" else "fr|en", help=help)
+    # No default=None passed on: Click 8.2+ would count an explicit None as given, and skip the required check.
+    extra = {} if default is None else {"default": default, "show_default": True}
+    return click.option(name, *old, dest or default_dest, cls=AliasOption, aliases=old, required=required,
+                        callback=_language_callback(kind), metavar="TAG" if kind == "tag" else "fr|en", help=help,
+                        **extra)
 
 
 def lang_option(help: str = "Language of the file.") -> Decorator:
