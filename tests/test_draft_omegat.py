@@ -92,3 +92,11 @@ def test_run_writes_its_draft_in_xliff_12(tmp_path: Path) -> None:
     ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
     targets = [t.text for t in parse_xml_file(draft).getroot().iterfind(".//x:trans-unit/x:target", ns)]
     assert targets == [f for f, _ in PAIRS]  # nothing drafted: each target offers its source to OmegaT
+
+
+def test_check_reads_the_copied_source_as_no_translation(tmp_path: Path) -> None:
+    draft = _draft(tmp_path)
+    res = CliRunner().invoke(main, ["check", str(draft), "--checks", "untranslated"])
+    lines = [line for line in res.stdout.splitlines() if "[" in line]
+    # The two untranslated sentences: empty targets (a warning), not "the target repeats the source" (an error).
+    assert len(lines) == 2 and all("empty-target" in line for line in lines), res.output

@@ -253,6 +253,11 @@ def _all_text(el: etree._Element | None) -> str:
     return "".join(el.itertext())
 
 
+def source_placeholder(state: str | None, source: str, target: str) -> bool:
+    """Whether an XLIFF 1.2 target only repeats its source for OmegaT (state needs-translation): no translation."""
+    return state == "needs-translation" and target == source
+
+
 def read_xliff(path: str | Path) -> Iterator[TranslationUnit]:
     """Read an XLIFF 1.2 or 2.x file: one TranslationUnit per segment, state and origin as props."""
     tree = parse_xml_file(path)
@@ -291,8 +296,8 @@ def _read12(root: etree._Element, where: str) -> Iterator[TranslationUnit]:
                     props.append((PROP_ENGINE, engine))
             text = _all_text(tgt)
             source = _all_text(tu.find(q("source")))
-            if state == "needs-translation" and text == source:
-                text = ""  # the source copied into the target for OmegaT: not a translation
+            if source_placeholder(state, source, text):
+                text = ""
             if not text and (state in (None, "new", "needs-translation")):
                 origin = "untranslated"
             if origin:
