@@ -92,11 +92,15 @@ def language_option(role: str = "lang", *, kind: str = "code", required: bool = 
     name, default_dest, old = {"lang": ("--lang", "lang", ()), "source": ("--source-lang", "source_lang", SOURCE_ALIASES),
                        "target": ("--target-lang", "target_lang", TARGET_ALIASES)}[role]
     old = old if aliases is None else aliases
-    # No default=None passed on: Click 8.2+ would count an explicit None as given, and skip the required check.
-    extra = {} if default is None else {"default": default, "show_default": True}
+    extra = _default(default)
     return click.option(name, *old, dest or default_dest, cls=AliasOption, aliases=old, required=required,
                         callback=_language_callback(kind), metavar="TAG" if kind == "tag" else "fr|en", help=help,
                         **extra)
+
+
+def _default(value: str | None) -> dict[str, Any]:
+    # No default=None passed on: Click 8.5 counts an explicit None as a value and skips the required check.
+    return {} if value is None else {"default": value, "show_default": True}
 
 
 def lang_option(help: str = "Language of the file.") -> Decorator:
@@ -106,14 +110,12 @@ def lang_option(help: str = "Language of the file.") -> Decorator:
 
 def glossary_option(help: str, dest: str = "glossary") -> Decorator:
     """The -g/--glossary option (a TBX, TBX 2008 or CSV/TSV file)."""
-    return click.option("-g", "--glossary", dest, type=click.Path(path_type=Path, dir_okay=False), default=None,
-                        help=help)
+    return click.option("-g", "--glossary", dest, type=click.Path(path_type=Path, dir_okay=False), help=help)
 
 
 def format_option(choices: tuple[str, ...] | list[str], default: str | None, help: str) -> Decorator:
     """The --format option; when JSON is one of the formats, --json (hidden) is another spelling of --format json."""
-    fmt = click.option("--format", "fmt", type=click.Choice(list(choices)), default=default,
-                       show_default=default is not None, help=help)
+    fmt = click.option("--format", "fmt", type=click.Choice(list(choices)), help=help, **_default(default))
     if "json" not in choices:
         return fmt
 
