@@ -62,6 +62,7 @@ def test_xliff12_states_qualifiers_and_alt_trans():
         ("needs-review-translation", "fuzzy-match"), ("needs-review-translation", "mt-suggestion"),
         ("needs-translation", None)]
     assert all(t.get("state") for t in targets)
+    assert targets[4].text == SEGMENTS[4].source  # what OmegaT 3.6 offers for translation
     alts = root.findall(".//x:alt-trans", ns)
     assert [a.get("match-quality") for a in alts] == ["101", "100", "87", None]
     assert alts[3].get("origin") == "argos:translate-fr_en"
@@ -117,7 +118,8 @@ def test_translate_toolkit_reads_the_12_draft(tmp_path):
     # (never set on drafts), still to review; needs-review-translation = 80.
     assert [u.get_state_n() for u in units] == [100, 80, 80, 80, 30]
     assert not any(u.isapproved() for u in units)
-    assert not units[4].istranslated() and units[4].target == ""
+    # The untranslated sentence: its source copied into the target (for OmegaT 3.6), still untranslated.
+    assert not units[4].istranslated() and units[4].target == SEGMENTS[4].source
     assert units[3].getalttrans()[0].target == "If x < 3 & y > 2: error!"
 
 

@@ -1,7 +1,8 @@
 """Build a tiny OmegaT 3.6 project in a folder and run OmegaT head-less on it.
 
 What it took (shared/standards/INTEROP.md): one segment per source line needs
-the text filter's ``segmentOn=BREAKS`` in ``omegat/filters.xml`` and
+the text filter's ``segmentOn=BREAKS`` in ``omegat/filters.xml`` (which also
+turns on the XLIFF 1.2 filter for ``*.xlf``) and
 ``sentence_seg=false``; sources are named ``*.utf8`` so they are read as UTF-8
 whatever the locale; only ``tm/auto/`` and ``tm/enforce/`` memories are
 applied in console mode; OmegaT exits 0 even when a memory failed to load, so
@@ -103,6 +104,9 @@ _FILTERS_XML = """<?xml version="1.0" encoding="UTF-8"?>
     <files sourceFilenameMask="*.txt" targetFilenamePattern="${{filename}}" sourceEncoding="UTF-8" targetEncoding="UTF-8"/>
     <option name="segmentOn" value="{segment_on}"/>
   </filter>
+  <filter className="org.omegat.filters3.xml.xliff.XLIFFFilter" enabled="true">
+    <files sourceFilenameMask="*.xlf" targetFilenamePattern="${{filename}}"/>
+  </filter>
 </filters>
 """
 
@@ -168,6 +172,15 @@ def build_project(root: Path, *, sources: Mapping[str, str], src_lang: str = "fr
     config = root.parent / f"{root.name}-omegat-config"
     config.mkdir(exist_ok=True)
     return OmegaTProject(root=root, config=config)
+
+
+def project_segment_count(project: OmegaTProject) -> int | None:
+    """The "Total" segment count of ``omegat/project_stats.txt`` (written on each run), None without one."""
+    stats = project.root / "omegat" / "project_stats.txt"
+    if not stats.is_file():
+        return None
+    found = re.search(r"^Total:\s*(\d+)", stats.read_text(encoding="utf-8", errors="replace"), re.M)
+    return int(found.group(1)) if found else None
 
 
 def run_omegat(project: OmegaTProject, *, mode: str = "console-translate", script: Path | None = None,

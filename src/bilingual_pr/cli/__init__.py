@@ -40,7 +40,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS:
             module, attr = COMMANDS[cmd_name].split(":")
-            return getattr(importlib.import_module(module), attr)
+            return with_verbosity(getattr(importlib.import_module(module), attr))
         return super().get_command(ctx, cmd_name)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
@@ -101,6 +101,45 @@ class _OneLineFormatter(logging.Formatter):
         return f"bilingual-pr: {record.getMessage()}"
 
 
+def configure_logging(verbose: int, quiet: bool) -> None:
+    """Send the package's log to stderr, one line a record, at the level -v/-q ask for."""
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLineFormatter())
+    root = logging.getLogger("bilingual_pr")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _verbosity_after_command(ctx: click.Context, param: click.Parameter, value: int | bool) -> None:
+    # -v/-q given after a command: the same settings as before it, kept on the root context.
+    if not value:
+        return
+    root = ctx.find_root()
+    if param.name == "quiet_here":
+        root.params["quiet"] = True
+    else:
+        root.params["verbose"] = root.params.get("verbose", 0) + value
+    configure_logging(root.params.get("verbose", 0), root.params.get("quiet", False))
+
+
+def with_verbosity(command: click.Command) -> click.Command:
+    """Let ``command`` (and a group's subcommands) take -v/-q after its name, as the group does before it."""
+    if not getattr(command, "_verbosity_added", False):
+        command.params.extend([
+            click.Option(["-v", "--verbose", "verbose_here"], count=True, expose_value=False, is_eager=True,
+                         callback=_verbosity_after_command, help="Say more; -vv adds debug output (as before the command)."),
+            click.Option(["-q", "--quiet", "quiet_here"], is_flag=True, expose_value=False, is_eager=True,
+                         callback=_verbosity_after_command, help="Only errors (as before the command)."),
+        ])
+        command._verbosity_added = True  # type: ignore[attr-defined]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            with_verbosity(sub)
+    return command
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="bilingual-pr")
 @click.option("-v", "--verbose", count=True, help="Say more (encodings, timings); -vv adds debug output.")
@@ -110,14 +149,9 @@ def main(verbose: int, quiet: bool) -> None:
 
     Reads plain text, HTML and Word files; writes TMX memories, drafts and
     terminology reports for UNOG/CERN-style institutional releases.
+    -v and -q may also follow the command's name.
     """
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_OneLineFormatter())
-    root = logging.getLogger("bilingual_pr")
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    root.propagate = False
+    configure_logging(verbose, quiet)
     # SIGTERM (kill, timeout, a cancelled CI job) unwinds like Ctrl-C, so that atomic outputs
     # remove their temporary file and the previous output stays as it was.
     import signal

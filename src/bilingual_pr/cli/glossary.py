@@ -9,33 +9,26 @@ from pathlib import Path
 import click
 
 from bilingual_pr.cli import warn
-from bilingual_pr.cli.common import lang_option
+from bilingual_pr.cli.common import AliasOption, format_option, glossary_option, lang_option, language_option
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import refuse_overwriting_inputs
-from bilingual_pr.language import parse_language
 
 _PATH = click.Path(path_type=Path, dir_okay=False)
 
 
-def _glossary_option(f):
-    return click.option(
-        "-g", "--glossary", "glossary_path", type=_PATH, default=None,
-        help="Glossary file (TBX, TBX 2008, CSV/TSV). Default: the bundled UNOG-CERN glossary "
-             "(or $BILINGUAL_PR_GLOSSARY).")(f)
+_glossary_option = glossary_option("Glossary file (TBX, TBX 2008, CSV/TSV). Default: the bundled UNOG-CERN glossary "
+                                   "(or $BILINGUAL_PR_GLOSSARY).", dest="glossary_path")
 
 
-def _lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    try:
-        return parse_language(value)
-    except UserError as err:
-        raise click.BadParameter(str(err)) from None
+def _langs(f, target_aliases: tuple[str, ...] | None = None):
+    f = language_option("target", default="en", aliases=target_aliases,
+                        help="Target language of OmegaT/CSV files without a header.")(f)
+    return language_option("source", default="fr", help="Source language of OmegaT/CSV files without a header.")(f)
 
 
-def _langs(f):
-    f = click.option("--target-lang", default="en", show_default=True, metavar="fr|en", callback=_lang,
-                     help="Target language of OmegaT/CSV files without a header.")(f)
-    return click.option("--source-lang", default="fr", show_default=True, metavar="fr|en", callback=_lang,
-                        help="Source language of OmegaT/CSV files without a header.")(f)
+def _convert_langs(f):
+    # convert's --to is the older spelling of its --format, not a language.
+    return _langs(f, target_aliases=("--tgt-lang",))
 
 
 def _load(path: Path | None, source_lang: str = "fr", target_lang: str = "en"):
@@ -53,7 +46,8 @@ def glossary() -> None:
 @click.argument("text")
 @lang_option(help="Language of TEXT.")
 @_glossary_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(["text", "json"], "text", "text: one match a paragraph, with equivalents and notes; "
+               "json: an array of matches with offsets.")
 def lookup(text: str, lang: str, glossary_path: Path | None, fmt: str) -> None:
     """Find the glossary terms in TEXT ('-' reads stdin) and show their equivalents."""
     from bilingual_pr.glossary.matcher import TermMatcher
@@ -98,13 +92,14 @@ def lookup(text: str, lang: str, glossary_path: Path | None, fmt: str) -> None:
 @glossary.command()
 @click.argument("source", type=_PATH)
 @click.argument("output", type=_PATH)
-@click.option("--to", "to", type=click.Choice(["tbx", "tbx2008", "csv", "tsv", "omegat"]), default=None,
+@click.option("--format", "--to", "fmt", cls=AliasOption, aliases=("--to",),
+              type=click.Choice(["tbx", "tbx2008", "csv", "tsv", "omegat"]), default=None,
               help="Output format (default: from OUTPUT's name: .tbx, .martif.tbx, .csv, .tsv, .utf8).")
 @click.option("--approved-only", is_flag=True,
               help="Leave out deprecated and forbidden --target-lang terms (OmegaT offers every target term "
                    "of an entry as a translation, whatever its status).")
-@_langs
-def convert(source: Path, output: Path, to: str | None, approved_only: bool, source_lang: str,
+@_convert_langs
+def convert(source: Path, output: Path, fmt: str | None, approved_only: bool, source_lang: str,
             target_lang: str) -> None:
     """Convert a glossary between TBX v3, TBX 2008 (martif), CSV/TSV and OmegaT's .utf8.
 
@@ -113,7 +108,7 @@ def convert(source: Path, output: Path, to: str | None, approved_only: bool, sou
     """
     from bilingual_pr.glossary.files import output_format, save_glossary, without_rejected
 
-    fmt = output_format(output, to)
+    fmt = output_format(output, fmt)
     refuse_overwriting_inputs(output, [source])
     g = _load(source, source_lang, target_lang)
     if approved_only:
@@ -128,7 +123,7 @@ def convert(source: Path, output: Path, to: str | None, approved_only: bool, sou
 
 @glossary.command(name="lint")
 @click.argument("path", type=_PATH, required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(["text", "json"], "text", "text: one finding a line; json: an array of findings.")
 def lint_cmd(path: Path | None, fmt: str) -> None:
     """Check a glossary (default: the bundled one); exit 1 when anything is found.
 
@@ -153,13 +148,13 @@ def lint_cmd(path: Path | None, fmt: str) -> None:
 
 @glossary.command()
 @click.argument("path", type=_PATH, required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def stats(path: Path | None, as_json: bool) -> None:
+@format_option(["text", "json"], "text", "text: one figure a line; json: an object.")
+def stats(path: Path | None, fmt: str) -> None:
     """Count entries, terms per language, statuses, types and subject fields."""
     from bilingual_pr.glossary.lint import stats as glossary_stats
 
     s = glossary_stats(_load(path))
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(s, ensure_ascii=False, indent=2))
         return
     for k, v in s.items():

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from bilingual_pr.cli import warn
+from bilingual_pr.cli.common import glossary_option
 
 
 def _summary_lines(result, min_confidence: float) -> list[str]:
@@ -35,8 +36,7 @@ def _summary_lines(result, min_confidence: float) -> list[str]:
               help="Folder for every output. Left out: TMX files under tmx/, the rest under out/.")
 @click.option("--tmx-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for <name>.tmx and <name>.review.tmx (default: the -o folder, else tmx/).")
-@click.option("--glossary", type=click.Path(path_type=Path, dir_okay=False),
-              help="Glossary (TBX/CSV/TSV). Default: the bundled UNOG-CERN glossary ($BILINGUAL_PR_GLOSSARY).")
+@glossary_option("Glossary (TBX/CSV/TSV). Default: the bundled UNOG-CERN glossary ($BILINGUAL_PR_GLOSSARY).")
 @click.option("--no-glossary", is_flag=True, help="Run without any glossary (no terminology check).")
 @click.option("--tm", "tm_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Translation memory (TMX) looked up before machine translation; repeat for several.")

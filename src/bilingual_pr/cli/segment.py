@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bilingual_pr.cli.common import lang_option, load_document, strict_option
+from bilingual_pr.cli.common import format_option, lang_option, load_document, strict_option
 from bilingual_pr.fileio import atomic_output, refuse_overwriting_inputs
 
 _LINE_BREAKS = re.compile(r"[\n\r\u2028\u2029]+")
@@ -21,8 +21,8 @@ _LINE_BREAKS = re.compile(r"[\n\r\u2028\u2029]+")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of stdout.")
 @click.option("--srx", "srx_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Segmentation rules from an SRX 2.0 file (OmegaT, Okapi, Trados) instead of the built-in ones.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one sentence per line; json: sentences with block index and character offsets.")
+@format_option(["text", "json"], "text",
+               "text: one sentence per line; json: sentences with block index and character offsets.")
 def segment(file: Path, lang: str, strict: bool, output: Path | None, srx_path: Path | None, fmt: str) -> None:
     """Split FILE (text, HTML or .docx) into sentences, one per line.
 

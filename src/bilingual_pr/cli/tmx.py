@@ -12,7 +12,8 @@ from typing import Iterator
 import click
 
 from bilingual_pr.cli import warn
-from bilingual_pr.errors import UserError
+from bilingual_pr.cli.common import format_option, language_option
+from bilingual_pr.cli.common import jobs_option as common_jobs_option
 from bilingual_pr.fileio import atomic_output, refuse_overwriting_inputs
 from bilingual_pr.formats.tmx import (
     EXPORT_FORMATS,
@@ -23,28 +24,17 @@ from bilingual_pr.formats.tmx import (
     tmx_stats,
     validate_tmx,
 )
-from bilingual_pr.language import canonical_tag
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 
 
-def _tag(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return canonical_tag(value)
-    except UserError as err:
-        raise click.BadParameter(str(err)) from None
+src_lang_option = language_option("source", kind="tag", dest="src_lang",
+                                  help="Source language (BCP 47, e.g. fr-FR; fr, FR-fr, fr_FR in the file match). "
+                                       "Default: the file's srclang.")
+jobs_option = common_jobs_option("Processes that read a large memory (8 MB and more) together.")
 
-
-src_lang_option = click.option("--src-lang", callback=_tag, metavar="TAG",
-                               help="Source language (BCP 47, e.g. fr-FR; fr, FR-fr, fr_FR in the file match). "
-                                    "Default: the file's srclang.")
-jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
-                           help="Processes that read a large memory (8 MB and more) together.")
-
-tgt_lang_option = click.option("--tgt-lang", callback=_tag, metavar="TAG",
-                               help="Target language (e.g. en-GB). Default: the other <tuv> of each unit.")
+tgt_lang_option = language_option("target", kind="tag", dest="tgt_lang",
+                                  help="Target language (e.g. en-GB). Default: the other <tuv> of each unit.")
 
 
 @contextlib.contextmanager
@@ -99,13 +89,13 @@ def validate(file: Path, max_problems: int) -> None:
 @click.argument("file", type=FILE)
 @src_lang_option
 @tgt_lang_option
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@format_option(["text", "json"], "text", "text: the figures and a histogram; json: an object.")
 @jobs_option
-def stats(file: Path, src_lang: str | None, tgt_lang: str | None, as_json: bool, jobs: int) -> None:
+def stats(file: Path, src_lang: str | None, tgt_lang: str | None, fmt: str, jobs: int) -> None:
     """Count units, languages, duplicates and conflicts, and show the confidence histogram."""
     with _progress([file], "Reading") as progress:
         result = tmx_stats(file, src_lang, tgt_lang, progress=progress, jobs=jobs)
-    if as_json:
+    if fmt == "json":
         payload = dataclasses.asdict(result)
         payload["languages"] = dict(result.languages)
         payload["beads"] = dict(result.beads)
@@ -144,7 +134,7 @@ def merge(inputs: tuple[Path, ...], output: Path, src_lang: str | None, tgt_lang
     """Merge TMX files into one, keeping one unit per identical pair (the newest changedate).
 
     Sources with different targets are all kept and reported; the newest
-    comes last, as OmegaT lets the last one win. With --src-lang/--tgt-lang
+    comes last, as OmegaT lets the last one win. With --source-lang/--target-lang
     every unit is relabelled with these tags.
     """
     refuse_overwriting_inputs(output, inputs)
@@ -162,8 +152,8 @@ def merge(inputs: tuple[Path, ...], output: Path, src_lang: str | None, tgt_lang
 
 @tmx.command()
 @click.argument("file", type=FILE)
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="tsv", show_default=True,
-              help="tsv/csv: one row per unit, quoted where needed, props and notes as JSON; json: an array.")
+@format_option(EXPORT_FORMATS, "tsv", "tsv/csv: one row per unit, quoted where needed, props and notes as JSON; "
+               "json: an array.")
 @click.option("-o", "--output", type=FILE, help="Write here instead of stdout.")
 @click.option("--spreadsheet", is_flag=True,
               help="tsv/csv: prefix ' to cells a spreadsheet would run as formulas (=, +, -, @); not byte-exact.")

@@ -11,8 +11,14 @@ tm-context     translated / exact-match, 101         translated, mtc:match type=
 tm-exact       needs-review-translation / exact-m.   initial, mtc:match type=tm, 100
 tm-fuzzy       needs-review-translation / fuzzy-m.   initial, mtc:match type=tm, score
 mt             needs-review-translation / mt-sugg.   initial, mtc:match type=mt
-untranslated   needs-translation, empty target       initial, no target
+untranslated   needs-translation, source copied      initial, no target
 =============  ===================================  ======================================
+
+Drafts are XLIFF 1.2 unless 2.1 is asked for (``DEFAULT_XLIFF_VERSION``):
+OmegaT 3.6 reads no XLIFF 2, and its XLIFF 1.2 filter offers the text of each
+``<target>`` for translation, so an empty target would be no segment at all;
+an untranslated sentence's target is therefore a copy of its source (state
+``needs-translation``), which ``read_xliff`` reads back as an empty target.
 
 In 1.2 every suggestion is also kept as ``<alt-trans origin=… tool-id=…
 match-quality=…>`` (tools in the file header); in 2.1 as a Translation
@@ -41,6 +47,9 @@ NS_MTC = "urn:oasis:names:tc:xliff:matches:2.0"
 NS_MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SUBSTATE_PREFIX = "bilingual-pr"
+XLIFF_VERSIONS = ("1.2", "2.1")
+#: The version drafts are written in: the one OmegaT 3.6 opens (2.1 on request).
+DEFAULT_XLIFF_VERSION = "1.2"
 
 # Props set by read_xliff on each TranslationUnit.
 PROP_STATE = "x-state"
@@ -140,6 +149,9 @@ def build_xliff12(segments: Sequence[XliffSegment], src_lang: str, tgt_lang: str
                 tgt.set("state-qualifier", qualifier)
             if s.target is not None:
                 tgt.text = _text(s.target)
+            elif s.origin == "untranslated":
+                # OmegaT 3.6 translates the target's text: an untranslated sentence offers its source there.
+                tgt.text = _text(s.source)
             origin_note = s.origin if s.score is None else f"{s.origin} {_quality(s.score)}%"
             note = etree.SubElement(tu, f"{{{NS12}}}note", {"from": "bilingual-pr"})
             note.text = _text(f"origin: {origin_note}" + (f" ({s.engine})" if s.engine else ""))
@@ -213,10 +225,10 @@ def build_xliff21(segments: Sequence[XliffSegment], src_lang: str, tgt_lang: str
 
 
 def xliff_bytes(segments: Sequence[XliffSegment], src_lang: str, tgt_lang: str, original: str,
-                version: str = "2.1", tool_version: str = "") -> bytes:
+                version: str = DEFAULT_XLIFF_VERSION, tool_version: str = "") -> bytes:
     """Serialize drafts as XLIFF 1.2 or 2.1 (UTF-8, with XML declaration)."""
-    if version not in ("1.2", "2.1"):
-        raise UserError(f"unsupported XLIFF version {version!r}: use 2.1 or 1.2")
+    if version not in XLIFF_VERSIONS:
+        raise UserError(f"unsupported XLIFF version {version!r}: use 1.2 or 2.1")
     build = build_xliff12 if version == "1.2" else build_xliff21
     # The original is a file name, which may hold control characters XML cannot carry.
     tree = build(segments, src_lang, tgt_lang, _text(original), tool_version)
@@ -224,7 +236,7 @@ def xliff_bytes(segments: Sequence[XliffSegment], src_lang: str, tgt_lang: str, 
 
 
 def write_xliff(path: str | Path, segments: Sequence[XliffSegment], src_lang: str, tgt_lang: str,
-                original: str, version: str = "2.1", tool_version: str = "") -> int:
+                original: str, version: str = DEFAULT_XLIFF_VERSION, tool_version: str = "") -> int:
     """Write drafts to an XLIFF file atomically; return the number of segments."""
     data = xliff_bytes(segments, src_lang, tgt_lang, original, version, tool_version)
     with atomic_output(path, "wb", encoding=None) as fh:
@@ -239,6 +251,11 @@ def _all_text(el: etree._Element | None) -> str:
     if el is None:
         return ""
     return "".join(el.itertext())
+
+
+def source_placeholder(state: str | None, source: str, target: str) -> bool:
+    """Whether an XLIFF 1.2 target only repeats its source for OmegaT (state needs-translation): no translation."""
+    return state == "needs-translation" and target == source
 
 
 def read_xliff(path: str | Path) -> Iterator[TranslationUnit]:
@@ -278,12 +295,15 @@ def _read12(root: etree._Element, where: str) -> Iterator[TranslationUnit]:
                 if engine:
                     props.append((PROP_ENGINE, engine))
             text = _all_text(tgt)
+            source = _all_text(tu.find(q("source")))
+            if source_placeholder(state, source, text):
+                text = ""
             if not text and (state in (None, "new", "needs-translation")):
                 origin = "untranslated"
             if origin:
                 props.append((PROP_ORIGIN, origin))
             notes = tuple(_all_text(n) for n in tu.findall(q("note")))
-            yield TranslationUnit(_all_text(tu.find(q("source"))), text, sl, tl, tu.get("id"),
+            yield TranslationUnit(source, text, sl, tl, tu.get("id"),
                                   tuple(props), notes)
 
 

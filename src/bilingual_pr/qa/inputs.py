@@ -141,6 +141,7 @@ def _sniff(path: Path) -> str:
 
 
 def _read_xliff(path: Path) -> Iterator[Segment]:
+    from bilingual_pr.formats.xliff import source_placeholder
     from bilingual_pr.xmlsafe import iterparse_xml
 
     index = 0
@@ -159,6 +160,8 @@ def _read_xliff(path: Path) -> Iterator[Segment]:
             if src is not None:
                 s_text, s_codes = flatten_inline(src)
                 t_text, t_codes = flatten_inline(tgt) if tgt is not None else ("", ())
+                if tgt is not None and source_placeholder(tgt.get("state"), s_text, t_text):
+                    t_text, t_codes = "", ()
                 yield Segment(index, s_text, t_text, base_language(langs[0]), base_language(langs[1]),
                               el.get("id"), str(path.name), s_codes, t_codes)
                 index += 1

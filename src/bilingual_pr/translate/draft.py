@@ -213,16 +213,17 @@ def draft_document(sentences: Sequence[str], src_lang: str, tgt_lang: str, *, bl
 
 
 def write_draft(path: str | Path, segments: Sequence[DraftSegment], src_tag: str, tgt_tag: str, original: str,
-                xliff_version: str = "2.1") -> str:
+                xliff_version: str | None = None) -> str:
     """Write drafts in the format the extension names; return that format."""
     from bilingual_pr import __version__
     from bilingual_pr.fileio import write_text_atomic
 
     fmt = output_format(path)
     if fmt == "xliff":
-        from bilingual_pr.formats.xliff import write_xliff
+        from bilingual_pr.formats.xliff import DEFAULT_XLIFF_VERSION, write_xliff
 
-        write_xliff(path, xliff_segments(segments), src_tag, tgt_tag, original, xliff_version, __version__)
+        write_xliff(path, xliff_segments(segments), src_tag, tgt_tag, original,
+                    xliff_version or DEFAULT_XLIFF_VERSION, __version__)
     elif fmt == "text":
         write_text_atomic(path, text_output(segments, src_tag.split("-")[0]))
     else:
