@@ -39,7 +39,7 @@ STAMP_VERSION = 2
 MERGED_NAME = "merged.tmx"
 SUMMARY_NAME = "summary.csv"
 SUMMARY_FIELDS = ("name", "status", "fr", "en", "fr_sentences", "en_sentences", "pairs", "mean_confidence",
-                  "needs_review", "qa_errors", "qa_warnings", "qa_info", "error")
+                  "in_memory", "needs_review", "no_counterpart", "qa_errors", "qa_warnings", "qa_info", "error")
 
 
 # ------------------------------------------------------------------ pairing (pure)

@@ -60,6 +60,7 @@ SCHEMA: dict[str, Any] = {
                     "unit": {"type": "object", "required": ["index", "id"], "additionalProperties": False,
                              "properties": {"index": {"type": "integer", "minimum": 0},
                                             "id": {"type": ["string", "null"]},
+                                            "tuid": {"type": ["string", "null"]},
                                             "doc": {"type": ["string", "null"]}}},
                     "source": _SIDE,
                     "target": _SIDE,
@@ -72,15 +73,15 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-def finding_dict(number: int, f: Finding, seg: Segment | None) -> dict[str, Any]:
-    """One finding as the JSON report writes it."""
+def finding_dict(number: int, f: Finding, seg: Segment | None, tuid: str | None = None) -> dict[str, Any]:
+    """One finding as the JSON report writes it (``tuid``: its TMX unit's, when known)."""
     return {
         "id": f"F{number}",
         "check": f.check,
         "family": f.family,
         "severity": f.severity,
         "message": f.message,
-        "unit": {"index": f.unit, "id": seg.id if seg else None, "doc": seg.doc if seg else None},
+        "unit": {"index": f.unit, "id": seg.id if seg else None, "tuid": tuid, "doc": seg.doc if seg else None},
         "source": {"lang": seg.source_lang if seg else "", "text": seg.source if seg else "",
                    "spans": [list(s) for s in f.source_spans]},
         "target": {"lang": seg.target_lang if seg else "", "text": seg.target if seg else "",
@@ -103,7 +104,8 @@ def report_dict(report: Report) -> dict[str, Any]:
                     "units_with_findings": len({f.unit for f in report.findings}),
                     "by_severity": report.counts_by_severity(),
                     "by_check": report.counts_by_check()},
-        "findings": [finding_dict(n, f, report.segments.get(f.unit)) for n, f in enumerate(report.findings, 1)],
+        "findings": [finding_dict(n, f, report.segments.get(f.unit), report.tuid(f.unit))
+                     for n, f in enumerate(report.findings, 1)],
     }
 
 
