@@ -372,3 +372,15 @@ def test_interrupted_batch_says_how_many_pairs_are_done_and_the_rerun_resumes(tm
                            text=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{60 - done} aligned and checked" in rerun.stdout and f"{done} up to date" in rerun.stdout
+
+
+def test_release_names_stay_unique_when_a_numbered_name_is_already_taken(tmp_path):
+    from bilingual_pr.batch import parse_manifest
+
+    # Two releases named X and a third named X-2: the second X must not become X-2 as well
+    # (one output folder for two releases, the same tuids twice in merged.tmx).
+    pairing = parse_manifest("fr,en,name\na.fr.txt,a.en.txt,X\nb.fr.txt,b.en.txt,X\nc.fr.txt,c.en.txt,X-2\n"
+                             "d.fr.txt,d.en.txt,x\n", tmp_path)
+    names = [p.name for p in pairing.pairs]
+    assert names[0] == "X" and names[2] == "X-2"
+    assert len({n.casefold() for n in names}) == len(names), names
