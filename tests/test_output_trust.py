@@ -384,3 +384,29 @@ def test_release_names_stay_unique_when_a_numbered_name_is_already_taken(tmp_pat
     names = [p.name for p in pairing.pairs]
     assert names[0] == "X" and names[2] == "X-2"
     assert len({n.casefold() for n in names}) == len(names), names
+
+
+def test_a_finding_about_two_units_names_both_tuids(tmp_path):
+    from bilingual_pr.formats.tmx import write_tmx
+    from bilingual_pr.formats.units import TmxHeader, TranslationUnit
+
+    fr = "La séance est levée."
+    tmx = tmp_path / "m.tmx"
+    write_tmx(tmx, [TranslationUnit(fr, "The meeting is adjourned.", "fr-FR", "en-GB", tuid="DG27-200:3"),
+                    TranslationUnit("Le Conseil se réunit.", "The Council meets.", "fr-FR", "en-GB", tuid="DG27-200:4"),
+                    TranslationUnit(fr, "The meeting rose.", "fr-FR", "en-GB", tuid="DG27-201:7")],
+              TmxHeader(srclang="fr-FR"))
+    res = invoke("check", tmx, "--report", tmp_path / "c.csv", "--report", tmp_path / "c.json",
+                 "--report", tmp_path / "c.html")
+    assert res.exit_code == 0, res.output  # a warning: under the default --fail-on error
+    checked = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    found = [f for f in checked["findings"] if f["check"] == "inconsistent-target"]
+    assert found
+    pairs = {(f["unit"]["tuid"], tuple(f["related_tuids"])) for f in found}
+    assert pairs <= {("DG27-200:3", ("DG27-201:7",)), ("DG27-201:7", ("DG27-200:3",))}, pairs
+    rows = [r for r in csv.DictReader((tmp_path / "c.csv").open(encoding="utf-8-sig"))
+            if r["check"] == "inconsistent-target"]
+    assert {(r["tuid"], r["related_tuids"]) for r in rows} == {(t, " ".join(rel)) for t, rel in pairs}
+    html_text = (tmp_path / "c.html").read_text(encoding="utf-8")
+    for tuid in ("DG27-200:3", "DG27-201:7"):
+        assert f"(tuid {tuid})" in html_text

@@ -189,7 +189,8 @@ def _finding_html(n: int, f: Finding, report: Report, has_findings: set[int], an
     if f.suggestion:
         parts.append(f'<p class="suggestion"><strong>Suggestion:</strong> {e(f.suggestion)}</p>')
     if f.related:
-        links = ", ".join(f'<a href="#unit-{r}">unit #{r + 1}</a>' if r in has_findings else f"unit #{r + 1}"
+        names = {r: f"unit #{r + 1}" + (f" (tuid {e(t)})" if (t := report.tuid(r)) else "") for r in f.related}
+        links = ", ".join(f'<a href="#unit-{r}">{names[r]}</a>' if r in has_findings else names[r]
                           for r in f.related)
         parts.append(f'<p class="related">Compare with {links}.</p>')
     parts.append("</li>")

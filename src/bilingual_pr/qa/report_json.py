@@ -66,6 +66,7 @@ SCHEMA: dict[str, Any] = {
                     "target": _SIDE,
                     "suggestion": {"type": ["string", "null"]},
                     "related_units": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+                    "related_tuids": {"type": "array", "items": {"type": ["string", "null"]}},
                 },
             },
         },
@@ -73,8 +74,9 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-def finding_dict(number: int, f: Finding, seg: Segment | None, tuid: str | None = None) -> dict[str, Any]:
-    """One finding as the JSON report writes it (``tuid``: its TMX unit's, when known)."""
+def finding_dict(number: int, f: Finding, seg: Segment | None, tuid: str | None = None,
+                 related_tuids: list[str | None] | None = None) -> dict[str, Any]:
+    """One finding as the JSON report writes it (``tuid``, ``related_tuids``: the TMX units', when known)."""
     return {
         "id": f"F{number}",
         "check": f.check,
@@ -88,6 +90,7 @@ def finding_dict(number: int, f: Finding, seg: Segment | None, tuid: str | None 
                    "spans": [list(s) for s in f.target_spans]},
         "suggestion": f.suggestion,
         "related_units": list(f.related),
+        "related_tuids": related_tuids if related_tuids is not None else [None] * len(f.related),
     }
 
 
@@ -104,7 +107,8 @@ def report_dict(report: Report) -> dict[str, Any]:
                     "units_with_findings": len({f.unit for f in report.findings}),
                     "by_severity": report.counts_by_severity(),
                     "by_check": report.counts_by_check()},
-        "findings": [finding_dict(n, f, report.segments.get(f.unit), report.tuid(f.unit))
+        "findings": [finding_dict(n, f, report.segments.get(f.unit), report.tuid(f.unit),
+                                  [report.tuid(r) for r in f.related])
                      for n, f in enumerate(report.findings, 1)],
     }
 
