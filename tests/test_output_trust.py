@@ -394,7 +394,8 @@ def test_a_finding_about_two_units_names_both_tuids(tmp_path):
     fr = "La séance est levée."
     tmx = tmp_path / "m.tmx"
     write_tmx(tmx, [TranslationUnit(fr, "The meeting is adjourned.", "fr-FR", "en-GB", tuid="DG27-200:3"),
-                    TranslationUnit("Le Conseil se réunit.", "The Council meets.", "fr-FR", "en-GB", tuid="DG27-200:4"),
+                    TranslationUnit("Le Conseil se réunit.", "The Council meets.", "fr-FR", "en-GB",
+                                    tuid="DG27-200:4"),
                     TranslationUnit(fr, "The meeting rose.", "fr-FR", "en-GB", tuid="DG27-201:7")],
               TmxHeader(srclang="fr-FR"))
     res = invoke("check", tmx, "--report", tmp_path / "c.csv", "--report", tmp_path / "c.json",

@@ -446,8 +446,8 @@ def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: 
 
 
 #: The stages of ``run_release``, in order (what an interrupted ``run`` says it was doing).
-RUN_STAGES = ("reading the documents", "aligning", "checking", "writing the memories and QA reports",
-              "drafting", "writing the review page", "writing the run summary")
+RUN_STAGES = ("reading and segmenting the documents", "aligning", "checking",
+              "writing the memories and QA reports", "drafting", "writing the review page", "writing the run summary")
 
 
 def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | None = None,

@@ -271,7 +271,8 @@ def render_review_page(alignment: "Alignment", *, glossary: "Glossary | None" = 
         '<p class="keys">Keys: <kbd>j</kbd> next pair, <kbd>k</kbd> previous, <kbd>l</kbd> only low-confidence '
         "pairs on/off (or the URL ending <code>#low</code>); <kbd>Tab</kbd> also walks the pairs. "
         "Printing prints the pairs shown.</p>",
-        '<main><p id="empty" hidden>No pair below the threshold and no sentence without counterpart: nothing to review.</p>',
+        '<main><p id="empty" hidden>No pair below the threshold and no sentence without counterpart: '
+        "nothing to review.</p>",
         f'<table id="pairs"><caption>Aligned pairs, {e(src_lang)} left, {e(tgt_lang)} right</caption>',
         '<thead><tr><th scope="col">#</th><th scope="col">Confidence</th><th scope="col">Bead</th>'
         f'<th scope="col">{e(src_lang.upper())}</th><th scope="col">{e(tgt_lang.upper())}</th></tr></thead><tbody>',
