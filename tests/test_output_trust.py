@@ -354,25 +354,26 @@ def test_interrupted_run_says_which_stage_and_leaves_no_half_written_file(tmp_pa
     assert not leftovers
 
 
-def test_interrupted_batch_says_how_many_pairs_are_done_and_the_rerun_resumes(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_interrupted_batch_says_how_many_pairs_are_done_and_the_rerun_resumes(tmp_path, jobs):
     folder = tmp_path / "in"
-    for i in range(60):
+    for i in range(40):
         fr, en = _long_release(folder / f"r{i}", 6)
         fr.rename(folder / f"r{i}" / f"DG27-{400 + i}F.fr.txt")
         en.rename(folder / f"r{i}" / f"DG27-{400 + i}E.en.txt")
     out = tmp_path / "out"
-    args = ["batch", str(folder), "-o", str(out), "--jobs", "1", "--no-glossary", "--no-html"]
+    args = ["batch", str(folder), "-o", str(out), "--jobs", jobs, "--no-glossary", "--no-html"]
     proc = _start(args, tmp_path)
     message = _interrupt_when(proc, lambda: len(list(out.rglob("*.stamp.json"))) >= 3 if out.exists() else False,
                               "batch")
-    found = re.search(r"error: interrupted: (\d+) of 60 pairs done; rerun the same command to resume", message)
+    found = re.search(r"error: interrupted: (\d+) of 40 pairs done; rerun the same command to resume", message)
     assert found, message
     done = int(found.group(1))
-    assert 3 <= done < 60 and len(list(out.rglob("*.stamp.json"))) == done
+    assert 3 <= done < 40 and len(list(out.rglob("*.stamp.json"))) == done
     rerun = subprocess.run([sys.executable, "-m", "bilingual_pr", *args], cwd=tmp_path, capture_output=True,
                            text=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{60 - done} aligned and checked" in rerun.stdout and f"{done} up to date" in rerun.stdout
+    assert f"{40 - done} aligned and checked" in rerun.stdout and f"{done} up to date" in rerun.stdout
 
 
 def test_release_names_stay_unique_when_a_numbered_name_is_already_taken(tmp_path):
