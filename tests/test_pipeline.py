@@ -55,7 +55,7 @@ def test_run_without_arguments_uses_the_bundled_example(tmp_path, monkeypatch, n
     warnings = [l for l in res.stderr.splitlines() if "warning" in l]
     assert len(warnings) == 1 and "models install" in warnings[0]
     out = res.stdout
-    for needle in ("DG26-014: 13 French and 14 English sentences", "mean confidence", "need review",
+    for needle in ("DG26-014: 13 French and 14 English sentences", "mean confidence", "to review",
                    "QA findings:", "draft: 13 untranslated", "post-editing effort", "tmx/DG26-014.tmx",
                    "out/DG26-014.draft.xlf"):
         assert needle in out, needle

@@ -80,10 +80,16 @@ def test_rows_confidence_bead_and_low_flags(page):
         assert row.get("id") == f"p{n}"
         assert float(row.get("data-confidence")) == pytest.approx(conf, abs=1e-3)
         assert row.get("data-low") == ("1" if n in LOW else "0")
-        assert ("review" in row.text_content()) is (n in LOW)
+        one_sided = not (fr and en)
+        flag = row.xpath("string(.//span[@class='flag'])")
+        assert flag == ("no counterpart" if one_sided else "review" if n in LOW else "")
         assert row.get("tabindex") == "0"
     assert [r.get("data-bead") for r in rows] == ["1-1", "1-1", "1-1", "1-2", "1-0", "0-1", "1-1"]
+    # The filter shows the low pairs and the one-sided beads; the totals count them apart, as the files do.
     assert doc.get_element_by_id("low-count").text == str(len(LOW))
+    assert doc.get_element_by_id("review-count").text == "2"  # rows 3 and 4: the .review.tmx
+    assert doc.get_element_by_id("no-counterpart-count").text == "2"  # rows 5 and 6: in no TMX
+    assert doc.get_element_by_id("memory-count").text == "3"
 
 
 def test_glossary_terms_marked_on_both_sides(page):

@@ -39,7 +39,7 @@ STAMP_VERSION = 2
 MERGED_NAME = "merged.tmx"
 SUMMARY_NAME = "summary.csv"
 SUMMARY_FIELDS = ("name", "status", "fr", "en", "fr_sentences", "en_sentences", "pairs", "mean_confidence",
-                  "needs_review", "qa_errors", "qa_warnings", "qa_info", "error")
+                  "in_memory", "needs_review", "no_counterpart", "qa_errors", "qa_warnings", "qa_info", "error")
 
 
 # ------------------------------------------------------------------ pairing (pure)
@@ -105,14 +105,22 @@ def key_from_text(path: Path, text: str) -> FileKey:
 
 
 def _unique(names: Iterable[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        base = safe_name(n)
-        k = base.casefold()
-        seen[k] = seen.get(k, 0) + 1
-        out.append(base if seen[k] == 1 else f"{base}-{seen[k]}")
-    return out
+    # The first of each name keeps it; a repeat takes the first free -2, -3…, never a name that
+    # another release has (two releases in one folder, one tuid twice in merged.tmx).
+    bases = [safe_name(n) for n in names]
+    taken: set[str] = set()
+    out: list[str | None] = []
+    for base in bases:
+        out.append(None if base.casefold() in taken else base)
+        taken.add(base.casefold())
+    for i, base in enumerate(bases):
+        if out[i] is None:
+            k = 2
+            while f"{base}-{k}".casefold() in taken:
+                k += 1
+            out[i] = f"{base}-{k}"
+            taken.add(f"{base}-{k}".casefold())
+    return [n for n in out if n is not None]
 
 
 def pair_files(files: Sequence[FileKey]) -> Pairing:

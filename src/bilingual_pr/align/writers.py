@@ -43,6 +43,37 @@ class OutputMeta:
     tgt_lang: str
     src_doc: str
     tgt_doc: str
+    release: str | None = None  # the release name the TMX tuids start with (None: no tuid)
+
+
+def bead_tuid(release: str, number: int) -> str:
+    """The TMX ``tuid`` of an aligned bead: release name, colon, 1-based bead number (``DG26-014:12``)."""
+    # The number is the bead's row on the review page and its "unit #" in the QA reports, so a
+    # tuid found anywhere leads back to the same bead; release names (safe_name) hold no colon.
+    return f"{release}:{number}"
+
+
+@dataclass(frozen=True, slots=True)
+class BeadRoutes:
+    """Where the beads of an alignment go, as 1-based bead numbers (the tuid numbers)."""
+
+    memory: tuple[int, ...]  # both sides, confidence at or above the threshold: the main TMX
+    review: tuple[int, ...]  # both sides, below the threshold: the review TMX
+    one_sided: tuple[int, ...]  # a sentence with no counterpart (1-0, 0-1): in no TMX
+
+
+def threshold_text(min_confidence: float) -> str:
+    """A confidence threshold as summaries print it: two decimals (0.90), more when it has more (0.995)."""
+    two = f"{min_confidence:.2f}"
+    return two if float(two) == min_confidence else f"{min_confidence:g}"
+
+
+def route_beads(pairs: Sequence[AlignedPair], min_confidence: float) -> BeadRoutes:
+    """Which beads go to the memory, which to review and which to no TMX at all (one side only)."""
+    memory, review, one_sided = [], [], []
+    for n, p in enumerate(pairs, 1):
+        (one_sided if not p.is_pair else memory if p.confidence >= min_confidence else review).append(n)
+    return BeadRoutes(tuple(memory), tuple(review), tuple(one_sided))
 
 
 def tsv_text(pairs: Sequence[AlignedPair], meta: OutputMeta) -> str:
@@ -73,14 +104,20 @@ def beads_text(pairs: Sequence[AlignedPair]) -> str:
     return "".join(f"[{','.join(map(str, p.src))}]:[{','.join(map(str, p.tgt))}]\n" for p in pairs)
 
 
-def write_tmx_pairs(path: str | Path, pairs: Sequence[AlignedPair], meta: OutputMeta, needs_review: bool) -> int:
-    """Write the pairs with text on both sides as TMX units with confidence, bead and origin properties."""
+def write_tmx_pairs(path: str | Path, pairs: Sequence[AlignedPair], meta: OutputMeta, needs_review: bool,
+                    numbers: Sequence[int] | None = None) -> int:
+    """Write the pairs with text on both sides as TMX units with confidence, bead and origin properties.
+
+    With ``meta.release`` and the pairs' bead ``numbers`` each unit gets its ``bead_tuid``.
+    """
     from bilingual_pr.formats.tmx import TmxHeader, TmxWriter
     from bilingual_pr.formats.units import (PROP_BEAD, PROP_CONFIDENCE, PROP_NEEDS_REVIEW, PROP_ORIGIN,
                                             PROP_SOURCE_DOC, PROP_TARGET_DOC, TranslationUnit)
 
+    tuids = ([bead_tuid(meta.release, n) for n in numbers] if meta.release and numbers is not None
+             else [None] * len(pairs))
     with TmxWriter(path, TmxHeader(srclang=meta.src_lang)) as writer:
-        for p in pairs:
+        for p, tuid in zip(pairs, tuids, strict=True):
             if not p.is_pair:
                 continue
             props = ((PROP_CONFIDENCE, f"{p.confidence:.2f}"), (PROP_BEAD, p.kind),
@@ -88,15 +125,15 @@ def write_tmx_pairs(path: str | Path, pairs: Sequence[AlignedPair], meta: Output
             if needs_review:
                 props += ((PROP_NEEDS_REVIEW, "yes"),)
             writer.write(TranslationUnit(one_line(p.src_text), one_line(p.tgt_text), meta.src_lang, meta.tgt_lang,
-                                         props=props))
+                                         tuid=tuid, props=props))
     return writer.written
 
 
 def write_output(path: str | Path, fmt: str, pairs: Sequence[AlignedPair], meta: OutputMeta,
-                 needs_review: bool = False) -> None:
-    """Write one output file atomically in the given format."""
+                 needs_review: bool = False, numbers: Sequence[int] | None = None) -> None:
+    """Write one output file atomically in the given format (``numbers``: the pairs' bead numbers, for tuids)."""
     if fmt == "tmx":
-        write_tmx_pairs(path, pairs, meta, needs_review)
+        write_tmx_pairs(path, pairs, meta, needs_review, numbers)
         return
     if fmt == "tsv":
         text = tsv_text(pairs, meta)

@@ -93,27 +93,31 @@ def align(fr_file: Path, en_file: Path, output: Path | None, fmt: str | None, pr
     log.info("aligning %d + %d sentences with %s", len(sents_src), len(sents_tgt), "+".join(s.name for s in scorers))
     result = align_documents(doc_src, doc_tgt, src_lang=src_base, tgt_lang=tgt_base, scorers=scorers,
                              src_sentences=sents_src, tgt_sentences=sents_tgt)
-    meta = OutputMeta(src_lang, tgt_lang, fr_file.name, en_file.name)
+    from bilingual_pr.pipeline import derive_name
+
+    release = derive_name(fr_file, doc_src.text)  # the tuids' prefix, as run and batch name a release
+    meta = OutputMeta(src_lang, tgt_lang, fr_file.name, en_file.name, release)
     if review_page is not None:
         from bilingual_pr.review import write_review_page
 
         refuse_overwriting_inputs(review_page, inputs)
         write_review_page(review_page, result, glossary=gloss, min_confidence=min_confidence,
-                          src_name=fr_file.name, tgt_name=en_file.name)
+                          src_name=fr_file.name, tgt_name=en_file.name, release=release)
     pairs = list(result.pairs)
+    numbered = list(enumerate(pairs, 1))  # bead numbers: the tuids' numbers
     if fmt == "beads":
-        keep, review = pairs, []
+        keep, review = numbered, []
     else:
-        keep = [p for p in pairs if p.confidence >= min_confidence]
-        review = [p for p in pairs if p.confidence < min_confidence]
+        keep = [(n, p) for n, p in numbered if p.confidence >= min_confidence]
+        review = [(n, p) for n, p in numbered if p.confidence < min_confidence]
     if output is None:
         # On stdout every bead is shown with its confidence; the split is for files that feed a memory.
         click.echo(render(fmt, pairs, meta), nl=False)
         return
-    write_output(output, fmt, keep, meta)
+    write_output(output, fmt, [p for _, p in keep], meta, numbers=[n for n, _ in keep])
     rpath = review_path(output)
     if review:
-        write_output(rpath, fmt, review, meta, needs_review=True)
+        write_output(rpath, fmt, [p for _, p in review], meta, needs_review=True, numbers=[n for n, _ in review])
     elif rpath.exists():
         # A stale review file from an earlier run would mislead: say so rather than delete a user's file.
         from bilingual_pr.cli import warn

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bilingual_pr.cli import warn
+from bilingual_pr.cli import fail, warn
 from bilingual_pr.cli.common import glossary_option, jobs_option
 
 
@@ -35,7 +35,7 @@ def batch(source: Path, out_dir: Path, jobs: int, glossary: Path | None, no_glos
     skipped (--force redoes them). A pair that fails is listed at the end
     and the exit status is 1; the other pairs are still done.
     """
-    from bilingual_pr.batch import BatchOptions, load_pairs, run_batch
+    from bilingual_pr.batch import BatchOptions, load_pairs, run_batch, up_to_date
     from bilingual_pr.errors import UserError
 
     if glossary is not None and no_glossary:
@@ -57,8 +57,15 @@ def batch(source: Path, out_dir: Path, jobs: int, glossary: Path | None, no_glos
         if sys.stderr.isatty():
             bar = stack.enter_context(click.progressbar(length=len(pairing.pairs), label="releases", file=sys.stderr))
             progress = bar.update
-        result = run_batch(pairing, options, jobs, progress,
-                           inputs=[source] if source.is_file() else [])
+        try:
+            result = run_batch(pairing, options, jobs, progress,
+                               inputs=[source] if source.is_file() else [])
+        except KeyboardInterrupt:
+            stack.close()  # end the progress bar's line first
+            # Done: the pairs a rerun skips (stamp written after the outputs, newer than the inputs).
+            done = sum(up_to_date(pair, options) is not None for pair in pairing.pairs)
+            fail(f"interrupted: {done} of {len(pairing.pairs)} pairs done; rerun the same command"
+                 + (" without --force" if force else "") + " to resume (the pairs done are skipped)", 130)
     c = result.counts
     quiet = click.get_current_context().find_root().params.get("quiet")
     if not quiet:
@@ -66,6 +73,12 @@ def batch(source: Path, out_dir: Path, jobs: int, glossary: Path | None, no_glos
         click.echo(f"{len(result.outcomes)} pairs: {c['done']} aligned and checked"
                    + (f" ({rate:.1f} pairs/s)" if rate else "")
                    + f", {c['skipped']} up to date, {c['failed']} failed")
+        stats = [o.stats for o in result.outcomes if o.stats is not None]
+        if stats:
+            from bilingual_pr.pipeline import bead_counts
+
+            click.echo("beads: " + bead_counts(sum(s.in_memory for s in stats), sum(s.needs_review for s in stats),
+                                               sum(s.no_counterpart for s in stats), min_confidence))
         if result.merged is not None:
             click.echo(f"merged memory: {result.merged} ({result.merged_units} units)")
         click.echo(f"summary: {result.summary}")

@@ -93,6 +93,7 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
             report = run_checks(read, pieces=source.pieces, piece_progress=bar.update, **options)
     else:
         report = run_checks(source.read, pieces=source.pieces, **options)
+    report.tuids = source.kind == "tmx"  # a TMX unit's id is its tuid: findings carry it
     for out, kind in zip(reports, kinds):
         if kind == "html":
             from bilingual_pr.qa.report_html import render_html

@@ -11,21 +11,24 @@ from bilingual_pr.cli.common import glossary_option
 
 
 def _summary_lines(result, min_confidence: float) -> list[str]:
+    from bilingual_pr.pipeline import bead_counts
+
     s, eff = result.stats, result.effort
-    lines = [f"{result.name}: {s.fr_sentences} French and {s.en_sentences} English sentences, {s.pairs} pairs, "
-             f"mean confidence {s.mean_confidence:.2f}, {s.needs_review} below {min_confidence:.2f} need review",
+    lines = [f"{result.name}: {s.fr_sentences} French and {s.en_sentences} English sentences, {s.pairs} beads, "
+             f"mean confidence {s.mean_confidence:.2f}: "
+             + bead_counts(s.in_memory, s.needs_review, s.no_counterpart, min_confidence),
              f"QA findings: {s.qa_errors} errors, {s.qa_warnings} warnings, {s.qa_info} info"]
     origins = ", ".join(f"{n} {o}" for o, n in result.draft_origins if n and o != "glossary-flagged")
     flagged = dict(result.draft_origins).get("glossary-flagged", 0)
     lines.append(f"draft: {origins or 'nothing'}" + (f"; {flagged} flagged by the glossary" if flagged else "")
                  + (f" (MT: {result.mt_engine})" if result.mt_engine else ""))
-    if eff.compared:
+    if eff is not None:
         lines.append(f"post-editing effort over {eff.compared} confident pairs: mean edit distance "
                      f"{eff.mean_edit_distance:.2f} (characters) / {eff.mean_word_edit_distance:.2f} (words), "
                      f"{eff.no_edit_share:.0%} need no edit, glossary terms of the official English in the draft "
                      f"{eff.terms_in_draft}/{eff.terms_in_official}")
     else:
-        lines.append("post-editing effort: no confident pair to compare")
+        lines.append(f"post-editing effort: not estimated: {result.effort_not_estimated}")
     lines.append("written: " + ", ".join(str(p) for p in result.outputs))
     return lines
 
@@ -75,7 +78,17 @@ def run(files: tuple[Path, ...], out_dir: Path | None, tmx_dir: Path | None, glo
     options = RunOptions(out_dir=out_dir or Path("out"), tmx_dir=tmx_dir or out_dir or Path("tmx"),
                          glossary=glossary, tm_paths=tuple(tm_paths), min_confidence=min_confidence,
                          embeddings=embeddings, use_mt=use_mt, review_page=review_page, name=name, strict=strict)
-    result = run_release(fr_path, en_path, options)
+    from bilingual_pr.cli import fail
+    from bilingual_pr.pipeline import RUN_STAGES
+
+    current = [RUN_STAGES[0]]
+    try:
+        result = run_release(fr_path, en_path, options, stage=lambda name: current.__setitem__(0, name))
+    except KeyboardInterrupt:
+        # Every output is renamed into place whole (atomic_output): say so, and where it stopped.
+        step = RUN_STAGES.index(current[0]) + 1
+        fail(f"interrupted while {current[0]} (stage {step} of {len(RUN_STAGES)}); no output is half-written; "
+             "rerun the same command to run it again", 130)
     for message in result.warnings:
         warn(message)
     if result.missing_model and use_mt:

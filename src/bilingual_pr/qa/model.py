@@ -123,6 +123,12 @@ class Report:
     target_lang: str = "en"
     checks: tuple[str, ...] = FAMILIES
     elapsed_s: float = 0.0
+    tuids: bool = False  # the segments' ids are TMX tuids (a TMX input; run and batch, whose tuids their TMX has)
+
+    def tuid(self, unit: int) -> str | None:
+        """The TMX tuid of a unit, when the input's ids are tuids and this unit has one."""
+        seg = self.segments.get(unit)
+        return seg.id if self.tuids and seg is not None else None
 
     def counts_by_check(self) -> dict[str, int]:
         """Number of findings per check id, in CHECKS order, zeros left out."""

@@ -8,8 +8,9 @@ import io
 from bilingual_pr.qa.model import Report, Span
 from bilingual_pr.spreadsheet import text_cell as _safe
 
-COLUMNS = ("finding", "severity", "check", "unit_index", "unit_id", "message", "source_spans", "source_marked",
-           "target_spans", "target_marked", "suggestion", "related_units", "source", "target")
+COLUMNS = ("finding", "severity", "check", "unit_index", "tuid", "unit_id", "message", "source_spans", "source_marked",
+           "target_spans", "target_marked", "suggestion", "related_units",
+           "related_tuids", "source", "target")
 
 def _spans(spans: tuple[Span, ...]) -> str:
     return " ".join(f"{a}-{b}" for a, b in spans)
@@ -35,8 +36,10 @@ def render_csv(report: Report) -> str:
     for n, f in enumerate(report.findings, 1):
         seg = report.segments.get(f.unit)
         src, tgt = (seg.source, seg.target) if seg else ("", "")
-        writer.writerow([f"F{n}", f.severity, f.check, f.unit, _safe(seg.id or "") if seg else "", _safe(f.message),
+        writer.writerow([f"F{n}", f.severity, f.check, f.unit, _safe(report.tuid(f.unit) or ""),
+                         _safe(seg.id or "") if seg else "", _safe(f.message),
                          _spans(f.source_spans), _safe(mark_text(src, f.source_spans)), _spans(f.target_spans),
                          _safe(mark_text(tgt, f.target_spans)), _safe(f.suggestion or ""),
-                         " ".join(str(r) for r in f.related), _safe(src), _safe(tgt)])
+                         " ".join(str(r) for r in f.related),
+                         _safe(" ".join(t for t in map(report.tuid, f.related) if t)), _safe(src), _safe(tgt)])
     return buf.getvalue()

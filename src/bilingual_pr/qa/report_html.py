@@ -170,11 +170,13 @@ def highlight(text: str, spans: tuple[Span, ...]) -> str:
 def _finding_html(n: int, f: Finding, report: Report, has_findings: set[int], anchored: set[int]) -> str:
     seg = report.segments.get(f.unit)
     e = html.escape
-    unit_label = f"unit #{f.unit + 1}" + (f" ({e(seg.id)})" if seg and seg.id else "")
+    tuid = report.tuid(f.unit)
+    unit_label = f"unit #{f.unit + 1}" + (f" (tuid {e(tuid)})" if tuid else f" ({e(seg.id)})" if seg and seg.id else "")
     anchor = "" if f.unit in anchored else f'<span id="unit-{f.unit}"></span>'
     anchored.add(f.unit)
     parts = [f'<li class="finding sev-{f.severity}" id="F{n}" tabindex="0" data-check="{f.check}" '
-             f'data-severity="{f.severity}" data-unit="{f.unit}" aria-labelledby="F{n}-msg">',
+             f'data-severity="{f.severity}" data-unit="{f.unit}"'
+             + (f' data-tuid="{e(tuid)}"' if tuid else "") + f' aria-labelledby="F{n}-msg">',
              anchor, '<div class="head">', f'<span class="badge {f.severity}">{f.severity}</span>',
              f"<code>{f.check}</code>", f'<span class="unit">{unit_label}</span>', "</div>",
              f'<p class="msg" id="F{n}-msg">{e(f.message)}</p>']
@@ -187,7 +189,8 @@ def _finding_html(n: int, f: Finding, report: Report, has_findings: set[int], an
     if f.suggestion:
         parts.append(f'<p class="suggestion"><strong>Suggestion:</strong> {e(f.suggestion)}</p>')
     if f.related:
-        links = ", ".join(f'<a href="#unit-{r}">unit #{r + 1}</a>' if r in has_findings else f"unit #{r + 1}"
+        names = {r: f"unit #{r + 1}" + (f" (tuid {e(t)})" if (t := report.tuid(r)) else "") for r in f.related}
+        links = ", ".join(f'<a href="#unit-{r}">{names[r]}</a>' if r in has_findings else names[r]
                           for r in f.related)
         parts.append(f'<p class="related">Compare with {links}.</p>')
     parts.append("</li>")

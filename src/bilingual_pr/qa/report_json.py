@@ -60,11 +60,13 @@ SCHEMA: dict[str, Any] = {
                     "unit": {"type": "object", "required": ["index", "id"], "additionalProperties": False,
                              "properties": {"index": {"type": "integer", "minimum": 0},
                                             "id": {"type": ["string", "null"]},
+                                            "tuid": {"type": ["string", "null"]},
                                             "doc": {"type": ["string", "null"]}}},
                     "source": _SIDE,
                     "target": _SIDE,
                     "suggestion": {"type": ["string", "null"]},
                     "related_units": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+                    "related_tuids": {"type": "array", "items": {"type": ["string", "null"]}},
                 },
             },
         },
@@ -72,21 +74,23 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-def finding_dict(number: int, f: Finding, seg: Segment | None) -> dict[str, Any]:
-    """One finding as the JSON report writes it."""
+def finding_dict(number: int, f: Finding, seg: Segment | None, tuid: str | None = None,
+                 related_tuids: list[str | None] | None = None) -> dict[str, Any]:
+    """One finding as the JSON report writes it (``tuid``, ``related_tuids``: the TMX units', when known)."""
     return {
         "id": f"F{number}",
         "check": f.check,
         "family": f.family,
         "severity": f.severity,
         "message": f.message,
-        "unit": {"index": f.unit, "id": seg.id if seg else None, "doc": seg.doc if seg else None},
+        "unit": {"index": f.unit, "id": seg.id if seg else None, "tuid": tuid, "doc": seg.doc if seg else None},
         "source": {"lang": seg.source_lang if seg else "", "text": seg.source if seg else "",
                    "spans": [list(s) for s in f.source_spans]},
         "target": {"lang": seg.target_lang if seg else "", "text": seg.target if seg else "",
                    "spans": [list(s) for s in f.target_spans]},
         "suggestion": f.suggestion,
         "related_units": list(f.related),
+        "related_tuids": related_tuids if related_tuids is not None else [None] * len(f.related),
     }
 
 
@@ -103,7 +107,9 @@ def report_dict(report: Report) -> dict[str, Any]:
                     "units_with_findings": len({f.unit for f in report.findings}),
                     "by_severity": report.counts_by_severity(),
                     "by_check": report.counts_by_check()},
-        "findings": [finding_dict(n, f, report.segments.get(f.unit)) for n, f in enumerate(report.findings, 1)],
+        "findings": [finding_dict(n, f, report.segments.get(f.unit), report.tuid(f.unit),
+                                  [report.tuid(r) for r in f.related])
+                     for n, f in enumerate(report.findings, 1)],
     }
 
 
