@@ -76,7 +76,7 @@ def test_rows_confidence_bead_and_low_flags(page):
     doc = _doc(page)
     rows = doc.xpath("//tr[contains(concat(' ', @class, ' '), ' pair ')]")
     assert len(rows) == len(ROWS)
-    for n, (row, (_fr, _en, conf)) in enumerate(zip(rows, ROWS), 1):
+    for n, (row, (fr, en, conf)) in enumerate(zip(rows, ROWS), 1):
         assert row.get("id") == f"p{n}"
         assert float(row.get("data-confidence")) == pytest.approx(conf, abs=1e-3)
         assert row.get("data-low") == ("1" if n in LOW else "0")
