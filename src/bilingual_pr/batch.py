@@ -481,7 +481,12 @@ def run_batch(pairing: Pairing, options: BatchOptions, jobs: int = 1,
                  if o.status != "failed" and f"{o.pair.name}.tmx" in o.outputs]
     units = 0
     if tmx_files:
-        units = merge_tmx(tmx_files, merged).written
+        try:
+            units = merge_tmx(tmx_files, merged).written
+        except UserError as err:
+            # The pairs are done: record them before failing (a full disk may still take a small CSV).
+            write_summary(summary, outcomes)
+            raise UserError(f"{err} (summary of the pairs: {summary})") from None
     write_summary(summary, outcomes)
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("done", "skipped", "failed")}
     return BatchResult(outcomes, pairing.unpaired, merged if tmx_files else None, units, summary,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -77,7 +78,10 @@ def atomic_output(path: str | Path, mode: str = "w", encoding: str | None = "utf
     if target.is_dir():
         raise UserError(f"{target}: is a directory")
     binary = "b" in mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as err:
+        raise _cannot_write(target, err) from None
     try:
         with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as fh:
             yield fh
@@ -96,10 +100,23 @@ def atomic_output(path: str | Path, mode: str = "w", encoding: str | None = "utf
         os.replace(tmp, target)
         if deferred is not None:
             deferred.append(target)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(err, OSError) and err.errno in _FULL:
+            raise _cannot_write(target, err) from None
         raise
+
+
+# A full disk or quota, a file too big for the file system: only writing raises these, so the
+# output being written is the file to name (an input that cannot be read says so itself).
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _cannot_write(target: Path, err: OSError) -> Exception:
+    if err.errno in _FULL or isinstance(err, PermissionError):
+        return UserError(f"{target}: cannot write: {err.strerror or err}")
+    return err
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:
@@ -135,6 +152,9 @@ def write_scratch(path: str | Path, chunks: Iterable[bytes]) -> None:
     crash loses the folder with it, so the care ``atomic_output`` takes for
     outputs would only cost time.
     """
-    with open(path, "wb") as fh:
-        for chunk in chunks:
-            fh.write(chunk)
+    try:
+        with open(path, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+    except OSError as err:
+        raise _cannot_write(Path(path), err) from None

@@ -1,0 +1,127 @@
+"""Faults around the tool: a full disk, two batches on one folder, a broken input found late, a killed parent."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bilingual_pr import fileio
+from bilingual_pr.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EX_FR, EX_EN = ROOT / "examples" / "DG26-014F.fr.txt", ROOT / "examples" / "DG26-014E.en.txt"
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+def _releases(folder: Path, n: int) -> Path:
+    """``n`` release pairs: the bundled example under n document symbols."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(1, n + 1):
+        for src, letter in ((EX_FR, "F"), (EX_EN, "E")):
+            body = src.read_text(encoding="utf-8").split("\n\n", 1)[1]
+            (folder / f"DG20-{i:03d}{letter}.txt").write_text(f"DG20/{i:03d}{letter}\n\n{body}", encoding="utf-8")
+    return folder
+
+
+def _full_disk_for(monkeypatch, marker: str) -> None:
+    """Outputs whose name contains ``marker`` are written to /dev/full: every flush fails with ENOSPC."""
+    real = tempfile.mkstemp
+
+    def mkstemp(*args, **kwargs):
+        fd, tmp = real(*args, **kwargs)
+        if marker in str(kwargs.get("prefix", "")):
+            os.close(fd)
+            fd = os.open("/dev/full", os.O_WRONLY)
+        return fd, tmp
+
+    monkeypatch.setattr(fileio.tempfile, "mkstemp", mkstemp)
+
+
+# ------------------------------------------------------------------ a full disk
+
+
+def test_a_full_disk_names_the_file_it_could_not_write(tmp_path: Path, monkeypatch) -> None:
+    _full_disk_for(monkeypatch, "segments.txt")
+    out = tmp_path / "segments.txt"
+    res = CliRunner().invoke(main, ["segment", str(EX_FR), "--lang", "fr", "-o", str(out)])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.count("\n") == 1 and "internal error" not in res.stderr
+    assert f"{out}: cannot write" in res.stderr and "No space left on device" in res.stderr
+    assert not out.exists() and not list(tmp_path.iterdir())  # no .part left either
+
+
+def test_batch_on_a_full_disk_lists_the_failed_pair_and_writes_the_summary(tmp_path: Path, monkeypatch) -> None:
+    src = _releases(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    _full_disk_for(monkeypatch, "DG20-002.tmx")
+    res = CliRunner().invoke(main, ["batch", str(src), "-o", str(out), "-j", "1", "--no-glossary", "--no-html"])
+    assert res.exit_code == 1, res.output
+    assert "3 pairs: 2 aligned and checked" in res.stdout and "internal error" not in res.stderr
+    with open(out / "summary.csv", encoding="utf-8", newline="") as fh:
+        rows = {r["name"]: r for r in csv.DictReader(fh)}
+    assert {n: r["status"] for n, r in rows.items()} == {"DG20-001": "done", "DG20-002": "failed",
+                                                          "DG20-003": "done"}
+    assert str(out / "DG20-002" / "DG20-002.tmx") in rows["DG20-002"]["error"]
+    assert "No space left on device" in rows["DG20-002"]["error"]
+
+
+def test_batch_that_cannot_write_its_merged_memory_still_writes_the_summary(tmp_path: Path, monkeypatch) -> None:
+    src = _releases(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    _full_disk_for(monkeypatch, "merged.tmx")
+    res = CliRunner().invoke(main, ["batch", str(src), "-o", str(out), "-j", "1", "--no-glossary", "--no-html"])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.count("\n") == 1 and f"{out / 'merged.tmx'}: cannot write" in res.stderr
+    with open(out / "summary.csv", encoding="utf-8", newline="") as fh:
+        assert [r["status"] for r in csv.DictReader(fh)] == ["done", "done"]
+
+
+@pytest.fixture()
+def small_tmpfs(tmp_path: Path):
+    """A real 64 KiB file system (needs the right to mount: skipped elsewhere)."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if not sys.platform.startswith("linux") or shutil.which("mount") is None:
+        pytest.skip("needs Linux mount(8)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)
+
+
+def test_a_really_full_file_system_names_the_output(tmp_path: Path, small_tmpfs: Path) -> None:
+    rows = "".join(f'<tu><tuv xml:lang="fr-FR"><seg>Phrase {i} du communiqué du Conseil.</seg></tuv>'
+                   f'<tuv xml:lang="en-GB"><seg>Sentence {i} of the Council release.</seg></tuv></tu>\n'
+                   for i in range(3000))
+    big = tmp_path / "big.tmx"
+    big.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="fr-FR" '
+                   'creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" '
+                   f'datatype="plaintext"/><body>\n{rows}</body></tmx>\n', encoding="utf-8")
+    out = small_tmpfs / "merged.tmx"
+    res = subprocess.run([sys.executable, "-m", "bilingual_pr", "tmx", "merge", str(big), "-o", str(out)],
+                         capture_output=True, text=True, env=_env(), timeout=120)
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.count("\n") == 1 and f"{out}: cannot write" in res.stderr
+    assert "internal error" not in res.stderr
+    assert not list(small_tmpfs.iterdir())
+
+
+def test_a_full_disk_under_a_scratch_file_is_one_line_too() -> None:
+    from bilingual_pr.errors import UserError
+
+    with pytest.raises(UserError, match=r"^/dev/full: cannot write: No space left on device$"):
+        fileio.write_scratch("/dev/full", [b"x" * 10])
