@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,35 @@ def test_a_full_disk_under_a_scratch_file_is_one_line_too() -> None:
 
     with pytest.raises(UserError, match=r"^/dev/full: cannot write: No space left on device$"):
         fileio.write_scratch("/dev/full", [b"x" * 10])
+
+
+# ------------------------------------------------------------------ two batches on one folder
+
+
+def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:
+    src = _releases(tmp_path / "in", 300)
+    out = tmp_path / "out"
+    first = subprocess.Popen([sys.executable, "-m", "bilingual_pr", "batch", str(src), "-o", str(out), "-j", "1",
+                              "--no-glossary", "--no-html"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=_env())
+    try:
+        deadline = time.monotonic() + 60
+        while not list(out.glob("*/*.stamp.json")) and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if first.poll() is not None:
+            pytest.fail(f"the first batch ended too soon: {first.communicate()[1][-300:]!r}")
+        # The first batch holds the folder now (its first pairs are done, the others to come).
+        second = subprocess.run([sys.executable, "-m", "bilingual_pr", "batch", str(src), "-o", str(out), "-j", "1",
+                                 "--no-glossary", "--no-html"], capture_output=True, text=True, env=_env(),
+                                timeout=300)
+    finally:
+        _, err = first.communicate(timeout=300)
+    assert second.returncode == 2, second.stderr
+    assert second.stderr.count("\n") == 1 and "another batch" in second.stderr and str(out) in second.stderr
+    assert first.returncode == 0, err
+    with open(out / "summary.csv", encoding="utf-8", newline="") as fh:
+        assert {r["status"] for r in csv.DictReader(fh)} == {"done"}
+    # The lock goes with the run that held it.
+    again = subprocess.run([sys.executable, "-m", "bilingual_pr", "batch", str(src), "-o", str(out), "-j", "1",
+                            "--no-glossary", "--no-html"], capture_output=True, text=True, env=_env(), timeout=120)
+    assert again.returncode == 0 and "300 up to date" in again.stdout, again.stderr

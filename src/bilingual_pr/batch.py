@@ -443,12 +443,21 @@ def write_summary(path: Path, outcomes: Sequence[PairOutcome]) -> None:
 def run_batch(pairing: Pairing, options: BatchOptions, jobs: int = 1,
               progress: Callable[[int], None] | None = None, inputs: Sequence[Path] = ()) -> BatchResult:
     """Process every pair (in ``jobs`` processes), then write the merged TMX and the summary CSV."""
+    from bilingual_pr.fileio import folder_lock
+
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    # Two batches on one folder would interleave their outputs, stamps and summary silently.
+    with folder_lock(options.out_dir, "batch"):
+        return _run_batch(pairing, options, jobs, progress, inputs)
+
+
+def _run_batch(pairing: Pairing, options: BatchOptions, jobs: int, progress: Callable[[int], None] | None,
+               inputs: Sequence[Path]) -> BatchResult:
     from bilingual_pr.fileio import InputGuard
     from bilingual_pr.formats.tmx import merge_tmx
 
     started = time.perf_counter()
     out = options.out_dir
-    out.mkdir(parents=True, exist_ok=True)
     merged, summary = out / MERGED_NAME, out / SUMMARY_NAME
     guard = InputGuard([*inputs, *(p for pair in pairing.pairs for p in (pair.fr, pair.en))])
     for target in (merged, summary):

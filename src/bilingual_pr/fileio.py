@@ -119,6 +119,35 @@ def _cannot_write(target: Path, err: OSError) -> Exception:
     return err
 
 
+@contextlib.contextmanager
+def folder_lock(folder: str | Path, what: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` for the block; a second holder gets a one-line UserError.
+
+    ``flock`` on a hidden file in the folder: the kernel drops it when the
+    holder dies (even by SIGKILL), so a crash never leaves a stale lock behind.
+    """
+    import fcntl
+
+    path = Path(folder) / ".bilingual-pr.lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as err:
+        raise _cannot_write(path, err) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+            raise UserError(f"{folder}: another {what} is writing to this folder"
+                            + (f" (process {holder})" if holder.isdigit() else "")
+                            + "; wait for it to finish or choose another output folder") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
 def write_text_atomic(path: str | Path, text: str) -> None:
     """Write a whole text file atomically in UTF-8."""
     with atomic_output(path, "w", encoding="utf-8", newline="") as fh:
