@@ -158,3 +158,26 @@ def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-m", "bilingual_pr", "batch", str(src), "-o", str(out), "-j", "1",
                             "--no-glossary", "--no-html"], capture_output=True, text=True, env=_env(), timeout=120)
     assert again.returncode == 0 and "300 up to date" in again.stdout, again.stderr
+
+
+# ------------------------------------------------------------------ a broken input found late
+
+
+@pytest.mark.parametrize("broken", [
+    b'<?xml version="1.0"?><tmx version="1.4"><header srclang="fr-FR"/><body><tu><tuv xml:lang="fr-FR">',
+    b"pas du tout du XML\n",
+])
+def test_run_with_a_broken_memory_writes_nothing(tmp_path: Path, broken: bytes) -> None:
+    good = tmp_path / "good.tmx"
+    good.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="fr-FR" '
+                    'creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" '
+                    'datatype="plaintext"/><body><tu><tuv xml:lang="fr-FR"><seg>Bonjour.</seg></tuv>'
+                    '<tuv xml:lang="en-GB"><seg>Hello.</seg></tuv></tu></body></tmx>\n', encoding="utf-8")
+    bad = tmp_path / "broken.tmx"
+    bad.write_bytes(broken)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["run", str(EX_FR), str(EX_EN), "-o", str(out), "--no-mt",
+                                    "--tm", str(good), "--tm", str(bad)])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.count("\n") == 1 and "broken.tmx" in res.stderr
+    assert not out.exists() or not list(out.iterdir())
