@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -181,3 +182,108 @@ def test_run_with_a_broken_memory_writes_nothing(tmp_path: Path, broken: bytes) 
     assert res.exit_code == 2, res.output
     assert res.stderr.count("\n") == 1 and "broken.tmx" in res.stderr
     assert not out.exists() or not list(out.iterdir())
+
+
+# ------------------------------------------------------------------ the parent killed (kill -9)
+
+
+def _big_tmx(path: Path, units: int) -> Path:
+    head = ('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="fr-FR" creationtool="t" '
+            'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/><body>\n')
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(head)
+        for start in range(0, units, 10_000):
+            fh.write("".join(f'<tu><tuv xml:lang="fr-FR"><seg>Phrase {i} du communiqué du Conseil sur la session.'
+                             f'</seg></tuv><tuv xml:lang="en-GB"><seg>Sentence {i} of the Council release on the '
+                             f'session.</seg></tuv></tu>\n' for i in range(start, min(units, start + 10_000))))
+        fh.write("</body></tmx>\n")
+    return path
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        # A zombie (state Z) has ended: only its exit status waits for a parent to read it.
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _kill_parent_once_working(args: list[str], env: dict[str, str], ready, workers_wanted: int) -> list[int]:
+    """Start the CLI, wait for its workers and ``ready()``, SIGKILL it; return the workers' pids."""
+    proc = subprocess.Popen([sys.executable, "-m", "bilingual_pr", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while proc.poll() is None and time.monotonic() < deadline:
+        workers = _children(proc.pid)
+        if len(workers) >= workers_wanted and ready():
+            break
+        time.sleep(0.02)
+    if proc.poll() is not None or len(workers) < workers_wanted:
+        proc.kill()
+        pytest.fail(f"the command ended before its workers could be seen: {proc.communicate()[1][-300:]!r}")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stderr.close()
+    return workers
+
+
+def _gone_within(pids: list[int], seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+    left = [p for p in pids if _alive(p)]
+    for p in left:  # do not leave them behind whatever the verdict
+        os.kill(p, signal.SIGKILL)
+    return left
+
+
+linux_timing = pytest.mark.linux_timing
+
+
+@linux_timing
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("command", ["stats", "export", "check"])
+def test_killed_tmx_command_takes_its_workers_and_the_next_run_sweeps_its_scratch(tmp_path: Path,
+                                                                                 command: str) -> None:
+    big = _big_tmx(tmp_path / "big.tmx", 160_000)  # about 28 MB: read in pieces by the workers
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**_env(), "TMPDIR": str(scratch)}
+    if command == "check":
+        args, kind, wanted = ["check", str(big), "-j", "2", "--fail-on", "never"], "qa", 2
+    else:
+        # -j 2: this process reads pieces too, beside one worker.
+        args, kind, wanted = ["tmx", command, str(big), "-j", "2"], "read", 1
+        args += ["-o", str(tmp_path / "out.tsv")] if command == "export" else []
+    workers = _kill_parent_once_working(args, env, lambda: any(scratch.glob(f"bilingual-pr-{kind}-*")), wanted)
+    assert not _gone_within(workers, 5), "workers outlived their killed parent"
+    stale = list(scratch.glob(f"bilingual-pr-{kind}-*"))
+    assert stale  # what the killed run left behind
+    small = _big_tmx(tmp_path / "small.tmx", 60_000)  # about 10 MB: still read in parallel
+    done = subprocess.run([sys.executable, "-m", "bilingual_pr", "tmx", "stats", str(small), "-j", "2"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not [p for p in stale if p.exists()], "the next run left the dead run's scratch folder"
+    assert not list(scratch.iterdir())
+
+
+@linux_timing
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killed_batch_takes_its_workers_and_releases_the_folder(tmp_path: Path) -> None:
+    src = _releases(tmp_path / "in", 200)
+    out = tmp_path / "out"
+    args = ["batch", str(src), "-o", str(out), "-j", "2", "--no-glossary", "--no-html"]
+    workers = _kill_parent_once_working(args, _env(), lambda: any(out.glob("*/*.stamp.json")), 2)
+    assert not _gone_within(workers, 5), "workers outlived their killed parent"
+    again = subprocess.run([sys.executable, "-m", "bilingual_pr", *args], capture_output=True, text=True,
+                           env=_env(), timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert "200 pairs:" in again.stdout
