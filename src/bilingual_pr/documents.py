@@ -130,7 +130,7 @@ def _warn_mojibake(text: str, where: str) -> None:
             fixed = _as_cp1252_bytes(m.group()).decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if _WESTERN_CHAR.fullmatch(fixed[0]) and all(_WESTERN_CHAR.match(c) for c in fixed):
+        if all(_WESTERN_CHAR.match(c) for c in fixed):
             start = text.rfind(" ", 0, m.start()) + 1
             end = min(x for x in (text.find(" ", m.end()), text.find("\n", m.end()), len(text)) if x >= 0)
             word = text[start:end]
