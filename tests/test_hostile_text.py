@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -186,3 +187,56 @@ def test_surrogates_and_controls_never_reach_an_output_file(tmp_path: Path) -> N
     tree = etree.parse(str(out), etree.XMLParser(resolve_entities=False, no_network=True))
     text = "".join(tree.getroot().itertext())
     assert "Conseil" in text and "\x1b" not in text and "\x0b" not in text
+
+
+# A short UTF-8 release with one stray cp1252 apostrophe (0x92): too short for charset
+# detection to see it as UTF-8, it used to be read as cp1252 ("GenÃ¨ve", exit 0).
+STRAY = "Le CERN à Genève a publié le rapport de l".encode() + b"\x92" + "an.\n\nIl sera présenté demain.\n".encode()
+
+
+def test_utf8_with_one_stray_byte_is_refused_naming_line_and_offset(tmp_path: Path) -> None:
+    p = tmp_path / "stray.txt"
+    p.write_bytes(STRAY)
+    offset = STRAY.index(b"\x92")
+    with pytest.raises(UserError, match=rf"stray\.txt:1: .*0x92.*offset {offset}"):
+        read_document(p)
+    res = _cli_segment(p, "fr")
+    _assert_clean_exit(res)
+    assert res.exit_code == 2 and "Ã" not in res.output
+
+
+def test_long_utf8_with_stray_bytes_is_refused_the_same_way(tmp_path: Path) -> None:
+    p = tmp_path / "long.txt"
+    body = "Le Conseil des droits de l’homme s’est réuni à Genève pour sa session annuelle.\n\n" * 60
+    p.write_bytes(body.encode() + b"La s\xe9ance est lev\xe9e.\n")
+    with pytest.raises(UserError, match=r"long\.txt:121: .*0xe9"):
+        read_document(p)
+
+
+def test_plain_legacy_text_with_an_accented_capital_before_nbsp_still_reads(tmp_path: Path) -> None:
+    # "É" + NBSP is C9 A0 in cp1252, which is also valid UTF-8 (U+0260): no Western text uses
+    # that letter, so it is no sign of UTF-8 and the file stays cp1252.
+    p = tmp_path / "cp.txt"
+    p.write_bytes("SANTÉ\u00a0: l’OMS réunit ses États membres à Genève.\n".encode("cp1252"))
+    doc = read_document(p)
+    assert doc.text.startswith("SANTÉ\u00a0: l’OMS")
+
+
+def test_utf8_text_that_is_already_mojibake_gets_a_warning(tmp_path: Path, caplog, monkeypatch) -> None:
+    monkeypatch.setattr(logging.getLogger("bilingual_pr"), "propagate", True)
+    p = tmp_path / "twice.txt"
+    p.write_text("Le CERN Ã  GenÃ¨ve a publiÃ© son rapport annuel.\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="bilingual_pr"):
+        read_document(p)
+    assert any("GenÃ¨ve" in r.getMessage() and "Genève" in r.getMessage() for r in caplog.records)
+    res = CliRunner().invoke(main, ["segment", str(p), "--lang", "fr"])
+    assert res.exit_code == 0
+
+
+def test_correct_utf8_french_gets_no_mojibake_warning(tmp_path: Path, caplog, monkeypatch) -> None:
+    monkeypatch.setattr(logging.getLogger("bilingual_pr"), "propagate", True)
+    p = tmp_path / "ok.txt"
+    p.write_text("Â l’âge de 20\u00a0ans, « à\u00a0» Genève ; coût : 1\u202f250\u00a0€ — fin.\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="bilingual_pr"):
+        read_document(p)
+    assert not caplog.records

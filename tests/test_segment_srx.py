@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -244,3 +248,54 @@ def test_segments_cover_the_text_in_order(text: str, lang: str) -> None:
         assert prev_end <= s < e <= len(text)
         assert text[s:e] == text[s:e].strip()
         prev_end = e
+
+
+# --------------------------------------------------------------------------- hostile rules
+
+# Catastrophic backtracking with Python's re: `segment --srx` and `draft --srx` used to hang forever.
+_NESTED = _srx('<rule break="yes"><beforebreak>(?:[a-zA-Zéèàç]+\\s?)+;;</beforebreak><afterbreak>\\s</afterbreak></rule>'
+               '<rule break="yes"><beforebreak>\\.</beforebreak><afterbreak>\\s</afterbreak></rule>')
+# Exponential even for the backtracking guards of the regex module: only the time bound stops it.
+_BOUNDED_REPEAT = _srx('<rule break="yes"><beforebreak>\\.</beforebreak><afterbreak>\\s</afterbreak></rule>\n'
+                       '<rule break="yes"><beforebreak>(?:[a-z]{1,3}\\s?){1,60}(?:x|;;)</beforebreak>'
+                       '<afterbreak></afterbreak></rule>')
+_LONG_SENTENCE = ("Le Conseil des droits de l homme a adopte une resolution sur la situation au pays et ailleurs "
+                  "dans le monde entier apres un long debat en seance publique. Fin ;;\n")
+
+
+def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    return subprocess.run([sys.executable, "-m", "bilingual_pr", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+@pytest.mark.parametrize("command", ["segment", "draft"])
+def test_a_backtracking_rule_does_not_hang(tmp_path: Path, command: str) -> None:
+    srx = tmp_path / "nested.srx"
+    srx.write_bytes(_NESTED)
+    text = tmp_path / "in.txt"
+    text.write_text(_LONG_SENTENCE, encoding="utf-8")
+    args = ["segment", str(text), "--lang", "fr"] if command == "segment" else \
+        ["draft", str(text), "--from", "fr", "--to", "en", "--no-mt", "-o", str(tmp_path / "out.txt")]
+    start = time.monotonic()
+    res = _cli(*args, "--srx", str(srx), timeout=30)
+    assert time.monotonic() - start < 20
+    assert res.returncode == 0, res.stderr
+
+
+@pytest.mark.parametrize("command", ["segment", "draft"])
+def test_a_rule_past_the_time_bound_fails_in_one_line_naming_it(tmp_path: Path, command: str) -> None:
+    srx = tmp_path / "slow.srx"
+    srx.write_bytes(_BOUNDED_REPEAT)
+    text = tmp_path / "in.txt"
+    text.write_text(_LONG_SENTENCE, encoding="utf-8")
+    out = tmp_path / "out.txt"
+    args = ["segment", str(text), "--lang", "fr"] if command == "segment" else \
+        ["draft", str(text), "--from", "fr", "--to", "en", "--no-mt", "-o", str(out)]
+    start = time.monotonic()
+    res = _cli(*args, "--srx", str(srx), timeout=60)
+    assert time.monotonic() - start < 30
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+    assert re.search(r"slow\.srx:5: rule 2 .*\{1,3\}.*took longer than", res.stderr), res.stderr
+    assert not out.exists()

@@ -451,12 +451,21 @@ def write_summary(path: Path, outcomes: Sequence[PairOutcome]) -> None:
 def run_batch(pairing: Pairing, options: BatchOptions, jobs: int = 1,
               progress: Callable[[int], None] | None = None, inputs: Sequence[Path] = ()) -> BatchResult:
     """Process every pair (in ``jobs`` processes), then write the merged TMX and the summary CSV."""
+    from bilingual_pr.fileio import folder_lock
+
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    # Two batches on one folder would interleave their outputs, stamps and summary silently.
+    with folder_lock(options.out_dir, "batch"):
+        return _run_batch(pairing, options, jobs, progress, inputs)
+
+
+def _run_batch(pairing: Pairing, options: BatchOptions, jobs: int, progress: Callable[[int], None] | None,
+               inputs: Sequence[Path]) -> BatchResult:
     from bilingual_pr.fileio import InputGuard
     from bilingual_pr.formats.tmx import merge_tmx
 
     started = time.perf_counter()
     out = options.out_dir
-    out.mkdir(parents=True, exist_ok=True)
     merged, summary = out / MERGED_NAME, out / SUMMARY_NAME
     guard = InputGuard([*inputs, *(p for pair in pairing.pairs for p in (pair.fr, pair.en))])
     for target in (merged, summary):
@@ -489,7 +498,12 @@ def run_batch(pairing: Pairing, options: BatchOptions, jobs: int = 1,
                  if o.status != "failed" and f"{o.pair.name}.tmx" in o.outputs]
     units = 0
     if tmx_files:
-        units = merge_tmx(tmx_files, merged).written
+        try:
+            units = merge_tmx(tmx_files, merged).written
+        except UserError as err:
+            # The pairs are done: record them before failing (a full disk may still take a small CSV).
+            write_summary(summary, outcomes)
+            raise UserError(f"{err} (summary of the pairs: {summary})") from None
     write_summary(summary, outcomes)
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("done", "skipped", "failed")}
     return BatchResult(outcomes, pairing.unpaired, merged if tmx_files else None, units, summary,

@@ -85,6 +85,61 @@ def _looks_binary(text: str) -> bool:
     return ctrl / len(sample) > 0.02
 
 
+# Non-ASCII characters of Western European text (Latin-1 letters and signs, Latin Extended-A,
+# general punctuation, euro, trade mark): what a UTF-8 French or English file is made of.
+_WESTERN = "\u00a0-\u017f\u2000-\u206f\u20ac\u2122"
+_WESTERN_CHAR = re.compile(f"[{_WESTERN}]")
+_STRAY = re.compile("[\udc80-\udcff]")
+# A UTF-8 lead byte read as cp1252/latin-1 (Â..ô) followed by continuation bytes read the same way.
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                       "\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030"
+                       "\u2039\u203a\u20ac\u2122]+")
+
+
+def _refuse_mixed_utf8(data: bytes, where: str) -> None:
+    """Refuse bytes that are UTF-8 except for a few stray bytes (or that mix UTF-8 with a legacy encoding).
+
+    Charset detection on a short text with one stray byte (a cp1252 apostrophe
+    0x92 pasted into a UTF-8 file) picks cp1252 and turns every accent into
+    mojibake ("GenÃ¨ve"); whatever the length, one Western character decoded
+    as UTF-8 beside a byte that is not UTF-8 means the file is damaged, not legacy.
+    """
+    text = data.decode("utf-8", "surrogateescape")
+    good = _WESTERN_CHAR.search(text)
+    if good is None:
+        return
+    bad = _STRAY.search(text)
+    assert bad is not None  # strict decoding failed
+    offset = len(text[: bad.start()].encode("utf-8", "surrogateescape"))
+    count = len(_STRAY.findall(text))
+    more = f" ({count} such bytes)" if count > 1 else ""
+    raise UserError(f"{where}:{text.count(chr(10), 0, bad.start()) + 1}: byte 0x{data[offset]:02x} at offset {offset} "
+                    f"is not UTF-8{more}, yet the file has UTF-8 text such as '{good.group()}' "
+                    f"(line {text.count(chr(10), 0, good.start()) + 1}): damaged or mixed encoding; "
+                    f"fix that byte or save the whole file as UTF-8")
+
+
+def _as_cp1252_bytes(s: str) -> bytes:
+    return b"".join(bytes([ord(c)]) if ord(c) < 256 else c.encode("cp1252") for c in s)
+
+
+def _warn_mojibake(text: str, where: str) -> None:
+    """Warn when valid UTF-8 text carries UTF-8 that was once decoded as cp1252 ("GenÃ¨ve")."""
+    for m in _MOJIBAKE.finditer(text):
+        try:
+            fixed = _as_cp1252_bytes(m.group()).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if all(_WESTERN_CHAR.match(c) for c in fixed):
+            start = text.rfind(" ", 0, m.start()) + 1
+            end = min(x for x in (text.find(" ", m.end()), text.find("\n", m.end()), len(text)) if x >= 0)
+            word = text[start:end]
+            log.warning("warning: %s:%d: text looks double-encoded ('%s' is probably '%s'); "
+                        "the file was probably converted to UTF-8 twice", where,
+                        text.count("\n", 0, m.start()) + 1, word, word.replace(m.group(), fixed))
+            return
+
+
 def decode_text(data: bytes, where: str = "<input>") -> tuple[str, str]:
     """Decode bytes of a text file, returning (text, encoding name); refuse binary data."""
     for bom, enc in _BOMS:
@@ -97,9 +152,12 @@ def decode_text(data: bytes, where: str = "<input>") -> tuple[str, str]:
     if b"\x00" in data:
         raise UserError(f"{where}: binary file (NUL bytes and no UTF-16 byte-order mark); expected text, HTML or .docx")
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        _refuse_mixed_utf8(data, where)
+    else:
+        _warn_mojibake(text, where)
+        return text, "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=_LEGACY).best()

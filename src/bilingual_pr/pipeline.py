@@ -465,6 +465,13 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
         if not Path(p).is_file():
             raise UserError(f"{p}: no such file" if not Path(p).exists() else f"{p}: is not a file")
     doc_fr, doc_en, warnings = read_pair(fr_path, en_path, options.strict)
+    # Every input is read before the first output is written: a broken memory found after the
+    # TMX and QA files would leave a half-done run behind (the glossary is read below, also first).
+    memory = None
+    if options.tm_paths:
+        from bilingual_pr.translate.memory import TranslationMemory
+
+        memory = TranslationMemory.load(options.tm_paths, "fr", "en")
     name = safe_name(options.name) if options.name else derive_name(fr_path, doc_fr.text)
     draft_path = options.out_dir / f"{name}.draft.xlf"
     summary_path = options.out_dir / f"{name}.run.json"
@@ -493,7 +500,7 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     sources = [one_line(s.text) for s in alignment.src_sentences]
     drafted = draft_document(sources, "fr", "en", blocks=[s.block for s in alignment.src_sentences],
                              tm_paths=options.tm_paths, glossary=ctx.glossary, use_mt=options.use_mt, mt=mt,
-                             progress=progress)
+                             progress=progress, memory=memory)
     write_draft(draft_path, drafted.segments, options.src_tag, options.tgt_tag, fr_path.name)
     written.append(draft_path)
 

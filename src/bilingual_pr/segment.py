@@ -21,9 +21,12 @@ from typing import Iterable
 
 from bilingual_pr.documents import Document
 from bilingual_pr.errors import UserError
-from bilingual_pr.formats.srx import SrxRule, SrxRules, compile_regex, parse_srx_bytes, read_srx
+from bilingual_pr.formats.srx import SrxRule, SrxRules, compile_bounded, compile_regex, parse_srx_bytes, read_srx
 
 DEFAULT_SRX = "bilingual-pr.srx"
+# Seconds one rule of a user's SRX file may search one block: a rule with catastrophic
+# backtracking fails in one line instead of hanging (ordinary rules take milliseconds).
+RULE_TIMEOUT_S = 5.0
 
 # What ``str.split()`` splits on, less the real spaces (U+00A0, U+202F, U+2009...): ASCII
 # whitespace and the line and paragraph separators, which are layout inside a segment.
@@ -46,6 +49,9 @@ class CompiledRules:
 
     lang: str
     patterns: tuple[tuple[bool, re.Pattern[str]], ...]  # or regex.Pattern for variable lookbehind
+    # Rules from a user's file: ``regex`` patterns searched under a time bound, and how to name each.
+    timeout: float | None = None
+    names: tuple[str, ...] = ()
 
 
 def load_srx(path: str | Path) -> SrxRules:
@@ -74,8 +80,14 @@ def _compile(rules: SrxRules, lang: str) -> CompiledRules:
     # No-break rules after the last break rule can never change a decision.
     last_break = max((i for i, r in enumerate(selected) if r.breaks), default=-1)
     kept = selected[: last_break + 1]
-    patterns = tuple((r.breaks, compile_regex(_rule_source(r))) for r in kept)
-    return CompiledRules(lang, patterns)
+    if rules is default_rules():
+        # Our own rules are known to be linear: the faster ``re``, no bound.
+        return CompiledRules(lang, tuple((r.breaks, compile_regex(_rule_source(r))) for r in kept))
+    patterns = tuple((r.breaks, compile_bounded(_rule_source(r))) for r in kept)
+    names = tuple(f"{rules.source}:{r.line}: rule {n} ({'break' if r.breaks else 'no-break'} "
+                  f"{r.before!r}{f' before {r.after!r}' if r.after else ''})" if r.line else
+                  f"{rules.source}: rule {n} ({r.before!r})" for n, r in enumerate(kept, 1))
+    return CompiledRules(lang, patterns, RULE_TIMEOUT_S, names)
 
 
 def _rule_source(rule: SrxRule) -> str:
@@ -113,9 +125,9 @@ def break_positions(text: str, compiled: CompiledRules) -> list[int]:
     # block without any (a heading, a short line) costs one scan per break rule.
     ends: list[set[int] | None] = [None] * len(compiled.patterns)
     candidates: set[int] = set()
-    for i, (breaks, pattern) in enumerate(compiled.patterns):
+    for i, (breaks, _) in enumerate(compiled.patterns):
         if breaks:
-            found = {m.end() for m in pattern.finditer(text)}
+            found = _match_ends(compiled, i, text)
             found.discard(0)
             found.discard(n)
             ends[i] = found
@@ -125,10 +137,10 @@ def break_positions(text: str, compiled: CompiledRules) -> list[int]:
     # Then the first rule, in file order, that reaches a candidate decides it.
     undecided = set(candidates)
     cuts: list[int] = []
-    for i, (breaks, pattern) in enumerate(compiled.patterns):
+    for i, (breaks, _) in enumerate(compiled.patterns):
         found = ends[i]
         if found is None:
-            found = {m.end() for m in pattern.finditer(text)}
+            found = _match_ends(compiled, i, text)
         hit = undecided & found
         if hit:
             if breaks:
@@ -138,6 +150,19 @@ def break_positions(text: str, compiled: CompiledRules) -> list[int]:
                 break
     cuts.sort()
     return cuts
+
+
+def _match_ends(compiled: CompiledRules, i: int, text: str) -> set[int]:
+    """Where rule ``i`` matches in ``text``; a user's rule past its time bound is a UserError naming it."""
+    pattern = compiled.patterns[i][1]
+    if compiled.timeout is None:
+        return {m.end() for m in pattern.finditer(text)}
+    try:
+        # The regex module's timeout covers the whole iteration, not one match.
+        return {m.end() for m in pattern.finditer(text, timeout=compiled.timeout)}
+    except TimeoutError:
+        raise UserError(f"{compiled.names[i]} took longer than {compiled.timeout:g} s on one paragraph "
+                        f"of {len(text)} characters (catastrophic backtracking?); simplify the rule") from None
 
 
 def _spans(text: str, cuts: Iterable[int]) -> list[tuple[int, int]]:

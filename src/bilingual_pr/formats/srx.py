@@ -205,6 +205,17 @@ def compile_regex(source: str):
         except regex.error as err2:
             raise re.error(str(err2)) from None
 
+@functools.lru_cache(maxsize=4096)
+def compile_bounded(source: str):
+    """Compile a translated rule with the ``regex`` module, whose searches take a ``timeout``."""
+    import regex
+
+    try:
+        return regex.compile(source, regex.V0)
+    except regex.error as err:
+        raise UserError(f"{source!r}: {err}") from None
+
+
 _CATEGORIES = {
     "L", "Lu", "Ll", "Lt", "Lm", "Lo", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No", "P", "Pc", "Pd",
     "Ps", "Pe", "Pi", "Pf", "Po", "S", "Sm", "Sc", "Sk", "So", "Z", "Zs", "Zl", "Zp", "C", "Cc", "Cf",

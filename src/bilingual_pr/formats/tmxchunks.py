@@ -22,14 +22,14 @@ start.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import multiprocessing
 import os
 import pickle
 import re
-import shutil
 import signal
-import tempfile
+import sys
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,7 +40,7 @@ from typing import Callable, Iterator
 from lxml import etree
 
 from bilingual_pr.errors import UserError
-from bilingual_pr.fileio import write_scratch
+from bilingual_pr.fileio import ScratchDir, write_scratch
 # tmx.py imports this module only inside TmxReader.__iter__, so importing it here is not circular.
 from bilingual_pr.formats.tmx import TmxReader, _header_from, _new_unit
 from bilingual_pr.formats.units import TmxHeader, TranslationUnit
@@ -266,6 +266,40 @@ def init_pool_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     release_signals()
+    die_with_parent()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In a pool worker: end when the process that started it ends, even by SIGKILL.
+
+    A parent killed outright cannot stop its pool, and its workers would wait
+    forever on a pipe that their siblings keep open. On Linux the kernel sends
+    this worker SIGKILL when its parent ends (``PR_SET_PDEATHSIG``; strictly,
+    when the parent's thread that started it ends: pools start their workers
+    from the calling thread); elsewhere a thread polls the parent's pid.
+    """
+    parent = multiprocessing.parent_process()
+    expected = parent.pid if parent is not None and parent.pid else os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+        if armed:
+            if os.getppid() != expected:  # the parent ended before the signal was armed
+                os._exit(1)
+            return
+    threading.Thread(target=_watch_parent, args=(expected,), name="bilingual-pr-parent-watch", daemon=True).start()
+
+
+def _watch_parent(expected: int, every_s: float = 0.5) -> None:
+    while os.getppid() == expected:
+        time.sleep(every_s)
+    os._exit(1)
 
 
 def release_signals() -> None:
@@ -339,7 +373,8 @@ def _read_plan(reader: TmxReader, plan: ChunkPlan) -> Iterator[TranslationUnit]:
     split = PieceSplit(jobs)
     mine: list[bool] = []
     pool = ProcessPoolExecutor(max_workers=jobs - 1, mp_context=_context(), initializer=init_pool_worker)
-    scratch = tempfile.mkdtemp(prefix="bilingual-pr-read-")
+    scratch_dir = ScratchDir("read")
+    scratch = scratch_dir.path
     futures: dict[int, Future] = {}
     failed = False
     lang_sets = reader._lang_sets
@@ -405,7 +440,7 @@ def _read_plan(reader: TmxReader, plan: ChunkPlan) -> Iterator[TranslationUnit]:
                 reported += chunk.end - chunk.start
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(scratch, ignore_errors=True)  # pieces read ahead of an early stop
+        scratch_dir.cleanup()  # pieces read ahead of an early stop
     if failed:
         yield from _fall_back(reader, given, reported)
 

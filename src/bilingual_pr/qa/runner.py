@@ -15,7 +15,7 @@ from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
 from bilingual_pr.errors import UserError
-from bilingual_pr.fileio import write_scratch
+from bilingual_pr.fileio import ScratchDir, write_scratch
 from bilingual_pr.qa.consistency import ConsistencyTracker, conflict_findings
 from bilingual_pr.qa.model import FAMILIES, SEVERITY_RANK, Finding, Report, Segment, segment_from_tuple
 from bilingual_pr.qa.numbers import check_numbers
@@ -191,9 +191,8 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
         checks.prepare(*langs)
         stream = itertools.chain([first], stream)
     firsts: list[int] = []
-    spill_dir = (tempfile.TemporaryDirectory(prefix="bilingual-pr-qa-")
-                 if plan is not None and tracker is not None else None)
-    spill_path = spill_dir.name if spill_dir is not None else None
+    spill_dir = ScratchDir("qa") if plan is not None and tracker is not None else None
+    spill_path = spill_dir.path if spill_dir is not None else None
     if plan is not None:
         try:
             units = _run_pieces(plan, checks, jobs, tracker, findings, segments, usage, piece_progress, firsts,

@@ -25,6 +25,7 @@ from bilingual_pr.translate.enforce import GlossaryEnforcer
 if TYPE_CHECKING:
     from bilingual_pr.formats.units import TranslationUnit
     from bilingual_pr.formats.xliff import XliffSegment
+    from bilingual_pr.translate.memory import TranslationMemory
 
 log = logging.getLogger(__name__)
 
@@ -184,14 +185,16 @@ def output_format(path: str | Path) -> str:
 def draft_document(sentences: Sequence[str], src_lang: str, tgt_lang: str, *, blocks: Sequence[int] | None = None,
                    tm_paths: Sequence[str | Path] = (), glossary: object | None = None, fuzzy: float = 75.0,
                    use_mt: bool = True, strategy: str = "auto", mt: MTEngine | None = None,
-                   engine_options: dict | None = None, progress: Callable[[int], None] | None = None) -> DraftResult:
-    """Draft sentences: memories, then the installed Argos model for the pair (unless ``mt`` is given)."""
+                   engine_options: dict | None = None, progress: Callable[[int], None] | None = None,
+                   memory: "TranslationMemory | None" = None) -> DraftResult:
+    """Draft sentences: memories (``memory``, or read from ``tm_paths``), then the installed Argos model."""
     from bilingual_pr.translate.memory import MemoryEngine, TranslationMemory
 
     engines: list[Engine | MTEngine] = []
-    if tm_paths:
+    if memory is None and tm_paths:
         memory = TranslationMemory.load(tm_paths, src_lang, tgt_lang)
         log.info("translation memory: %d units from %d file(s)", len(memory), len(tm_paths))
+    if memory is not None:
         engines.append(MemoryEngine(memory, fuzzy, name="tm"))
     missing = False
     if use_mt and mt is None:
