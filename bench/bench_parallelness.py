@@ -11,6 +11,7 @@ Usage (from the project root):
     python bench/bench_parallelness.py                  # both scorer sets
     python bench/bench_parallelness.py --no-embeddings  # without embeddings only
     python bench/bench_parallelness.py --no-glossary    # anchors without glossary terms
+    python bench/bench_parallelness.py --gold-sentences # the gold *.sent split instead of the tool's own
 
 Reads ../shared/eval/dev (override with BILINGUAL_PR_EVAL); writes nothing.
 """
@@ -28,6 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from bilingual_pr.align.core import read_presegmented  # noqa: E402
 from bilingual_pr.align.parallelness import assess_parallelness, parallel_features  # noqa: E402
 from bilingual_pr.documents import read_document  # noqa: E402
 from bilingual_pr.pipeline import PairContext, align_pair, segment_pair  # noqa: E402
@@ -35,14 +37,18 @@ from bilingual_pr.pipeline import PairContext, align_pair, segment_pair  # noqa:
 EVAL = Path(os.environ.get("BILINGUAL_PR_EVAL", ROOT.parent / "shared" / "eval"))
 
 
-def load_dev() -> list[tuple[str, object, object, list, list]]:
-    """Every dev document: name, both Documents and both sentence lists."""
+def load_dev(gold_sentences: bool = False) -> list[tuple[str, object, object, list, list]]:
+    """Every dev document: name, both Documents and both sentence lists (own segmentation, or the gold .sent)."""
     out = []
     for fr_path in sorted((EVAL / "dev").glob("*.fr.txt")):
         name = fr_path.name.split(".")[0]
-        fr = read_document(fr_path, lang="fr")
-        en = read_document(fr_path.with_name(f"{name}.en.txt"), lang="en")
-        s_fr, s_en = segment_pair(fr, en)
+        if gold_sentences:
+            fr, s_fr = read_presegmented(str(fr_path.with_name(f"{name}.fr.sent")), "fr")
+            en, s_en = read_presegmented(str(fr_path.with_name(f"{name}.en.sent")), "en")
+        else:
+            fr = read_document(fr_path, lang="fr")
+            en = read_document(fr_path.with_name(f"{name}.en.txt"), lang="en")
+            s_fr, s_en = segment_pair(fr, en)
         out.append((name, fr, en, s_fr, s_en))
     return out
 
@@ -97,8 +103,10 @@ def run(embeddings: bool, glossary: Path | None, docs) -> None:
     true_scores = [v.score for *_, v in rows["true"]]
     refused = [(a, v) for a, _, _, v in rows["true"] if not v.is_parallel]
     accepted = [(a, b, v) for a, b, _, v in rows["shuffled"] if v.is_parallel]
-    print(f" lowest true score {min(true_scores):.3f}; highest shuffled score "
-          f"{max(v.score for *_, v in rows['shuffled']):.3f}")
+    shuffled_scores = sorted((v.score for *_, v in rows["shuffled"]), reverse=True)
+    print(f" lowest true scores {', '.join(f'{x:.3f}' for x in sorted(true_scores)[:3])} "
+          f"(standard deviation of the true scores {np.std(true_scores):.3f}); "
+          f"highest shuffled scores {', '.join(f'{x:.3f}' for x in shuffled_scores[:8])}")
     print(f" false refusals: {len(refused)}/{len(rows['true'])}"
           + "".join(f"\n   {a}: {v.reason}" for a, v in refused))
     print(f" false acceptances: {len(accepted)}/{len(rows['shuffled'])} "
@@ -110,14 +118,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-embeddings", action="store_true", help="only the scorer set without embeddings")
     ap.add_argument("--no-glossary", action="store_true", help="anchors without the bundled glossary's terms")
+    ap.add_argument("--gold-sentences", action="store_true",
+                    help="the gold sentence split (*.sent) instead of the tool's own segmentation of *.txt")
     args = ap.parse_args()
     glossary = None
     if not args.no_glossary:
         from bilingual_pr.glossary.files import default_glossary_path
 
         glossary = default_glossary_path()
-    docs = load_dev()
-    print(f"dev: {len(docs)} documents from {EVAL / 'dev'}; glossary: {glossary or 'none'}")
+    docs = load_dev(args.gold_sentences)
+    print(f"dev: {len(docs)} documents from {EVAL / 'dev'} ({'gold .sent' if args.gold_sentences else '.txt'}); "
+          f"glossary: {glossary or 'none'}")
     run(False, glossary, docs)
     if not args.no_embeddings:
         from bilingual_pr.align.embeddings import embeddings_available

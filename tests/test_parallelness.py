@@ -162,3 +162,31 @@ def test_batch_fails_an_unrelated_pair_with_the_reason_and_keeps_it_out_of_the_m
     assert merged and merged == {u.source for u in _units(out / "nutest" / "nutest.tmx")}
     unog_fr = UNOG[0].read_text(encoding="utf-8")
     assert not any(s in unog_fr for s in merged)
+
+
+HRC = (FIX.parent / "align" / "hrc58.fr.txt", FIX.parent / "align" / "hrc58.en.txt")
+
+
+@pytest.mark.parametrize("fr_path, en_path", [(CERN[0], UNOG[1]), HRC])  # HRC: 1-0, 1-2, 2-1 and 2-2 beads
+def test_the_evidence_is_what_the_search_scored_each_bead_with(fr_path, en_path):
+    from bilingual_pr.align import align_documents
+    from bilingual_pr.align.core import DEFAULT_PARAMS
+    from bilingual_pr.align.search import shape_prior
+    from bilingual_pr.segment import segment_document
+
+    fr, en = read_document(fr_path, lang="fr"), read_document(en_path, lang="en")
+    ctx = PairContext.build(None)
+    alignment = align_documents(fr, en, scorers=ctx.scorers, paragraph_aware=False,
+                                src_sentences=segment_document(fr, "fr"), tgt_sentences=segment_document(en, "en"))
+    assert [name for name, _ in alignment.evidence] == [s.name for s in ctx.scorers]
+    matched = 0
+    for k, bead in enumerate(alignment.beads):
+        values = [alignment.feature(s.name)[k] for s in ctx.scorers]
+        if not (bead.src and bead.tgt):
+            assert all(np.isnan(values))
+            continue
+        matched += 1
+        total = shape_prior(len(bead.src), len(bead.tgt), DEFAULT_PARAMS) + sum(
+            DEFAULT_PARAMS.weight(s.name, s.default_weight) * v for s, v in zip(ctx.scorers, values))
+        assert bead.score == pytest.approx(total, abs=1e-4)  # the search's scores are float32
+    assert matched >= 5 and alignment.feature("embeddings") is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -90,37 +89,28 @@ def _align(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: s
 
 def bead_features(prepared: PreparedScorer, beads: Sequence[Bead], n: int, m: int) -> tuple[float, ...]:
     """One scorer's feature for every bead of a path (NaN for a 1-0 or 0-1 bead, which no scorer rates)."""
-    ends = []
-    i = j = 0
-    for bead in beads:
-        i, j = i + len(bead.src), j + len(bead.tgt)
-        ends.append((i, j))
-    # A band of just the path's end cells (a row the path jumps over gets one harmless cell):
-    # the scorer rates those few cells, not the whole grid.
-    lo, hi = np.zeros(n + 1, np.int64), np.zeros(n + 1, np.int64)
-    seen = np.zeros(n + 1, bool)
-    for a, b in ends:
-        lo[a] = b if not seen[a] else min(lo[a], b)
-        hi[a] = max(hi[a], b)
-        seen[a] = True
-    last = 0
-    for r in range(n + 1):
-        if seen[r]:
-            last = int(hi[r])
-        else:
-            lo[r] = hi[r] = last
-    band = Band(n, m, lo, hi)
-    by_shape: dict[tuple[int, int], np.ndarray] = {}
-    out = []
-    for bead, (a, b) in zip(beads, ends):
-        shape = (len(bead.src), len(bead.tgt))
-        if not shape[0] or not shape[1]:
-            out.append(math.nan)
-            continue
-        if shape not in by_shape:
-            by_shape[shape] = prepared.score(band, *shape)
-        out.append(float(by_shape[shape][int(band.index(np.array([a]), np.array([b]))[0])]))
-    return tuple(out)
+    if not beads:
+        return ()
+    a = np.array([len(b.src) for b in beads], np.int64)
+    b = np.array([len(b.tgt) for b in beads], np.int64)
+    i, j = np.cumsum(a), np.cumsum(b)  # the cell each bead ends at
+    # A band of just the cells the path's beads span: a scorer may read a bead's inner cells
+    # (anchors sum sentence-pair matches), so each bead brings its rectangle, not only its end.
+    # The scorers rate those few cells, not the whole grid.
+    lo = np.full(n + 1, m, np.int64)
+    hi = np.zeros(n + 1, np.int64)
+    for da in range(int(a.max()) + 1):
+        rows = (i - da)[da <= a]
+        np.minimum.at(lo, rows, (j - b)[da <= a])
+        np.maximum.at(hi, rows, j[da <= a])
+    band = Band(n, m, np.minimum(lo, hi), hi)
+    out = np.full(len(beads), np.nan)
+    cells = band.index(i, j)
+    for shape in set(zip(a.tolist(), b.tolist())):
+        if shape[0] and shape[1]:
+            mask = (a == shape[0]) & (b == shape[1])
+            out[mask] = prepared.score(band, *shape)[cells[mask]]
+    return tuple(out.tolist())
 
 
 @dataclass(frozen=True, slots=True)

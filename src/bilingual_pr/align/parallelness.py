@@ -36,7 +36,7 @@ ONE_SIDED_WEIGHT = 0.25
 EMBEDDINGS_WEIGHT = 4.0
 #: Refusal thresholds, without and with embeddings: about one standard deviation of the true pairs'
 #: scores below the lowest true dev pair (docs/alignment.md).
-THRESHOLD = -0.20
+THRESHOLD = -0.15
 THRESHOLD_EMBEDDINGS = 0.20
 #: Fewer matched beads than this and the pair is never refused (too little evidence).
 MIN_MATCHED_BEADS = 3
