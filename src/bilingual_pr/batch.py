@@ -39,7 +39,7 @@ STAMP_VERSION = 2
 MERGED_NAME = "merged.tmx"
 SUMMARY_NAME = "summary.csv"
 SUMMARY_FIELDS = ("name", "status", "fr", "en", "fr_sentences", "en_sentences", "pairs", "mean_confidence",
-                  "in_memory", "needs_review", "no_counterpart", "qa_errors", "qa_warnings", "qa_info", "error")
+                  "in_memory", "needs_review", "no_counterpart", "qa_errors", "qa_warnings", "qa_info", "error", "warnings")
 
 
 # ------------------------------------------------------------------ pairing (pure)
@@ -238,11 +238,14 @@ class BatchOptions:
     html: bool = True
     embeddings: bool = False
     force: bool = False
+    strict: bool = False  # a file not in its language fails its pair (instead of a warning)
+    swap_ok: bool = False  # two files that look swapped are read the other way round (instead of failing)
 
     def fingerprint(self) -> dict:
         """The options that change a pair's outputs (recorded in its stamp)."""
         return {"glossary": str(self.glossary.resolve()) if self.glossary else None,
-                "min_confidence": self.min_confidence, "html": self.html, "embeddings": self.embeddings}
+                "min_confidence": self.min_confidence, "html": self.html, "embeddings": self.embeddings,
+                "strict": self.strict, "swap_ok": self.swap_ok}
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,7 +373,8 @@ def process_pair(pair: ReleasePair, options: BatchOptions) -> PairOutcome:
         with deferred_fsync():
             stats, _, written, warnings = align_and_check(
                 pair.fr, pair.en, _CONTEXT, tmx_dir=folder, out_dir=folder, min_confidence=options.min_confidence,
-                name=pair.name, html=options.html, remove_stale_review=True)
+                name=pair.name, html=options.html, remove_stale_review=True, strict=options.strict,
+                swap_ok=options.swap_ok)
         names = tuple(p.name for p in written)
         write_text_atomic(stamp, json.dumps({
             "version": STAMP_VERSION, "fr": str(pair.fr.resolve()), "en": str(pair.en.resolve()),
@@ -442,7 +446,7 @@ def write_summary(path: Path, outcomes: Sequence[PairOutcome]) -> None:
         writer.writeheader()
         for o in outcomes:
             row = {"name": o.pair.name, "status": o.status, "fr": str(o.pair.fr), "en": str(o.pair.en),
-                   "error": o.error or ""}
+                   "error": o.error or "", "warnings": " | ".join(o.warnings)}
             if o.stats is not None:
                 row.update({k: v for k, v in o.stats.as_dict().items() if k in SUMMARY_FIELDS and k != "name"})
             writer.writerow(row)

@@ -109,7 +109,11 @@ def detect_language(text: str, expected: str, sample_chars: int = 6000) -> Langu
 
 def language_warning(text: str, path: str, expected: str, strict: bool = False) -> str | None:
     """A warning when ``text`` is not in ``expected``; with ``strict`` a UserError instead."""
-    verdict = detect_language(text, expected)
+    return verdict_warning(detect_language(text, expected), path, strict)
+
+
+def verdict_warning(verdict: LanguageVerdict, path: str, strict: bool = False) -> str | None:
+    """The warning (with ``strict`` the UserError) of a detector's verdict on one file, None when it is fine."""
     if verdict.ok:
         return None
     msg = mismatch_message(path, verdict)
@@ -123,3 +127,15 @@ def mismatch_message(path: str, verdict: LanguageVerdict) -> str:
     return (f"{path}: given as {language_name(verdict.expected)} but looks like "
             f"{language_name(verdict.detected or '?')} (confidence {verdict.confidence:.2f}); "
             "were the French and English files swapped?")
+
+
+def looks_swapped(src: LanguageVerdict, tgt: LanguageVerdict) -> bool:
+    """True when each of two texts is confidently in the language the other was given as."""
+    return src.expected != tgt.expected and src.detected == tgt.expected and tgt.detected == src.expected
+
+
+def swapped_message(src_path: str, tgt_path: str, src: LanguageVerdict, tgt: LanguageVerdict) -> str:
+    """One line saying that two files look swapped (``looks_swapped``)."""
+    return (f"looks swapped: the {language_name(src.expected)} file is in {language_name(src.detected or '?')} "
+            f"and the {language_name(tgt.expected)} file in {language_name(tgt.detected or '?')} "
+            f"({src_path}, {tgt_path})")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 
 #: Same default as ``bilingual-pr align --min-confidence``.
 DEFAULT_MIN_CONFIDENCE = 0.9  # as `align`: beads at or above are right ~98 % of the time on the dev set
+#: The confidence threshold of a pair forced through the parallelness test: just above 1, the highest
+#: confidence, so every bead goes to review (and the threshold still prints as "1.00").
+REVIEW_EVERYTHING = math.nextafter(1.0, 2.0)
 #: Embeddings left to "auto" are used up to this many sentences (both sides), as in ``align``.
 AUTO_EMBEDDINGS_MAX_SENTENCES = 2000
 #: Where the bundled example pair lives, relative to the repository root.
@@ -175,6 +179,8 @@ class RunOptions:
     strict: bool = False
     src_tag: str = "fr-FR"
     tgt_tag: str = "en-GB"
+    force: bool = False  # align two documents that do not look parallel anyway, every pair to review
+    swap_ok: bool = False  # read two files that look swapped the other way round instead of failing
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,20 +325,27 @@ class PairContext:
         return cls(gloss, embeddings, scorers, resolve_profile(None, gloss))
 
 
-def read_pair(fr_path: str | Path, en_path: str | Path, strict: bool = False) -> tuple["Document", "Document", list[str]]:
-    """Read both versions; a file that looks like the other language is a warning (an error when strict)."""
-    from bilingual_pr.documents import read_document
-    from bilingual_pr.language import language_warning
+def read_pair(fr_path: str | Path, en_path: str | Path, strict: bool = False,
+              swap_ok: bool = False) -> tuple["Document", "Document", list[str]]:
+    """Read both versions; a file that looks like the other language is a warning (an error when strict).
 
-    warnings = []
-    docs = []
-    for path, lang in ((fr_path, "fr"), (en_path, "en")):
-        doc = read_document(path, lang=lang)
-        msg = language_warning(doc.text, str(path), lang, strict)
-        if msg:
-            warnings.append(msg)
-        docs.append(doc)
-    return docs[0], docs[1], warnings
+    Two files that look swapped (the French one in English and the English one
+    in French) are refused, or with ``swap_ok`` read the other way round: the
+    documents' ``path`` then says which file is which.
+    """
+    from bilingual_pr.documents import read_document
+    from bilingual_pr.language import detect_language, looks_swapped, swapped_message, verdict_warning
+
+    doc_fr, doc_en = read_document(fr_path, lang="fr"), read_document(en_path, lang="en")
+    v_fr, v_en = detect_language(doc_fr.text, "fr"), detect_language(doc_en.text, "en")
+    if looks_swapped(v_fr, v_en):
+        msg = swapped_message(str(fr_path), str(en_path), v_fr, v_en)
+        if not swap_ok:
+            raise UserError(f"{msg}; --swap-ok swaps them and goes on")
+        doc_fr, doc_en = read_document(en_path, lang="fr"), read_document(fr_path, lang="en")
+        return doc_fr, doc_en, [f"{msg}: swapped (--swap-ok)"]
+    warnings = [verdict_warning(v, str(path), strict) for path, v in ((fr_path, v_fr), (en_path, v_en))]
+    return doc_fr, doc_en, [w for w in warnings if w]
 
 
 def segment_pair(doc_fr: "Document", doc_en: "Document") -> tuple[list[Any], list[Any]]:
@@ -373,6 +386,20 @@ def check_alignment(alignment: "Alignment", ctx: PairContext, input_name: str, r
                         matcher_factory=ctx.matcher)
     report.tuids = release is not None
     return report
+
+
+def check_parallel(alignment: "Alignment", fr_path: Path, en_path: Path, force: bool = False,
+                   hint: str = "") -> str | None:
+    """None when the versions look like translations of each other, else a UserError (exit 1); forced, a warning."""
+    from bilingual_pr.align.parallelness import assess_parallelness
+
+    verdict = assess_parallelness(alignment)
+    if verdict.is_parallel:
+        return None
+    message = f"{fr_path.name} and {en_path.name} {verdict.reason}"
+    if not force:
+        raise UserError(message + hint, exit_code=1)
+    return message + "; aligned anyway (--force): every pair goes to review"
 
 
 def write_pair_outputs(name: str, alignment: "Alignment", report: "Report", tmx_dir: Path, out_dir: Path,
@@ -420,14 +447,20 @@ def write_pair_outputs(name: str, alignment: "Alignment", report: "Report", tmx_
 def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: Path, out_dir: Path,
                     min_confidence: float = DEFAULT_MIN_CONFIDENCE, name: str | None = None, html: bool = True,
                     strict: bool = False, src_tag: str = "fr-FR", tgt_tag: str = "en-GB",
-                    remove_stale_review: bool = False
+                    remove_stale_review: bool = False, swap_ok: bool = False
                     ) -> tuple[PairStats, "Alignment", list[Path], list[str]]:
-    """Read, align, check and write the memory and QA outputs of one pair (what ``batch`` does per pair)."""
+    """Read, align, check and write the memory and QA outputs of one pair (what ``batch`` does per pair).
+
+    Two files that look swapped, or that do not look like translations of each
+    other (``check_parallel``), raise a UserError and nothing is written.
+    """
     from bilingual_pr.align.writers import OutputMeta
 
-    doc_fr, doc_en, warnings = read_pair(fr_path, en_path, strict)
+    doc_fr, doc_en, warnings = read_pair(fr_path, en_path, strict, swap_ok)
+    fr_path, en_path = Path(doc_fr.path), Path(doc_en.path)  # the other way round after --swap-ok
     name = name or derive_name(fr_path, doc_fr.text)
     alignment = align_pair(doc_fr, doc_en, ctx)
+    check_parallel(alignment, fr_path, en_path)
     report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
     meta = OutputMeta(src_tag, tgt_tag, fr_path.name, en_path.name, name)
     inputs = [fr_path, en_path] + ([Path(ctx.glossary.path)] if ctx.glossary is not None and
@@ -464,7 +497,8 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     for p in inputs:
         if not Path(p).is_file():
             raise UserError(f"{p}: no such file" if not Path(p).exists() else f"{p}: is not a file")
-    doc_fr, doc_en, warnings = read_pair(fr_path, en_path, options.strict)
+    doc_fr, doc_en, warnings = read_pair(fr_path, en_path, options.strict, options.swap_ok)
+    fr_path, en_path = Path(doc_fr.path), Path(doc_en.path)  # the other way round after --swap-ok
     # Every input is read before the first output is written: a broken memory found after the
     # TMX and QA files would leave a half-done run behind (the glossary is read below, also first).
     memory = None
@@ -488,12 +522,18 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     enter(RUN_STAGES[1])
     ctx = PairContext.build(options.glossary, embeddings=embeddings)
     alignment = align_pair(doc_fr, doc_en, ctx, sentences)
+    forced = check_parallel(alignment, fr_path, en_path, options.force,
+                            hint="; --force aligns them anyway (every pair to review)")
+    min_confidence = options.min_confidence
+    if forced:
+        warnings.append(forced)
+        min_confidence = REVIEW_EVERYTHING
     enter(RUN_STAGES[2])
     report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
     meta = OutputMeta(options.src_tag, options.tgt_tag, fr_path.name, en_path.name, name)
     enter(RUN_STAGES[3])
     written, more = write_pair_outputs(name, alignment, report, options.tmx_dir, options.out_dir,
-                                       options.min_confidence, meta, inputs)
+                                       min_confidence, meta, inputs)
     warnings += more
 
     enter(RUN_STAGES[4])
@@ -505,7 +545,7 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     written.append(draft_path)
 
     matcher = ctx.matcher(ctx.glossary, "en") if ctx.glossary is not None else None
-    effort: Effort | None = estimate_effort(alignment, drafted.segments, options.min_confidence, matcher)
+    effort: Effort | None = estimate_effort(alignment, drafted.segments, min_confidence, matcher)
     no_effort = effort_not_estimated(effort, drafted.segments)
     if no_effort:
         effort = None
@@ -516,14 +556,14 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
         enter(RUN_STAGES[5])
         options.review_page.parent.mkdir(parents=True, exist_ok=True)
         write_review_page(options.review_page, alignment, glossary=ctx.glossary,
-                          min_confidence=options.min_confidence, src_name=fr_path.name, tgt_name=en_path.name,
+                          min_confidence=min_confidence, src_name=fr_path.name, tgt_name=en_path.name,
                           title=name, use_default_glossary=False, release=name)
         written.append(options.review_page)
 
     enter(RUN_STAGES[6])
     counts = summarize(drafted.segments)
     written.append(summary_path)
-    result = RunResult(name, pair_stats(name, alignment, report, options.min_confidence), tuple(written),
+    result = RunResult(name, pair_stats(name, alignment, report, min_confidence), tuple(written),
                        tuple(counts.items()), drafted.mt_engine, drafted.missing_model, effort, tuple(warnings),
                        no_effort)
     write_text_atomic(summary_path, json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")

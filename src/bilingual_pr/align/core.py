@@ -10,7 +10,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from bilingual_pr.align.anchors import AnchorScorer
-from bilingual_pr.align.base import AlignParams, Bead, Scorer
+from bilingual_pr.align.base import AlignParams, Band, Bead, PreparedScorer, Scorer
 from bilingual_pr.align.confidence import Calibration, calibration_for
 from bilingual_pr.align.length import LengthScorer, sentence_lengths
 from bilingual_pr.align.position import PositionScorer
@@ -56,11 +56,19 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "
     ``blocks`` gives each sentence's block (paragraph) index on both sides, so
     beads that straddle paragraph boundaries are penalised.
     """
+    return _align(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, scorers=scorers, blocks=blocks, params=params,
+                  calibration=calibration, band_width=band_width)[0]
+
+
+def _align(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: str, scorers: Sequence[Scorer] | None,
+           blocks: tuple[Sequence[int], Sequence[int]] | None, params: AlignParams | None,
+           calibration: Calibration | None, band_width: int | None
+           ) -> tuple[list[Bead], tuple[tuple[str, tuple[float, ...]], ...]]:
     scorers = list(scorers) if scorers is not None else default_scorers(src_lang=src_lang, tgt_lang=tgt_lang)
     params = params or params_for(scorers)
     n, m = len(src), len(tgt)
     if n == 0 and m == 0:
-        return []
+        return [], ()
     if blocks is not None:
         bs, bt = np.asarray(blocks[0], dtype=np.int64), np.asarray(blocks[1], dtype=np.int64)
         if len(bs) != n or len(bt) != m:
@@ -75,7 +83,35 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "
     lengths = (sentence_lengths(src), sentence_lengths(tgt))
     path = search_band(band, prepared, params, block_arrays, lengths=lengths)
     calib = calibration or calibration_for([s.name for s in scorers])
-    return [Bead(p.src, p.tgt, p.score, calib(p.margin)) for p in path]
+    beads = [Bead(p.src, p.tgt, p.score, calib(p.margin)) for p in path]
+    evidence = tuple((s.name, bead_features(p, beads, n, m)) for s, p in zip(scorers, prepared_only))
+    return beads, evidence
+
+
+def bead_features(prepared: PreparedScorer, beads: Sequence[Bead], n: int, m: int) -> tuple[float, ...]:
+    """One scorer's feature for every bead of a path (NaN for a 1-0 or 0-1 bead, which no scorer rates)."""
+    if not beads:
+        return ()
+    a = np.array([len(b.src) for b in beads], np.int64)
+    b = np.array([len(b.tgt) for b in beads], np.int64)
+    i, j = np.cumsum(a), np.cumsum(b)  # the cell each bead ends at
+    # A band of just the cells the path's beads span: a scorer may read a bead's inner cells
+    # (anchors sum sentence-pair matches), so each bead brings its rectangle, not only its end.
+    # The scorers rate those few cells, not the whole grid.
+    lo = np.full(n + 1, m, np.int64)
+    hi = np.zeros(n + 1, np.int64)
+    for da in range(int(a.max()) + 1):
+        rows = (i - da)[da <= a]
+        np.minimum.at(lo, rows, (j - b)[da <= a])
+        np.maximum.at(hi, rows, j[da <= a])
+    band = Band(n, m, np.minimum(lo, hi), hi)
+    out = np.full(len(beads), np.nan)
+    cells = band.index(i, j)
+    for shape in set(zip(a.tolist(), b.tolist())):
+        if shape[0] and shape[1]:
+            mask = (a == shape[0]) & (b == shape[1])
+            out[mask] = prepared.score(band, *shape)[cells[mask]]
+    return tuple(out.tolist())
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +144,12 @@ class Alignment:
     pairs: tuple[AlignedPair, ...]
     src_lang: str
     tgt_lang: str
+    #: each scorer's feature for every bead, by scorer name (``bead_features``): the evidence behind the beads
+    evidence: tuple[tuple[str, tuple[float, ...]], ...] = ()
+
+    def feature(self, name: str) -> tuple[float, ...] | None:
+        """The per-bead feature of scorer ``name``, or None when that scorer was not used."""
+        return next((values for key, values in self.evidence if key == name), None)
 
 
 def _span_text(text: str, sents: Sequence[Any], idx: tuple[int, ...]) -> tuple[str, tuple[int, int] | None]:
@@ -143,10 +185,11 @@ def align_documents(doc_src: Any, doc_tgt: Any, *, src_lang: str = "fr", tgt_lan
     blocks = None
     if paragraph_aware:
         blocks = ([s.block for s in src_sentences], [s.block for s in tgt_sentences])
-    beads = align_sentences([s.text for s in src_sentences], [s.text for s in tgt_sentences], src_lang=src_lang,
-                            tgt_lang=tgt_lang, scorers=scorers, blocks=blocks, params=params)
+    beads, evidence = _align([s.text for s in src_sentences], [s.text for s in tgt_sentences], src_lang=src_lang,
+                             tgt_lang=tgt_lang, scorers=scorers, blocks=blocks, params=params, calibration=None,
+                             band_width=None)
     pairs = pairs_from_beads(beads, doc_src.text, doc_tgt.text, src_sentences, tgt_sentences)
-    return Alignment(tuple(src_sentences), tuple(tgt_sentences), tuple(beads), pairs, src_lang, tgt_lang)
+    return Alignment(tuple(src_sentences), tuple(tgt_sentences), tuple(beads), pairs, src_lang, tgt_lang, evidence)
 
 
 def read_presegmented(path: str, lang: str | None = None) -> tuple[Any, list[Any]]:

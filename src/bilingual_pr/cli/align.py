@@ -35,10 +35,13 @@ AUTO_EMBEDDINGS_MAX_SENTENCES = 2000
               help="Also write the alignment review page (self-contained HTML) here.")
 @click.option("--mt/--no-mt", "use_mt", default=False, show_default=True,
               help="Also compare the machine-translated French with the English (needs an installed Argos model).")
+@click.option("--force", is_flag=True,
+              help="Align two documents that do not look like translations of each other anyway; every pair then "
+                   "goes to review.")
 @strict_option
 def align(fr_file: Path, en_file: Path, output: Path | None, fmt: str | None, presegmented: bool,
           glossary: Path | None, min_confidence: float, src_lang: str, tgt_lang: str, embeddings: bool | None,
-          strict: bool, review_page: Path | None = None, use_mt: bool = False) -> None:
+          strict: bool, review_page: Path | None = None, use_mt: bool = False, force: bool = False) -> None:
     """Align FR_FILE and EN_FILE (text, HTML or .docx) sentence by sentence.
 
     Beads may be 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, or 1-0/0-1 for sentences with no
@@ -93,8 +96,14 @@ def align(fr_file: Path, en_file: Path, output: Path | None, fmt: str | None, pr
     log.info("aligning %d + %d sentences with %s", len(sents_src), len(sents_tgt), "+".join(s.name for s in scorers))
     result = align_documents(doc_src, doc_tgt, src_lang=src_base, tgt_lang=tgt_base, scorers=scorers,
                              src_sentences=sents_src, tgt_sentences=sents_tgt)
-    from bilingual_pr.pipeline import derive_name
+    from bilingual_pr.pipeline import REVIEW_EVERYTHING, check_parallel, derive_name
 
+    forced = check_parallel(result, fr_file, en_file, force, hint="; --force aligns them anyway (every pair to review)")
+    if forced:
+        from bilingual_pr.cli import warn
+
+        warn(forced)
+        min_confidence = REVIEW_EVERYTHING
     release = derive_name(fr_file, doc_src.text)  # the tuids' prefix, as run and batch name a release
     meta = OutputMeta(src_lang, tgt_lang, fr_file.name, en_file.name, release)
     if review_page is not None:

@@ -25,14 +25,21 @@ from bilingual_pr.cli.common import glossary_option, jobs_option
 @click.option("--embeddings/--no-embeddings", default=False, show_default=True,
               help="Use multilingual-e5 sentence embeddings (slower: several times the work per pair).")
 @click.option("--force", is_flag=True, help="Redo every pair, even those whose outputs are up to date.")
+@click.option("--strict", is_flag=True, help="Fail a pair (instead of warning) when a file is not in its language.")
+@click.option("--swap-ok", is_flag=True,
+              help="When a pair's French file is in English and its English one in French, swap them and go on "
+                   "(default: that pair fails).")
 def batch(source: Path, out_dir: Path, jobs: int, glossary: Path | None, no_glossary: bool,
-          min_confidence: float, html: bool, embeddings: bool, force: bool) -> None:
+          min_confidence: float, html: bool, embeddings: bool, force: bool, strict: bool = False,
+          swap_ok: bool = False) -> None:
     """Align and check every French/English release pair in DIR, or in a CSV manifest (fr,en[,name]).
 
     Files pair by document symbol (DG11/005F with DG11/005E, in the file
     name or at the top of the text) or by name (x.fr.txt with x.en.txt).
     Pairs whose outputs are newer than their inputs and the glossary are
-    skipped (--force redoes them). A pair that fails is listed at the end
+    skipped (--force redoes them). A pair that fails (unreadable, files
+    that look swapped, two documents that are not translations of each
+    other) is listed at the end with the reason, stays out of merged.tmx,
     and the exit status is 1; the other pairs are still done.
     """
     from bilingual_pr.batch import BatchOptions, load_pairs, run_batch, up_to_date
@@ -51,7 +58,7 @@ def batch(source: Path, out_dir: Path, jobs: int, glossary: Path | None, no_glos
         warn(f"{u.path}: not paired: {u.reason}")
     if not pairing.pairs:
         raise UserError(f"{source}: no French/English pair found")
-    options = BatchOptions(out_dir, glossary, min_confidence, html, embeddings, force)
+    options = BatchOptions(out_dir, glossary, min_confidence, html, embeddings, force, strict, swap_ok)
     with contextlib.ExitStack() as stack:
         progress = None
         if sys.stderr.isatty():
@@ -82,6 +89,9 @@ def batch(source: Path, out_dir: Path, jobs: int, glossary: Path | None, no_glos
         if result.merged is not None:
             click.echo(f"merged memory: {result.merged} ({result.merged_units} units)")
         click.echo(f"summary: {result.summary}")
+    for o in result.outcomes:
+        for message in o.warnings:
+            warn(f"{o.pair.name}: {message}")
     for o in result.failed:
         click.secho(f"bilingual-pr: failed: {o.pair.name} ({o.pair.fr}, {o.pair.en}): {o.error}", fg="red", err=True)
     if result.failed:

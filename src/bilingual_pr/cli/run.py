@@ -53,9 +53,16 @@ def _summary_lines(result, min_confidence: float) -> list[str]:
               help="Also write the alignment review page (self-contained HTML) here.")
 @click.option("--name", help="Name of the outputs (default: the document symbol, e.g. DG26-014, else the stem).")
 @click.option("--strict", is_flag=True, help="Fail (instead of warning) when a file is not in the language given.")
+@click.option("--swap-ok", is_flag=True,
+              help="When the French file is in English and the English one in French, swap them and go on "
+                   "(default: fail).")
+@click.option("--force", is_flag=True,
+              help="Align two documents that do not look like translations of each other anyway; every pair then "
+                   "goes to <name>.review.tmx.")
 def run(files: tuple[Path, ...], out_dir: Path | None, tmx_dir: Path | None, glossary: Path | None,
         no_glossary: bool, tm_paths: tuple[Path, ...], min_confidence: float, use_mt: bool,
-        embeddings: bool | None, review_page: Path | None, name: str | None, strict: bool) -> None:
+        embeddings: bool | None, review_page: Path | None, name: str | None, strict: bool,
+        swap_ok: bool = False, force: bool = False) -> None:
     """Run the whole workflow on FR and EN (default: the bundled example pair).
 
     Aligns the two versions, writes <name>.tmx (pairs at or above
@@ -77,7 +84,8 @@ def run(files: tuple[Path, ...], out_dir: Path | None, tmx_dir: Path | None, glo
         glossary = default_glossary_path()
     options = RunOptions(out_dir=out_dir or Path("out"), tmx_dir=tmx_dir or out_dir or Path("tmx"),
                          glossary=glossary, tm_paths=tuple(tm_paths), min_confidence=min_confidence,
-                         embeddings=embeddings, use_mt=use_mt, review_page=review_page, name=name, strict=strict)
+                         embeddings=embeddings, use_mt=use_mt, review_page=review_page, name=name, strict=strict,
+                         swap_ok=swap_ok, force=force)
     from bilingual_pr.cli import fail
     from bilingual_pr.pipeline import RUN_STAGES
 
