@@ -462,7 +462,7 @@ def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: 
     alignment = align_pair(doc_fr, doc_en, ctx)
     check_parallel(alignment, fr_path, en_path)
     report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
-    meta = OutputMeta(src_tag, tgt_tag, fr_path.name, en_path.name, name)
+    meta = OutputMeta(src_tag, tgt_tag, fr_path.name, en_path.name, name, alignment.signature)
     inputs = [fr_path, en_path] + ([Path(ctx.glossary.path)] if ctx.glossary is not None and
                                    getattr(ctx.glossary, "path", None) else [])
     written, more = write_pair_outputs(name, alignment, report, tmx_dir, out_dir, min_confidence, meta, inputs,
@@ -530,7 +530,7 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
         min_confidence = REVIEW_EVERYTHING
     enter(RUN_STAGES[2])
     report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
-    meta = OutputMeta(options.src_tag, options.tgt_tag, fr_path.name, en_path.name, name)
+    meta = OutputMeta(options.src_tag, options.tgt_tag, fr_path.name, en_path.name, name, alignment.signature)
     enter(RUN_STAGES[3])
     written, more = write_pair_outputs(name, alignment, report, options.tmx_dir, options.out_dir,
                                        min_confidence, meta, inputs)

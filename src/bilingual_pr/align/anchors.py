@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
@@ -142,9 +142,10 @@ class AnchorScorer:
     smoothing: float = 2.0
     #: keys found in more than this share of sentences (and more than 10) are ignored
     max_df: float = 0.05
-    name: str = "anchors"
-    default_weight: float = 8.0
-    coarse: bool = True
+    # The Scorer contract's read-only attributes: class constants, not fields.
+    name: ClassVar[str] = "anchors"
+    default_weight: ClassVar[float] = 8.0
+    coarse: ClassVar[bool] = True
 
     @classmethod
     def with_glossary(cls, glossary: Any, src_lang: str = "fr", tgt_lang: str = "en") -> "AnchorScorer":

@@ -14,6 +14,8 @@ from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from bilingual_pr import __version__
+
 #: Bead shapes the search considers, as (source sentences, target sentences).
 BEAD_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1))
 #: Shapes scored by the scorers (both sides non-empty); 1-0 and 0-1 use the deletion score.
@@ -152,20 +154,75 @@ class PreparedScorer(Protocol):
 
 
 @runtime_checkable
-class Scorer(Protocol):
-    """One source of alignment evidence.
+class CoarsePrepared(PreparedScorer, Protocol):
+    """An optional capability: a prepared scorer that can score groups of k consecutive sentences itself.
 
-    ``name`` keys the weight in :class:`AlignParams`; ``coarse`` says whether
-    the scorer also works on pseudo-sentences made by joining consecutive
-    sentences (used by the coarse pass on long documents: it must be cheap).
-    Higher scores mean "more likely a translation"; a feature near 0 means
-    "no evidence either way".
+    The coarse pass on long documents uses ``coarsen(k)`` where a prepared scorer
+    offers it (no re-reading of the joined text); other coarse scorers are
+    prepared again on the joined groups.
     """
 
-    name: str
-    default_weight: float
-    coarse: bool
+    def coarsen(self, k: int) -> PreparedScorer:
+        """The same evidence for groups of k consecutive sentences."""
+        ...
+
+
+def coarsened(prepared: PreparedScorer, k: int) -> PreparedScorer | None:
+    """``prepared.coarsen(k)`` when the prepared scorer has that capability, else None."""
+    return prepared.coarsen(k) if isinstance(prepared, CoarsePrepared) else None
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """One source of alignment evidence (the contract every scorer module implements).
+
+    ``name`` keys the weight in :class:`AlignParams` and the calibration table;
+    ``default_weight`` is the weight when the parameters name none; ``coarse``
+    says whether the scorer also works on pseudo-sentences made by joining
+    consecutive sentences (used by the coarse pass on long documents: it must be
+    cheap). The three are read-only: a scorer's identity does not change after
+    it is made. Higher scores mean "more likely a translation"; a feature near 0
+    means "no evidence either way".
+    """
+
+    @property
+    def name(self) -> str:
+        """The scorer's name (weights, calibrations and signatures refer to it)."""
+        ...
+
+    @property
+    def default_weight(self) -> float:
+        """The weight of the scorer's feature when :class:`AlignParams` names none."""
+        ...
+
+    @property
+    def coarse(self) -> bool:
+        """True when the coarse pass on long documents may use this scorer."""
+        ...
 
     def prepare(self, src: Sequence[str], tgt: Sequence[str]) -> PreparedScorer:
         """Precompute what scoring needs for these two sentence lists."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class AlignSignature:
+    """What produced an alignment's scores and confidences, as sacrebleu's signatures record a metric's setup."""
+
+    #: the scorers in use with the weight each had, in order
+    scorers: tuple[tuple[str, float], ...]
+    #: the calibration's id, or ``confidence.UNCALIBRATED`` when none was fitted for these scorers
+    calibration: str
+    version: str = __version__
+
+    @property
+    def calibrated(self) -> bool:
+        """False when the confidences come from no fitted calibration."""
+        from bilingual_pr.align.confidence import UNCALIBRATED
+
+        return self.calibration != UNCALIBRATED
+
+    def __str__(self) -> str:
+        """``bilingual-pr 0.1.0|scorers=length:1.0+anchors:8.0|calibration=<id>``."""
+        scorers = "+".join(f"{name}:{float(weight)!r}" for name, weight in self.scorers)
+        return f"bilingual-pr {self.version}|scorers={scorers}|calibration={self.calibration}"

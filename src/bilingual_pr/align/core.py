@@ -5,17 +5,20 @@ from __future__ import annotations
 import logging
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from bilingual_pr.align.anchors import AnchorScorer
-from bilingual_pr.align.base import AlignParams, Band, Bead, PreparedScorer, Scorer
+from bilingual_pr.align.base import AlignParams, AlignSignature, Band, Bead, PreparedScorer, Scorer
 from bilingual_pr.align.confidence import Calibration, calibration_for
 from bilingual_pr.align.length import LengthScorer, sentence_lengths
 from bilingual_pr.align.position import PositionScorer
 from bilingual_pr.align.search import plan_band, search_band
 from bilingual_pr.segment import one_line
+
+if TYPE_CHECKING:
+    from bilingual_pr.translate.base import MTEngine
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ def params_for(scorers: Sequence[Scorer]) -> AlignParams:
 
 
 def default_scorers(embeddings: bool = False, glossary: Any | None = None, src_lang: str = "fr",
-                    tgt_lang: str = "en", mt: Any | None = None) -> list[Scorer]:
+                    tgt_lang: str = "en", mt: MTEngine | None = None) -> list[Scorer]:
     """Length and anchor scorers, plus glossary anchors, e5 embeddings and an MT engine's evidence when given."""
     anchors = AnchorScorer.with_glossary(glossary, src_lang, tgt_lang) if glossary is not None else AnchorScorer()
     scorers: list[Scorer] = [LengthScorer.for_languages(src_lang, tgt_lang), anchors, PositionScorer()]
@@ -63,12 +66,14 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "
 def _align(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: str, scorers: Sequence[Scorer] | None,
            blocks: tuple[Sequence[int], Sequence[int]] | None, params: AlignParams | None,
            calibration: Calibration | None, band_width: int | None
-           ) -> tuple[list[Bead], tuple[tuple[str, tuple[float, ...]], ...]]:
+           ) -> tuple[list[Bead], tuple[tuple[str, tuple[float, ...]], ...], AlignSignature]:
     scorers = list(scorers) if scorers is not None else default_scorers(src_lang=src_lang, tgt_lang=tgt_lang)
     params = params or params_for(scorers)
+    calib = calibration or calibration_for([s.name for s in scorers])
+    signature = AlignSignature(tuple((s.name, params.weight(s.name, s.default_weight)) for s in scorers), calib.id)
     n, m = len(src), len(tgt)
     if n == 0 and m == 0:
-        return [], ()
+        return [], (), signature
     if blocks is not None:
         bs, bt = np.asarray(blocks[0], dtype=np.int64), np.asarray(blocks[1], dtype=np.int64)
         if len(bs) != n or len(bt) != m:
@@ -82,10 +87,9 @@ def _align(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: s
     prepared = [(p, params.weight(s.name, s.default_weight)) for s, p in zip(scorers, prepared_only)]
     lengths = (sentence_lengths(src), sentence_lengths(tgt))
     path = search_band(band, prepared, params, block_arrays, lengths=lengths)
-    calib = calibration or calibration_for([s.name for s in scorers])
     beads = [Bead(p.src, p.tgt, p.score, calib(p.margin)) for p in path]
     evidence = tuple((s.name, bead_features(p, beads, n, m)) for s, p in zip(scorers, prepared_only))
-    return beads, evidence
+    return beads, evidence, signature
 
 
 def bead_features(prepared: PreparedScorer, beads: Sequence[Bead], n: int, m: int) -> tuple[float, ...]:
@@ -146,6 +150,13 @@ class Alignment:
     tgt_lang: str
     #: each scorer's feature for every bead, by scorer name (``bead_features``): the evidence behind the beads
     evidence: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    #: the scorers, weights and calibration behind the confidences (outputs record it)
+    signature: AlignSignature | None = None
+
+    @property
+    def calibrated(self) -> bool:
+        """False when no calibration was fitted for the scorers used: the confidences are only a ranking."""
+        return self.signature is None or self.signature.calibrated
 
     def feature(self, name: str) -> tuple[float, ...] | None:
         """The per-bead feature of scorer ``name``, or None when that scorer was not used."""
@@ -185,11 +196,12 @@ def align_documents(doc_src: Any, doc_tgt: Any, *, src_lang: str = "fr", tgt_lan
     blocks = None
     if paragraph_aware:
         blocks = ([s.block for s in src_sentences], [s.block for s in tgt_sentences])
-    beads, evidence = _align([s.text for s in src_sentences], [s.text for s in tgt_sentences], src_lang=src_lang,
-                             tgt_lang=tgt_lang, scorers=scorers, blocks=blocks, params=params, calibration=None,
-                             band_width=None)
+    beads, evidence, signature = _align([s.text for s in src_sentences], [s.text for s in tgt_sentences],
+                                        src_lang=src_lang, tgt_lang=tgt_lang, scorers=scorers, blocks=blocks,
+                                        params=params, calibration=None, band_width=None)
     pairs = pairs_from_beads(beads, doc_src.text, doc_tgt.text, src_sentences, tgt_sentences)
-    return Alignment(tuple(src_sentences), tuple(tgt_sentences), tuple(beads), pairs, src_lang, tgt_lang, evidence)
+    return Alignment(tuple(src_sentences), tuple(tgt_sentences), tuple(beads), pairs, src_lang, tgt_lang, evidence,
+                     signature)
 
 
 def read_presegmented(path: str, lang: str | None = None) -> tuple[Any, list[Any]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, ClassVar, Sequence
 
 import numpy as np
 
@@ -56,9 +56,10 @@ class EmbeddingScorer:
     encode: Encoder = e5_encode
     #: random partners per sentence used to estimate its background similarity
     background_samples: int = 32
-    name: str = "embeddings"
-    default_weight: float = 20.0
-    coarse: bool = False
+    # The Scorer contract's read-only attributes: class constants, not fields.
+    name: ClassVar[str] = "embeddings"
+    default_weight: ClassVar[float] = 20.0
+    coarse: ClassVar[bool] = False
 
     def prepare(self, src: Sequence[str], tgt: Sequence[str]) -> "PreparedEmbeddings":
         """Encode both documents and estimate each sentence's background similarity."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import ClassVar, Sequence
 
 import numpy as np
 
@@ -40,9 +40,10 @@ class LengthScorer:
     prior_ratio: float | None = None
     #: how far (as a factor) the document's total ratio may move away from ``prior_ratio``
     tolerance: float = 1.2
-    name: str = "length"
-    default_weight: float = 1.0
-    coarse: bool = True
+    # The Scorer contract's read-only attributes: class constants, not fields.
+    name: ClassVar[str] = "length"
+    default_weight: ClassVar[float] = 1.0
+    coarse: ClassVar[bool] = True
 
     @classmethod
     def for_languages(cls, src_lang: str, tgt_lang: str) -> "LengthScorer":

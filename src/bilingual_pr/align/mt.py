@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from typing import Sequence
+from typing import ClassVar, Sequence
 
 import numpy as np
 
 from bilingual_pr.align.embeddings import PreparedEmbeddings, _normalise
+from bilingual_pr.translate.base import MTEngine
 
 _SPACES = re.compile(r"\s+")
 
@@ -40,12 +41,17 @@ def ngram_profiles(texts: Sequence[str], dim: int = 4096, orders: tuple[int, ...
 class MTScorer:
     """Similarity of the machine-translated source span to the target span."""
 
-    engine: object  # a translate.base.MTEngine: translate_batch(list[str]) -> list[str]
+    engine: MTEngine
     dim: int = 4096
     background_samples: int = 32
-    name: str = "mt"
-    default_weight: float = 20.0
-    coarse: bool = False
+    # The Scorer contract's read-only attributes: class constants, not fields.
+    name: ClassVar[str] = "mt"
+    default_weight: ClassVar[float] = 20.0
+    coarse: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.engine, MTEngine):
+            raise TypeError(f"MTScorer needs a translate.base.MTEngine, not {type(self.engine).__name__}")
 
     def prepare(self, src: Sequence[str], tgt: Sequence[str]) -> PreparedEmbeddings:
         """Translate the source sentences in one batch and profile both sides."""

@@ -11,7 +11,7 @@ the text, feel it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import ClassVar, Sequence
 
 import numpy as np
 
@@ -23,9 +23,10 @@ class PositionScorer:
     """Distance (as a share of the documents, capped) between a bead and the proportional diagonal."""
 
     cap: float = 0.2
-    name: str = "position"
-    default_weight: float = 1.0
-    coarse: bool = False
+    # The Scorer contract's read-only attributes: class constants, not fields.
+    name: ClassVar[str] = "position"
+    default_weight: ClassVar[float] = 1.0
+    coarse: ClassVar[bool] = False
 
     def prepare(self, src: Sequence[str], tgt: Sequence[str]) -> "PreparedPosition":
         """Remember the two document lengths."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from bilingual_pr.align.base import AlignSignature
 from bilingual_pr.align.core import AlignedPair
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import atomic_output
@@ -44,6 +45,7 @@ class OutputMeta:
     src_doc: str
     tgt_doc: str
     release: str | None = None  # the release name the TMX tuids start with (None: no tuid)
+    signature: AlignSignature | None = None  # what made the alignment (``Alignment.signature``)
 
 
 def bead_tuid(release: str, number: int) -> str:
@@ -89,6 +91,7 @@ def json_text(pairs: Sequence[AlignedPair], meta: OutputMeta, needs_review: bool
     payload = {
         "src_lang": meta.src_lang, "tgt_lang": meta.tgt_lang, "source_doc": meta.src_doc, "target_doc": meta.tgt_doc,
         "needs_review": needs_review,
+        **({"signature": str(meta.signature), "calibration": meta.signature.calibration} if meta.signature else {}),
         "pairs": [
             {"src": list(p.src), "tgt": list(p.tgt), "src_text": p.src_text, "tgt_text": p.tgt_text,
              "src_span": list(p.src_span) if p.src_span else None, "tgt_span": list(p.tgt_span) if p.tgt_span else None,
@@ -108,15 +111,17 @@ def write_tmx_pairs(path: str | Path, pairs: Sequence[AlignedPair], meta: Output
                     numbers: Sequence[int] | None = None) -> int:
     """Write the pairs with text on both sides as TMX units with confidence, bead and origin properties.
 
-    With ``meta.release`` and the pairs' bead ``numbers`` each unit gets its ``bead_tuid``.
+    With ``meta.release`` and the pairs' bead ``numbers`` each unit gets its ``bead_tuid``; with
+    ``meta.signature`` the header records it (``x-bilingual-pr-signature``).
     """
     from bilingual_pr.formats.tmx import TmxHeader, TmxWriter
     from bilingual_pr.formats.units import (PROP_BEAD, PROP_CONFIDENCE, PROP_NEEDS_REVIEW, PROP_ORIGIN,
-                                            PROP_SOURCE_DOC, PROP_TARGET_DOC, TranslationUnit)
+                                            PROP_SIGNATURE, PROP_SOURCE_DOC, PROP_TARGET_DOC, TranslationUnit)
 
     tuids = ([bead_tuid(meta.release, n) for n in numbers] if meta.release and numbers is not None
              else [None] * len(pairs))
-    with TmxWriter(path, TmxHeader(srclang=meta.src_lang)) as writer:
+    header_props = ((PROP_SIGNATURE, str(meta.signature)),) if meta.signature is not None else ()
+    with TmxWriter(path, TmxHeader(srclang=meta.src_lang, props=header_props)) as writer:
         for p, tuid in zip(pairs, tuids, strict=True):
             if not p.is_pair:
                 continue

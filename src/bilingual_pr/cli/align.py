@@ -105,7 +105,7 @@ def align(fr_file: Path, en_file: Path, output: Path | None, fmt: str | None, pr
         warn(forced)
         min_confidence = REVIEW_EVERYTHING
     release = derive_name(fr_file, doc_src.text)  # the tuids' prefix, as run and batch name a release
-    meta = OutputMeta(src_lang, tgt_lang, fr_file.name, en_file.name, release)
+    meta = OutputMeta(src_lang, tgt_lang, fr_file.name, en_file.name, release, result.signature)
     if review_page is not None:
         from bilingual_pr.review import write_review_page
 

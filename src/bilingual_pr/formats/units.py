@@ -25,6 +25,7 @@ PROP_CONTEXT_PRE = "x-context-pre"    # previous source segment (Trados/MateCat 
 PROP_CONTEXT_POST = "x-context-post"  # next source segment
 PROP_GLOSSARY = "x-glossary"          # one glossary finding per prop, e.g. "forbidden: X"
 PROP_ORIGIN = "x-Origin"              # Trados-style origin: Alignment, MachineTranslation, TM
+PROP_SIGNATURE = "x-bilingual-pr-signature"  # header prop: version, scorers:weights, calibration of an alignment
 
 # XML 1.0 allows TAB, LF, CR and everything from U+0020 up, except the
 # surrogates and U+FFFE/U+FFFF; a lone surrogate can also not be encoded in UTF-8.

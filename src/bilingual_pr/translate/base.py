@@ -39,7 +39,13 @@ class Engine(Protocol):
 
 
 class MTEngine(abc.ABC):
-    """A machine-translation engine: translates a list of plain sentences at once."""
+    """A machine-translation engine: translates a list of plain sentences at once.
+
+    The one type every MT engine subclasses (Argos, the test engine): the drafter
+    uses it as an :class:`Engine` and the aligner's MT scorer (``align/mt.py``)
+    takes nothing else. A subclass implements ``translate_batch`` (one
+    translation per sentence, in order) and sets ``name``, ``src_lang`` and ``tgt_lang``.
+    """
 
     name: str = "mt"
     src_lang: str = ""
