@@ -173,6 +173,14 @@ def test_signature_changes_with_the_scorers_and_is_in_the_tmx_header(tmp_path: P
     assert mt.endswith("|calibration=uncalibrated")
 
 
+def test_signature_records_the_weights_actually_used() -> None:
+    from bilingual_pr.align import AlignParams
+
+    al = align_documents(_doc(FR, "fr"), _doc(EN, "en"), scorers=default_scorers(),
+                         params=AlignParams().with_weight("anchors", 4.0))
+    assert "+anchors:4.0+" in str(al.signature)
+
+
 def _write_pair(folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     fr, en = folder / "DG26-014F.fr.txt", folder / "DG26-014E.en.txt"
