@@ -15,7 +15,7 @@ from bilingual_pr.cli import main
 from bilingual_pr.formats import tmxchunks
 from bilingual_pr.qa import families
 from bilingual_pr.qa.inputs import open_input
-from bilingual_pr.qa.model import CHECKS, CheckSetup, Family, Finding, Report, Segment, finding
+from bilingual_pr.qa.model import CHECKS, Family, Finding, Report, Segment, finding
 from bilingual_pr.qa.report_json import render_json
 from bilingual_pr.qa.runner import run_checks
 from conftest import fixture_path
@@ -215,3 +215,11 @@ def test_the_three_strategies_run_a_registered_whole_pass_alike(tmp_path, glossa
     same = [f for f in one.findings if f.check == "same-initial"]
     assert len(same) > 20 and all(f.related[0] in one.segments for f in same)
     assert {f.check for f in one.findings} >= {"same-initial", "number-mismatch"}
+
+
+def test_the_docs_table_lists_the_registered_checks() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "qa.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([\w-]+)` \| (\w+) \| (\w+)", text, re.M)
+    assert {check: (fam, sev) for check, fam, sev in rows} == {c: (f, s) for c, (f, s, _) in CHECKS.items()}
