@@ -1,4 +1,9 @@
-"""Run every QA check over a stream of segments and collect a Report."""
+"""Run the chosen QA families over a stream of segments and collect a Report.
+
+The families come from the registry (qa/families.py). Three strategies give the
+same report: in this process, batches sent to worker processes, or pieces of a
+large TMX read by the workers themselves.
+"""
 
 from __future__ import annotations
 
@@ -75,8 +80,9 @@ class UnitChecks:
 class _ProcessState:
     """What a check worker process works with, handed over by the pool's initialiser (inherited by fork)."""
 
-    def __init__(self, checks: UnitChecks, pieces: Any | None = None) -> None:
-        self.checks, self.pieces = checks, pieces
+    def __init__(self, checks: UnitChecks, pieces: Any = None) -> None:
+        self.checks = checks
+        self.pieces: Any = pieces  # the input's TmxPieces, when the workers read pieces
 
 
 _PROCESS: _ProcessState | None = None  # in a check worker only: set by _init_check_worker
