@@ -16,13 +16,23 @@ _REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "js
 def _families(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
     if not value:
         return None
-    from bilingual_pr.qa.model import FAMILIES
+    from bilingual_pr.qa.families import names as registered
 
     names = tuple(v.strip() for v in value.split(",") if v.strip())
-    bad = [n for n in names if n not in FAMILIES]
+    bad = [n for n in names if n not in registered()]
     if bad:
-        raise click.BadParameter(f"unknown check family {bad[0]!r}; use {', '.join(FAMILIES)}")
+        raise click.BadParameter(f"unknown check family {bad[0]!r}; use {', '.join(registered())}")
     return names
+
+
+class _FamiliesOption(click.Option):
+    """``--checks``: its help lists the registered families (read only when help is shown: the checks are heavy)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from bilingual_pr.qa.families import names
+
+        self.help = f"Only these check families, comma-separated: {', '.join(names())}."
+        return super().get_help_record(ctx)
 
 
 @click.command()
@@ -35,9 +45,7 @@ def _families(ctx: click.Context, param: click.Parameter, value: str | None) -> 
               show_default=True, help="Exit 1 when a finding has at least this severity.")
 @click.option("--profile", type=click.Choice(["fr-FR", "fr-CH", "off"], case_sensitive=False), metavar="fr-FR|fr-CH|off",
               help="French typography profile (default: the glossary's typography.fr property, else fr-FR).")
-@click.option("--checks", "families", callback=_families, metavar="LIST",
-              help="Only these check families, comma-separated: terms, consistency, numbers, untranslated, "
-                   "typography, spacing, tags.")
+@click.option("--checks", "families", cls=_FamiliesOption, callback=_families, metavar="LIST")
 @language_option("source", help="Source language (TMX: which <tuv>; TSV: first column; documents: fr by default).")
 @language_option("target", help="Target language (TMX/TSV).")
 @jobs_option("Worker processes for the per-unit checks (large memories: the number of cores).")
@@ -55,7 +63,6 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
     """
     from bilingual_pr.fileio import atomic_output, refuse_overwriting_inputs
     from bilingual_pr.qa.inputs import open_input
-    from bilingual_pr.qa.model import FAMILIES
     from bilingual_pr.qa.runner import resolve_profile, run_checks, should_fail
 
     if len(inputs) > 2:
@@ -81,7 +88,7 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
 
         gloss = load_glossary(glossary, source.source_lang, source.target_lang)
     chosen = resolve_profile(profile, gloss)
-    options = dict(glossary=gloss, profile=chosen, families=families or FAMILIES, input_name=source.name, jobs=jobs)
+    options = dict(glossary=gloss, profile=chosen, families=families, input_name=source.name, jobs=jobs)
     if sys.stderr.isatty() and source.read_progress is not None and source.size > 1_000_000:
         with click.progressbar(length=source.size, label="Checking", file=sys.stderr) as bar:
             calls = {"n": 0}

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from bilingual_pr.qa.model import Finding, Segment, finding
+from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, UnitCheck, finding
+from bilingual_pr.qa.terms import TermMatching, Usage, concept_findings, merge_usage, term_matching
 
 _FOLD_PAIRS = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("‐", "-"), ("–", "-"))
 
@@ -132,3 +134,69 @@ def conflict_findings(conflicts: list[Conflict], segments: dict[int, Segment]) -
             msg = (f"The same target translates a different source in {_label(ref)}: “{_clip(ref.source)}”.")
             out.append(finding(c.check, msg, c.unit, ((0, len(seg.source)),), (), related=(c.reference,)))
     return out
+
+
+class ConsistencyPass:
+    """The consistency family's pass over the whole input: unit hashes, and the glossary's concept renderings."""
+
+    def __init__(self, terms: TermMatching | None) -> None:
+        self._terms = terms
+        self._part = ConsistencyTracker()   # added here since the last take
+        self._tracker = ConsistencyTracker()  # merged: the whole input
+        self._usage: Usage = {}
+        self._conflicts: list[Conflict] | None = None
+        self._concept: list[Finding] = []
+
+    def add(self, seg: Segment) -> None:
+        """Record one unit's hashes."""
+        self._part.add(seg)
+
+    def take(self) -> tuple[ConsistencyTracker, Usage]:
+        """The hashes and renderings recorded since the last call."""
+        part, self._part = self._part, ConsistencyTracker()
+        return part, self._terms.take_usage() if self._terms is not None else {}
+
+    def merge(self, taken: Any, offset: int) -> None:
+        """Add a take's hashes and renderings, unit numbers shifted by ``offset``."""
+        tracker, usage = taken
+        self._tracker.extend(tracker, offset)
+        merge_usage(self._usage, usage, offset)
+
+    def wanted(self) -> set[int]:
+        """The units the conflicts and concept findings quote."""
+        self._conflicts = self._tracker.conflicts()
+        self._concept = concept_findings(self._usage)
+        wanted = {c.unit for c in self._conflicts} | {c.reference for c in self._conflicts}
+        return wanted | {f.unit for f in self._concept} | {r for f in self._concept for r in f.related}
+
+    def findings(self, segments: dict[int, Segment]) -> list[Finding]:
+        """Conflict findings (quoting ``segments``), then concept findings."""
+        if self._conflicts is None:
+            self.wanted()
+        assert self._conflicts is not None
+        return conflict_findings(self._conflicts, segments) + self._concept
+
+
+def _unit_check(setup: CheckSetup) -> UnitCheck | None:
+    # Without the terms family the glossary is still matched: "one concept, several terms" needs the renderings.
+    matching = term_matching(setup)
+    if matching is None or "terms" in setup.families:
+        return None
+
+    def match_only(seg: Segment) -> list[Finding]:
+        matching.check(seg)
+        return []
+
+    return match_only
+
+
+FAMILY = Family(
+    "consistency",
+    checks={
+        "inconsistent-target": ("warning", "The same source segment is translated differently elsewhere."),
+        "inconsistent-source": ("info", "The same target segment translates different source segments."),
+        "inconsistent-term": ("warning", "One glossary concept is rendered by different terms in one document."),
+    },
+    unit=_unit_check,
+    whole=lambda setup: ConsistencyPass(term_matching(setup)),
+)

@@ -2,37 +2,64 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
 
-# id -> (family, default severity, one-line description for reports and docs)
-CHECKS: dict[str, tuple[str, str, str]] = {
-    "term-missing": ("terms", "error", "A glossary term in the source has none of its approved target terms in the target."),
-    "term-forbidden": ("terms", "error", "The target uses a term the glossary forbids."),
-    "term-deprecated": ("terms", "warning", "The target uses a term the glossary marks as deprecated."),
-    "term-dnt": ("terms", "error", "A do-not-translate term of the source is not kept unchanged in the target."),
-    "inconsistent-target": ("consistency", "warning", "The same source segment is translated differently elsewhere."),
-    "inconsistent-source": ("consistency", "info", "The same target segment translates different source segments."),
-    "inconsistent-term": ("consistency", "warning", "One glossary concept is rendered by different terms in one document."),
-    "number-mismatch": ("numbers", "error", "A number, percentage or time differs between source and target."),
-    "date-mismatch": ("numbers", "error", "A month in a date differs between source and target."),
-    "symbol-mismatch": ("numbers", "error", "A document symbol (A/HRC/55/1...) is missing or changed in the target."),
-    "untranslated": ("untranslated", "error", "The target is the source text left untranslated."),
-    "empty-target": ("untranslated", "warning", "The target is empty."),
-    "typo-space-before": ("typography", "warning", "Wrong or missing space before ; : ! ? for the typography profile."),
-    "typo-guillemets": ("typography", "warning", "Wrong or missing space inside « » for the typography profile."),
-    "typo-en-space": ("typography", "warning", "A space before ; : ! ? in an English target."),
-    "double-space": ("spacing", "warning", "Two or more spaces in a row in the target."),
-    "edge-space": ("spacing", "info", "Leading or trailing whitespace differs between source and target."),
-    "unbalanced-brackets": ("spacing", "warning", "Brackets are unbalanced in the target but not in the source."),
-    "unbalanced-quotes": ("spacing", "warning", "Quotation marks are unbalanced in the target but not in the source."),
-    "tag-mismatch": ("tags", "error", "Inline tags or codes differ between source and target."),
-    "placeholder-mismatch": ("tags", "error", "Placeholders ({0}, %s, {name}) differ between source and target."),
-}
+class _CheckTable(Mapping[str, tuple[str, str, str]]):
+    """Check id -> (family, default severity, one-line description), as the families declare them.
 
-FAMILIES: tuple[str, ...] = ("terms", "consistency", "numbers", "untranslated", "typography", "spacing", "tags")
+    Each family module declares its own checks (see :class:`Family`); this view reads
+    them from the registry (qa/families.py) on first use, so that the model, which the
+    family modules import, does not import them back.
+    """
+
+    __slots__ = ("_table",)
+
+    def _load(self) -> dict[str, tuple[str, str, str]]:
+        from bilingual_pr.qa.families import check_table
+
+        self._table: dict[str, tuple[str, str, str]] = check_table()
+        return self._table
+
+    def __getitem__(self, check: str) -> tuple[str, str, str]:
+        try:
+            table = self._table
+        except AttributeError:
+            table = self._load()
+        return table[check]
+
+    def __iter__(self) -> Iterator[str]:
+        try:
+            return iter(self._table)
+        except AttributeError:
+            return iter(self._load())
+
+    def __len__(self) -> int:
+        try:
+            return len(self._table)
+        except AttributeError:
+            return len(self._load())
+
+
+CHECKS: Mapping[str, tuple[str, str, str]] = _CheckTable()
+
+
+def _family_names() -> tuple[str, ...]:
+    from bilingual_pr.qa.families import names
+
+    return names()
+
+
+def __getattr__(name: str) -> Any:
+    # FAMILIES is the registry's list of names (qa/families.py), read when asked for.
+    if name == "FAMILIES":
+        return _family_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 Span = tuple[int, int]
 
@@ -121,7 +148,7 @@ class Report:
     glossary_name: str | None = None
     source_lang: str = "fr"
     target_lang: str = "en"
-    checks: tuple[str, ...] = FAMILIES
+    checks: tuple[str, ...] = field(default_factory=_family_names)
     elapsed_s: float = 0.0
     tuids: bool = False  # the segments' ids are TMX tuids (a TMX input; run and batch, whose tuids their TMX has)
 
@@ -147,3 +174,71 @@ class Report:
     def worst(self) -> str | None:
         """The highest severity found, or None when there is no finding."""
         return max((f.severity for f in self.findings), key=SEVERITY_RANK.__getitem__, default=None)
+
+
+UnitCheck = Callable[[Segment], list[Finding]]
+
+
+class CheckSetup:
+    """The options of one check run, and the resources its families share (built once, before workers fork)."""
+
+    def __init__(self, glossary: Any | None = None, profile: str = "fr-FR", families: frozenset[str] = frozenset(),
+                 matcher_factory: Callable[[Any, str], Any] | None = None) -> None:
+        self.glossary, self.profile, self.families, self.matcher_factory = glossary, profile, families, matcher_factory
+        self._shared: dict[str, Any] = {}
+
+    def shared(self, key: str, make: Callable[[], Any]) -> Any:
+        """The resource ``key`` of this run, made on first request (two families may use one glossary matcher)."""
+        res = self._shared.get(key)
+        if res is None:
+            res = self._shared[key] = make()
+        return res
+
+    def prepare(self, source_lang: str, target_lang: str) -> None:
+        """Build the shared resources of a language pair now, before worker processes fork and inherit them."""
+        for res in self._shared.values():
+            prep = getattr(res, "prepare", None)
+            if prep is not None:
+                prep(source_lang, target_lang)
+
+
+class WholePass(Protocol):
+    """A family's pass over the whole input (consistency): collected unit by unit, judged at the end.
+
+    ``add`` and ``take`` run where units are checked (a worker process, or the main
+    one); ``take`` hands over, picklable, what was added since the last call, and the
+    main process ``merge``s it, shifting unit numbers by ``offset``. At the end the
+    runner fetches the ``wanted`` units (those findings quote) and asks for the findings.
+    """
+
+    def add(self, seg: Segment) -> None:
+        """Record one unit."""
+
+    def take(self) -> Any:
+        """What was recorded since the last call (and forget it)."""
+
+    def merge(self, taken: Any, offset: int) -> None:
+        """Add what a ``take`` handed over, its unit numbers shifted by ``offset``."""
+
+    def wanted(self) -> set[int]:
+        """The units the findings will quote."""
+
+    def findings(self, segments: dict[int, Segment]) -> list[Finding]:
+        """The findings of the whole input; ``segments`` holds at least the wanted units."""
+
+
+@dataclass(frozen=True)
+class Family:
+    """A QA check family: the contract each module of qa/ fills and qa/families.py registers.
+
+    ``checks``: check id -> (default severity, one-line description for reports and docs).
+    ``unit``: builds the per-unit check of a run from its setup (None: nothing to check per unit).
+    ``whole``: builds its pass over the whole input (None: none).
+    ``silencing``: check ids that, found on a unit, make every other finding of that unit noise.
+    """
+
+    name: str
+    checks: Mapping[str, tuple[str, str]]
+    unit: Callable[[CheckSetup], UnitCheck | None] | None = None
+    whole: Callable[[CheckSetup], WholePass | None] | None = None
+    silencing: frozenset[str] = frozenset()

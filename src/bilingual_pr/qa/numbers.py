@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bilingual_pr.qa.model import Finding, Segment, Span, finding
+from bilingual_pr.qa.model import Family, Finding, Segment, Span, finding
 from bilingual_pr.qa.tags import placeholders
 
 _HAS_DIGIT_RE = re.compile(r"\d").search
@@ -460,3 +460,14 @@ def check_numbers(seg: Segment) -> list[Finding]:
             out.append(finding("date-mismatch", f"Month differs in a date: source {s_names}, target {t_names}.",
                                seg.index, tuple(s_bad), tuple(t_bad)))
     return out
+
+
+FAMILY = Family(
+    "numbers",
+    checks={
+        "number-mismatch": ("error", "A number, percentage or time differs between source and target."),
+        "date-mismatch": ("error", "A month in a date differs between source and target."),
+        "symbol-mismatch": ("error", "A document symbol (A/HRC/55/1...) is missing or changed in the target."),
+    },
+    unit=lambda setup: check_numbers,
+)

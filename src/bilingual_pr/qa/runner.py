@@ -1,4 +1,9 @@
-"""Run every QA check over a stream of segments and collect a Report."""
+"""Run the chosen QA families over a stream of segments and collect a Report.
+
+The families come from the registry (qa/families.py). Three strategies give the
+same report: in this process, batches sent to worker processes, or pieces of a
+large TMX read by the workers themselves.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +21,11 @@ from typing import Any, Callable, Iterable, Iterator
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import ScratchDir, write_scratch
-from bilingual_pr.qa.consistency import ConsistencyTracker, conflict_findings
-from bilingual_pr.qa.model import FAMILIES, SEVERITY_RANK, Finding, Report, Segment, segment_from_tuple
-from bilingual_pr.qa.numbers import check_numbers
-from bilingual_pr.qa.spacing import check_spacing
-from bilingual_pr.qa.tags import check_tags
-from bilingual_pr.qa.terms import Matcher, TermChecker, Usage, concept_findings, merge_usage
-from bilingual_pr.qa.typography import PROFILES, check_typography
-from bilingual_pr.qa.untranslated import check_untranslated
+from bilingual_pr.qa.families import REGISTRY, names
+from bilingual_pr.qa.model import (SEVERITY_RANK, CheckSetup, Family, Finding, Report, Segment, UnitCheck,
+                                   WholePass, segment_from_tuple)
+from bilingual_pr.qa.terms import Matcher
+from bilingual_pr.qa.typography import PROFILES
 
 
 def resolve_profile(option: str | None, glossary: Any | None) -> str:
@@ -39,59 +41,51 @@ def resolve_profile(option: str | None, glossary: Any | None) -> str:
 
 
 class UnitChecks:
-    """Every per-unit check, configured once; also the state a worker process inherits."""
+    """The selected families' checks for one run, built once; worker processes inherit them."""
 
-    def __init__(self, glossary: Any | None, profile: str, families: frozenset[str],
-                 matcher_factory: Callable[[Any, str], Matcher] | None) -> None:
-        self.glossary, self.families, self.matcher_factory = glossary, families, matcher_factory
-        self.term_checkers: dict[tuple[str, str], TermChecker] = {}
-        self.use_terms = glossary is not None and ("terms" in families or "consistency" in families)
-        self.report_terms = "terms" in families
-        self.per_unit: list[Callable[[Segment], list[Finding]]] = []
-        if "numbers" in families:
-            self.per_unit.append(check_numbers)
-        if "untranslated" in families:
-            self.per_unit.append(check_untranslated)
-        if "spacing" in families:
-            self.per_unit.append(check_spacing)
-        if "tags" in families:
-            self.per_unit.append(check_tags)
-        if "typography" in families and profile != "off":
-            self.per_unit.append(lambda seg: check_typography(seg, profile))
+    def __init__(self, setup: CheckSetup, families: Iterable[Family]) -> None:
+        chosen = list(families)
+        self.setup = setup
+        self.per_unit: list[UnitCheck] = [c for c in (f.unit(setup) for f in chosen if f.unit is not None)
+                                          if c is not None]
+        self.passes: list[WholePass] = [p for p in (f.whole(setup) for f in chosen if f.whole is not None)
+                                        if p is not None]
+        self.silencing: frozenset[str] = frozenset().union(*(f.silencing for f in chosen))
 
     def prepare(self, source_lang: str, target_lang: str) -> None:
-        """Build the term matchers of a language pair now (before worker processes fork)."""
-        if self.use_terms and (source_lang, target_lang) not in self.term_checkers:
-            self.term_checkers[(source_lang, target_lang)] = TermChecker(
-                self.glossary, source_lang, target_lang, self.matcher_factory)
+        """Build what a language pair needs now (before worker processes fork)."""
+        self.setup.prepare(source_lang, target_lang)
 
     def unit(self, seg: Segment) -> list[Finding]:
-        """All per-unit findings of one segment."""
+        """All per-unit findings of one segment (the whole passes record it too)."""
+        for whole in self.passes:
+            whole.add(seg)
         found: list[Finding] = []
-        if self.use_terms:
-            checker = self.term_checkers.get((seg.source_lang, seg.target_lang))
-            if checker is None:
-                self.prepare(seg.source_lang, seg.target_lang)
-                checker = self.term_checkers[(seg.source_lang, seg.target_lang)]
-            term_found = checker.check(seg)
-            if self.report_terms:
-                found.extend(term_found)
         for check in self.per_unit:
             found.extend(check(seg))
-        if found and any(f.check == "untranslated" for f in found):
-            # Everything else about a copied source is noise.
-            found = [f for f in found if f.check == "untranslated"]
+        if found and self.silencing and any(f.check in self.silencing for f in found):
+            found = [f for f in found if f.check in self.silencing]
         return found
 
-    def take_usage(self) -> Usage:
-        """Concept renderings recorded since the last call, all language pairs together."""
-        usage: Usage = {}
-        for checker in self.term_checkers.values():
-            merge_usage(usage, checker.take_usage())
-        return usage
+    def take(self) -> list[Any]:
+        """What each whole pass recorded since the last call (picklable: a worker sends it back)."""
+        return [whole.take() for whole in self.passes]
+
+    def merge(self, taken: list[Any], offset: int = 0) -> None:
+        """Add the passes' records that ``take`` handed over, their units shifted by ``offset``."""
+        for whole, part in zip(self.passes, taken, strict=True):
+            whole.merge(part, offset)
 
 
-_WORKER: UnitChecks | None = None  # set in the parent just before forking
+class _ProcessState:
+    """What a check worker process works with, handed over by the pool's initialiser (inherited by fork)."""
+
+    def __init__(self, checks: UnitChecks, pieces: Any = None) -> None:
+        self.checks = checks
+        self.pieces: Any = pieces  # the input's TmxPieces, when the workers read pieces
+
+
+_PROCESS: _ProcessState | None = None  # in a check worker only: set by _init_check_worker
 
 
 def _pack(seg: Segment) -> tuple:
@@ -100,239 +94,246 @@ def _pack(seg: Segment) -> tuple:
             seg.source_codes, seg.target_codes)
 
 
-def _check_segments(segments: Iterable[tuple[Segment, tuple | None]], track: bool
-                    ) -> tuple[list[tuple], list[tuple], Usage, ConsistencyTracker | None]:
-    """In a worker: check (segment, packed or None) pairs; findings and hit units come back as tuples."""
-    assert _WORKER is not None
+def _check_segments(checks: UnitChecks, segments: Iterable[tuple[Segment, tuple | None]]
+                    ) -> tuple[list[tuple], list[tuple], list[Any]]:
+    """Check (segment, packed or None) pairs; findings and hit units come back as tuples, with the passes' take."""
     found: list[tuple] = []
     hit: list[tuple] = []
-    tracker = ConsistencyTracker() if track else None
     for seg, packed in segments:
-        if tracker is not None:
-            tracker.add(seg)
-        f = _WORKER.unit(seg)
+        f = checks.unit(seg)
         if f:
             found.extend((x.check, x.severity, x.message, x.unit, x.source_spans, x.target_spans, x.suggestion,
                           x.related) for x in f)
             hit.append(packed if packed is not None else _pack(seg))
-    return found, hit, _WORKER.take_usage(), tracker
+    return found, hit, checks.take()
 
 
-def _check_batch(blob: bytes, track: bool) -> tuple[list[tuple], list[tuple], Usage, ConsistencyTracker | None]:
+def _check_batch(blob: bytes) -> tuple[list[tuple], list[tuple], list[Any]]:
+    """In a worker: check one batch of packed units."""
     # The parent pickled the batch once, for its spill file and for us: bytes cross the pipe as is.
+    assert _PROCESS is not None
     batch: list[tuple] = pickle.loads(blob)
-    return _check_segments(((segment_from_tuple(packed), packed) for packed in batch), track)
-
-
-_PIECES: Any = None  # the TmxPieces of the input, set in the parent just before forking
+    return _check_segments(_PROCESS.checks, ((segment_from_tuple(packed), packed) for packed in batch))
 
 
 def _units_file(folder: str, piece: int) -> str:
     return os.path.join(folder, f"{piece}.units")
 
 
-def _check_piece(index: int, track: bool, spill: str | None
-                 ) -> tuple[int, list[tuple], list[tuple], Usage, ConsistencyTracker | None]:
-    """Read one piece of the memory and check it; units are numbered from 0 (the parent shifts them).
+def _check_piece(index: int, spill: str | None) -> tuple[int, list[tuple], list[tuple], list[Any]]:
+    """In a worker: read one piece of the memory and check it; units are numbered from 0 (the parent shifts them).
 
     With ``spill`` (a folder) the piece's units are also saved there, pickled, so that the parent
-    can quote any of them in a consistency finding without parsing the piece again.
+    can quote any of them in a whole-pass finding without parsing the piece again.
     """
-    assert _PIECES is not None
-    segments = _PIECES.segments(index)
+    assert _PROCESS is not None
+    segments = _PROCESS.pieces.segments(index)
     if spill is not None:
         # One pickle a unit behind a table of offsets: the parent reads back only the units it quotes.
         blobs = [pickle.dumps(_pack(seg), pickle.HIGHEST_PROTOCOL) for seg in segments]
         ends = array("q", itertools.accumulate(map(len, blobs)))
         write_scratch(_units_file(spill, index), (array("q", [len(blobs)]).tobytes(), ends.tobytes(), *blobs))
-    return (len(segments), *_check_segments(((seg, None) for seg in segments), track))
+    return (len(segments), *_check_segments(_PROCESS.checks, ((seg, None) for seg in segments)))
 
 
-def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = None, profile: str = "fr-FR",
-               families: Iterable[str] = FAMILIES, matcher_factory: Callable[[Any, str], Matcher] | None = None,
-               progress: Callable[[int], None] | None = None, input_name: str = "<input>",
-               jobs: int = 1, pieces: Callable[[], Any] | None = None,
-               piece_progress: Callable[[int], None] | None = None) -> Report:
-    """Check every segment ``read()`` yields (read once, streamed).
+class _Checked:
+    """What a strategy gathered: findings, the units they point at, the unit count, and how to read others back."""
 
-    With ``jobs`` > 1 the per-unit checks run in that many forked worker
-    processes on batches of units, while this process reads the input and
-    keeps the consistency hashes; at most a few batches are in flight, so
-    memory stays flat whatever the input size. When ``pieces()`` gives a
-    large TMX cut into pieces (qa.inputs.TmxPieces), each worker reads its
-    own pieces instead and this process only gathers what they found; the
-    units a consistency finding quotes are read again from their piece.
-    ``piece_progress`` then gets the bytes of each piece checked.
-    """
-    global _WORKER
-    started = time.perf_counter()
-    fams = frozenset(families)
-    unknown = fams - set(FAMILIES)
-    if unknown:
-        raise UserError(f"unknown check family {sorted(unknown)[0]!r}: use {', '.join(FAMILIES)}")
-    checks = UnitChecks(glossary, profile, fams, matcher_factory)
-    tracker = ConsistencyTracker() if "consistency" in fams else None
-    findings: list[Finding] = []
-    segments: dict[int, Segment] = {}
-    usage: Usage = {}
-    units = 0
-    langs = ("fr", "en")
-    plan = pieces() if pieces is not None and jobs > 1 else None
-    stream = iter(read())
-    first = next(stream, None)
-    if plan is not None:
-        # Only the languages of the first unit were wanted from this pass: the workers read the rest.
-        closing = getattr(stream, "close", None)
-        if closing is not None:
-            closing()
-        stream = iter(())
-    if first is not None:
-        langs = (first.source_lang, first.target_lang)
-        checks.prepare(*langs)
-        stream = itertools.chain([first], stream)
-    firsts: list[int] = []
-    spill_dir = ScratchDir("qa") if plan is not None and tracker is not None else None
-    spill_path = spill_dir.path if spill_dir is not None else None
-    if plan is not None:
-        try:
-            units = _run_pieces(plan, checks, jobs, tracker, findings, segments, usage, piece_progress, firsts,
-                                spill_path)
-        except UserError:
-            # A piece that does not parse: check the whole input the usual way, which reports
-            # the file's problem exactly as a single reader does.
-            plan = None
-            tracker = ConsistencyTracker() if "consistency" in fams else None
-            findings, segments, usage, units = [], {}, {}, 0
-            stream = iter(read())
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.segments: dict[int, Segment] = {}
+        self.units = 0
+        self.fetch: Callable[[set[int]], dict[int, Segment]] = lambda wanted: {}
+        self.close: Callable[[], None] = lambda: None
 
-    spill = _Spill() if tracker is not None and plan is None else None
+    def gather(self, checks: UnitChecks, found: list[tuple], hit: list[tuple], taken: list[Any],
+               offset: int = 0) -> None:
+        """Add what a worker sent back, its units shifted by ``offset``."""
+        if offset:
+            self.findings.extend(Finding(c, sev, msg, unit + offset, ss, ts, sug, tuple(r + offset for r in rel))
+                                 for c, sev, msg, unit, ss, ts, sug, rel in found)
+            self.segments.update((p[0] + offset, segment_from_tuple((p[0] + offset,) + p[1:])) for p in hit)
+        else:
+            self.findings.extend(Finding(*f) for f in found)
+            self.segments.update((p[0], segment_from_tuple(p)) for p in hit)
+        checks.merge(taken, offset)
 
-    def counted(it: Iterable[Segment], track: bool, spill_each: bool = True) -> Iterator[tuple[Segment, tuple]]:
-        nonlocal units
-        for seg in it:
-            units += 1
-            packed = _pack(seg)
-            if spill_each and spill is not None:
-                spill.add(packed)
-            if track and tracker is not None:
-                tracker.add(seg)
-            if progress is not None and units % 1000 == 0:
-                progress(1000)
-            yield seg, packed
 
-    if plan is None and jobs <= 1:
-        for seg, _ in counted(stream, True):
-            found = checks.unit(seg)
-            if found:
-                findings.extend(found)
-                segments[seg.index] = seg
-        usage = checks.take_usage()
-    elif plan is None:
-        _WORKER = checks
-        try:
-            with _check_pool(jobs) as pool:
-                pending: deque = deque()
+def _counted(stream: Iterable[Segment], checked: _Checked, progress: Callable[[int], None] | None
+             ) -> Iterator[Segment]:
+    # Counts units as they are read, telling ``progress`` every thousand (and the rest at the end).
+    for seg in stream:
+        checked.units += 1
+        if progress is not None and checked.units % 1000 == 0:
+            progress(1000)
+        yield seg
+    if progress is not None:
+        progress(checked.units % 1000)
 
-                def collect() -> None:
-                    found, hit, more, hashes = pending.popleft().get()
-                    findings.extend(Finding(*f) for f in found)
-                    segments.update((p[0], Segment(*p)) for p in hit)
-                    merge_usage(usage, more)
-                    if tracker is not None and hashes is not None:
-                        tracker.extend(hashes)
 
-                for batch in _batches((packed for _, packed in counted(stream, False, False)), _BATCH):
-                    blob = spill.add_batch(batch) if spill is not None else _dumps(batch)
-                    pending.append(pool.apply_async(_check_batch, (blob, tracker is not None)))
-                    if len(pending) >= 3 * jobs:
-                        collect()
-                while pending:
-                    collect()
-        finally:
-            _WORKER = None
-    if progress is not None and plan is None:
-        progress(units % 1000)
-    if tracker is not None:
-        conflicts = tracker.conflicts()
-        concept = concept_findings(usage)
-        wanted = {c.unit for c in conflicts} | {c.reference for c in conflicts}
-        wanted |= {f.unit for f in concept} | {r for f in concept for r in f.related}
-        missing = wanted - segments.keys()
-        if missing and spill is not None:
-            segments.update(spill.fetch(missing))
-        if missing and plan is not None and spill_path is not None:
-            segments.update(_fetch_from_pieces(spill_path, firsts, missing))
+def _in_process(stream: Iterable[Segment], checks: UnitChecks, progress: Callable[[int], None] | None
+                ) -> _Checked:
+    """Strategy 1: check every unit here, as it is read."""
+    checked = _Checked()
+    spill = _Spill() if checks.passes else None
+    for seg in _counted(stream, checked, progress):
         if spill is not None:
-            spill.close()
-        findings.extend(conflict_findings(conflicts, segments))
-        findings.extend(concept)
-    if spill_dir is not None:
-        spill_dir.cleanup()
-    findings.sort(key=lambda f: (f.unit, -SEVERITY_RANK[f.severity], f.check))
-    used = {f.unit for f in findings} | {r for f in findings for r in f.related}
-    segments = {i: s for i, s in segments.items() if i in used}
-    return Report(findings=findings, segments=segments, units=units, profile=profile, input_name=input_name,
-                  glossary_name=getattr(glossary, "path", None) if glossary is not None else None,
-                  source_lang=langs[0], target_lang=langs[1], checks=tuple(f for f in FAMILIES if f in fams),
-                  elapsed_s=time.perf_counter() - started)
+            spill.add(_pack(seg))
+        found = checks.unit(seg)
+        if found:
+            checked.findings.extend(found)
+            checked.segments[seg.index] = seg
+        if checked.units % _BATCH == 0:
+            checks.merge(checks.take())
+    checks.merge(checks.take())
+    if spill is not None:
+        checked.fetch, checked.close = spill.fetch, spill.close
+    return checked
 
 
-_BATCH = 2000
+def _on_batches(stream: Iterable[Segment], checks: UnitChecks, jobs: int,
+                progress: Callable[[int], None] | None) -> _Checked:
+    """Strategy 2: read here, check batches of units in ``jobs`` worker processes.
 
-
-def _run_pieces(plan: Any, checks: UnitChecks, jobs: int, tracker: ConsistencyTracker | None,
-                findings: list[Finding], segments: dict[int, Segment], usage: Usage,
-                progress: Callable[[int], None] | None, firsts: list[int], spill: str | None) -> int:
-    """Check every piece in ``jobs`` forked workers, gathering results in file order; return the unit count.
-
-    ``firsts`` receives the number of each piece's first unit; with ``spill`` (a folder) the
-    workers save each piece's units there.
+    At most a few batches are in flight, so memory stays flat whatever the input size.
     """
-    global _WORKER, _PIECES
-    units = 0
-    _WORKER, _PIECES = checks, plan
+    checked = _Checked()
+    spill = _Spill() if checks.passes else None
+    with _check_pool(jobs, _ProcessState(checks)) as pool:
+        pending: deque = deque()
+        for batch in _batches((_pack(seg) for seg in _counted(stream, checked, progress)), _BATCH):
+            blob = spill.add_batch(batch) if spill is not None else _dumps(batch)
+            pending.append(pool.apply_async(_check_batch, (blob,)))
+            if len(pending) >= 3 * jobs:
+                checked.gather(checks, *pending.popleft().get())
+        while pending:
+            checked.gather(checks, *pending.popleft().get())
+    if spill is not None:
+        checked.fetch, checked.close = spill.fetch, spill.close
+    return checked
+
+
+def _by_pieces(plan: Any, checks: UnitChecks, jobs: int, progress: Callable[[int], None] | None) -> _Checked:
+    """Strategy 3: ``jobs`` worker processes each read and check whole pieces of the file; results in file order.
+
+    The units a whole-pass finding quotes are saved by the workers, piece by piece, and read back from there.
+    """
+    checked = _Checked()
+    spill_dir = ScratchDir("qa") if checks.passes else None
+    spill = spill_dir.path if spill_dir is not None else None
+    firsts: list[int] = []  # the number of each piece's first unit
     try:
-        with _check_pool(jobs) as pool:
+        with _check_pool(jobs, _ProcessState(checks, plan)) as pool:
             todo = iter(range(len(plan)))
             pending: deque = deque()
 
             def submit() -> None:
                 index = next(todo, None)
                 if index is not None:
-                    pending.append((index, pool.apply_async(_check_piece, (index, tracker is not None, spill))))
+                    pending.append((index, pool.apply_async(_check_piece, (index, spill))))
 
             for _ in range(2 * jobs):
                 submit()
             while pending:
                 index, result = pending.popleft()
                 submit()
-                count, found, hit, more, hashes = result.get()
-                offset = units
-                firsts.append(offset)
-                findings.extend(Finding(c, sev, msg, unit + offset, ss, ts, sug, tuple(r + offset for r in rel))
-                                for c, sev, msg, unit, ss, ts, sug, rel in found)
-                segments.update((p[0] + offset, segment_from_tuple((p[0] + offset,) + p[1:])) for p in hit)
-                merge_usage(usage, more, offset)
-                if tracker is not None and hashes is not None:
-                    tracker.extend(hashes, offset)
-                units += count
+                count, found, hit, taken = result.get()
+                firsts.append(checked.units)
+                checked.gather(checks, found, hit, taken, checked.units)
+                checked.units += count
                 if progress is not None:
                     progress(plan.size(index))
+    except BaseException:
+        if spill_dir is not None:
+            spill_dir.cleanup()
+        raise
+    if spill_dir is not None and spill is not None:
+        checked.fetch = lambda wanted: _fetch_from_pieces(spill, firsts, wanted)
+        checked.close = spill_dir.cleanup
+    return checked
+
+
+def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = None, profile: str = "fr-FR",
+               families: Iterable[str] | None = None, matcher_factory: Callable[[Any, str], Matcher] | None = None,
+               progress: Callable[[int], None] | None = None, input_name: str = "<input>",
+               jobs: int = 1, pieces: Callable[[], Any] | None = None,
+               piece_progress: Callable[[int], None] | None = None) -> Report:
+    """Check every segment ``read()`` yields (read once, streamed) with the families chosen (default: all registered).
+
+    With ``jobs`` > 1 the per-unit checks run in that many forked worker
+    processes on batches of units, while this process reads the input. When
+    ``pieces()`` gives a large TMX cut into pieces (qa.inputs.TmxPieces), each
+    worker reads its own pieces instead and this process only gathers what they
+    found (``piece_progress`` then gets the bytes of each piece checked).
+    Every strategy gives the same report.
+    """
+    started = time.perf_counter()
+    registered = names()
+    fams = frozenset(registered if families is None else families)
+    unknown = fams - set(registered)
+    if unknown:
+        raise UserError(f"unknown check family {sorted(unknown)[0]!r}: use {', '.join(registered)}")
+    setup = CheckSetup(glossary, profile, fams, matcher_factory)
+    chosen = [REGISTRY[name] for name in registered if name in fams]
+    checks = UnitChecks(setup, chosen)
+    langs = ("fr", "en")
+    plan = pieces() if pieces is not None and jobs > 1 else None
+    stream = iter(read())
+    first = next(stream, None)
+    if first is not None:
+        langs = (first.source_lang, first.target_lang)
+        checks.prepare(*langs)
+    checked: _Checked | None = None
+    if plan is not None:
+        # Only the languages of the first unit were wanted from this pass: the workers read the rest.
+        closing = getattr(stream, "close", None)
+        if closing is not None:
+            closing()
+        try:
+            checked = _by_pieces(plan, checks, jobs, piece_progress)
+        except UserError:
+            # A piece that does not parse: check the whole input the usual way, which reports
+            # the file's problem exactly as a single reader does.
+            checks = UnitChecks(setup, chosen)
+            stream = iter(read())
+    elif first is not None:
+        stream = itertools.chain([first], stream)
+    if checked is None:
+        checked = (_in_process(stream, checks, progress) if jobs <= 1
+                   else _on_batches(stream, checks, jobs, progress))
+    findings, segments = checked.findings, checked.segments
+    try:
+        if checks.passes:
+            missing = set().union(*(whole.wanted() for whole in checks.passes)) - segments.keys()
+            if missing:
+                segments.update(checked.fetch(missing))
+            for whole in checks.passes:
+                findings.extend(whole.findings(segments))
     finally:
-        _WORKER = _PIECES = None
-    return units
+        checked.close()
+    findings.sort(key=lambda f: (f.unit, -SEVERITY_RANK[f.severity], f.check))
+    used = {f.unit for f in findings} | {r for f in findings for r in f.related}
+    segments = {i: s for i, s in segments.items() if i in used}
+    return Report(findings=findings, segments=segments, units=checked.units, profile=profile, input_name=input_name,
+                  glossary_name=getattr(glossary, "path", None) if glossary is not None else None,
+                  source_lang=langs[0], target_lang=langs[1], checks=tuple(f.name for f in chosen),
+                  elapsed_s=time.perf_counter() - started)
 
 
-def _check_pool(jobs: int) -> Any:
-    """A pool of ``jobs`` forked check workers (they inherit ``_WORKER`` and ``_PIECES``)."""
+_BATCH = 2000
+
+
+def _check_pool(jobs: int, state: _ProcessState) -> Any:
+    """A pool of ``jobs`` forked check workers, each handed ``state`` by its initialiser."""
     from bilingual_pr.formats.tmxchunks import signals_held
 
     with signals_held():  # the workers start here
-        return multiprocessing.get_context("fork").Pool(jobs, initializer=_init_check_worker)
+        # A forked worker gets ``state`` as it is in memory here: nothing is pickled.
+        return multiprocessing.get_context("fork").Pool(jobs, initializer=_init_check_worker, initargs=(state,))
 
 
-def _init_check_worker() -> None:
-    """A check worker: signals as :func:`tmxchunks.init_pool_worker` sets them, inherited objects frozen.
+def _init_check_worker(state: _ProcessState | None = None) -> None:
+    """A check worker: signals as :func:`tmxchunks.init_pool_worker` sets them, ``state`` kept, inherited objects frozen.
 
     Its SIGTERM must be the default action: a worker that inherited a Python
     handler (the CLI installs one) and is waiting for a task when the pool ends
@@ -342,9 +343,11 @@ def _init_check_worker() -> None:
     them again while the checks allocate and free millions of small objects,
     about a tenth of a worker's CPU time, measured.
     """
+    global _PROCESS
     from bilingual_pr.formats.tmxchunks import init_pool_worker
 
     init_pool_worker()
+    _PROCESS = state
     gc.freeze()
 
 

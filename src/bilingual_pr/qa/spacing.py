@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bilingual_pr.qa.model import Finding, Segment, finding
+from bilingual_pr.qa.model import Family, Finding, Segment, finding
 
 _SPACES = " \u00a0\u202f\u2009\t"
 _DOUBLE = re.compile(r"[ \u00a0\u202f\u2009\t]{2,}")
@@ -118,3 +118,15 @@ def check_spacing(seg: Segment) -> list[Finding]:
                 out.append(finding("unbalanced-quotes", "Quotation marks do not pair up in the target (they do in the source).",
                                    seg.index, (), spans))
     return out
+
+
+FAMILY = Family(
+    "spacing",
+    checks={
+        "double-space": ("warning", "Two or more spaces in a row in the target."),
+        "edge-space": ("info", "Leading or trailing whitespace differs between source and target."),
+        "unbalanced-brackets": ("warning", "Brackets are unbalanced in the target but not in the source."),
+        "unbalanced-quotes": ("warning", "Quotation marks are unbalanced in the target but not in the source."),
+    },
+    unit=lambda setup: check_spacing,
+)

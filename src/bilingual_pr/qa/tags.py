@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from bilingual_pr.qa.model import Finding, InlineCode, Segment, Span, finding
+from bilingual_pr.qa.model import Family, Finding, InlineCode, Segment, Span, finding
 
 # {0}, {name}, {user.name}, %s, %1$s, %d, %(name)s, %.2f -- not "45 %" nor "45% of".
 _PLACEHOLDER = re.compile(r"\{\{?\s*[A-Za-z_0-9][\w.]*\s*\}\}?|%(?:\(\w+\)|\d+\$)?[-+#0]?\d*(?:\.\d+)?[sdifuxXeEgGc@](?![^\W\d_])")
@@ -102,3 +102,13 @@ def _bad_nesting(codes: tuple[InlineCode, ...]) -> bool:
                 return True
             open_ids.remove(c.id)
     return False
+
+
+FAMILY = Family(
+    "tags",
+    checks={
+        "tag-mismatch": ("error", "Inline tags or codes differ between source and target."),
+        "placeholder-mismatch": ("error", "Placeholders ({0}, %s, {name}) differ between source and target."),
+    },
+    unit=lambda setup: check_tags,
+)

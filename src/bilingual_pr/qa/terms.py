@@ -16,7 +16,7 @@ import unicodedata
 from typing import Any, Callable, Protocol, Sequence
 
 from bilingual_pr.language import base_language
-from bilingual_pr.qa.model import Finding, Segment, Span, finding
+from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, Span, UnitCheck, finding
 from bilingual_pr.qa.numbers import symbols, url_spans
 
 _SHORT_TYPES = frozenset({"acronym", "abbreviation", "shortForm"})
@@ -245,3 +245,57 @@ def concept_findings(usage: Usage) -> list[Finding]:
                 out.append(finding("inconsistent-term", msg, unit, (), (span,) if span else (),
                                    suggestion=usual, related=(first_usual,)))
     return out
+
+
+class TermMatching:
+    """The glossary checks of one run, a :class:`TermChecker` per language pair (shared by terms and consistency)."""
+
+    def __init__(self, glossary: Any, matcher_factory: Callable[[Any, str], Matcher] | None) -> None:
+        self.glossary, self.matcher_factory = glossary, matcher_factory
+        self.checkers: dict[tuple[str, str], TermChecker] = {}
+
+    def prepare(self, source_lang: str, target_lang: str) -> TermChecker:
+        """The checker of a language pair, its matchers built now (before worker processes fork)."""
+        checker = self.checkers.get((source_lang, target_lang))
+        if checker is None:
+            checker = self.checkers[(source_lang, target_lang)] = TermChecker(
+                self.glossary, source_lang, target_lang, self.matcher_factory)
+        return checker
+
+    def check(self, seg: Segment) -> list[Finding]:
+        """The glossary findings of one unit (its concept renderings are recorded)."""
+        checker = self.checkers.get((seg.source_lang, seg.target_lang))
+        if checker is None:
+            checker = self.prepare(seg.source_lang, seg.target_lang)
+        return checker.check(seg)
+
+    def take_usage(self) -> Usage:
+        """Concept renderings recorded since the last call, all language pairs together."""
+        usage: Usage = {}
+        for checker in self.checkers.values():
+            merge_usage(usage, checker.take_usage())
+        return usage
+
+
+def term_matching(setup: CheckSetup) -> TermMatching | None:
+    """The run's shared glossary checks; None without a glossary."""
+    if setup.glossary is None:
+        return None
+    return setup.shared("terms", lambda: TermMatching(setup.glossary, setup.matcher_factory))
+
+
+def _unit_check(setup: CheckSetup) -> UnitCheck | None:
+    matching = term_matching(setup)
+    return matching.check if matching is not None else None
+
+
+FAMILY = Family(
+    "terms",
+    checks={
+        "term-missing": ("error", "A glossary term in the source has none of its approved target terms in the target."),
+        "term-forbidden": ("error", "The target uses a term the glossary forbids."),
+        "term-deprecated": ("warning", "The target uses a term the glossary marks as deprecated."),
+        "term-dnt": ("error", "A do-not-translate term of the source is not kept unchanged in the target."),
+    },
+    unit=_unit_check,
+)

@@ -20,8 +20,9 @@ before ``; : ! ?``.
 from __future__ import annotations
 
 import re
+from functools import partial
 
-from bilingual_pr.qa.model import Finding, Segment, finding
+from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, UnitCheck, finding
 
 PROFILES: tuple[str, ...] = ("fr-FR", "fr-CH", "off")
 
@@ -128,3 +129,18 @@ def check_typography(seg: Segment, profile: str) -> list[Finding]:
         message = msgs[0] if len(msgs) == 1 else f"{len(items)} spacing problems: " + " ".join(msgs)
         out.append(finding(check, message, seg.index, (), tuple(s for s, _, _ in items), severity=sev))
     return out
+
+
+def _unit_check(setup: CheckSetup) -> UnitCheck | None:
+    return None if setup.profile == "off" else partial(check_typography, profile=setup.profile)
+
+
+FAMILY = Family(
+    "typography",
+    checks={
+        "typo-space-before": ("warning", "Wrong or missing space before ; : ! ? for the typography profile."),
+        "typo-guillemets": ("warning", "Wrong or missing space inside « » for the typography profile."),
+        "typo-en-space": ("warning", "A space before ; : ! ? in an English target."),
+    },
+    unit=_unit_check,
+)

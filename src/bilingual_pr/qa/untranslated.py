@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bilingual_pr.qa.model import Finding, Segment, finding
+from bilingual_pr.qa.model import Family, Finding, Segment, finding
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # Words that only running text has: a name ("Michelle Bachelet"), a code
@@ -43,3 +43,15 @@ def check_untranslated(seg: Segment) -> list[Finding]:
             return [finding("untranslated", "The target repeats the source text: it was not translated.",
                             seg.index, ((0, len(seg.source)),), ((0, len(seg.target)),))]
     return []
+
+
+FAMILY = Family(
+    "untranslated",
+    checks={
+        "untranslated": ("error", "The target is the source text left untranslated."),
+        "empty-target": ("warning", "The target is empty."),
+    },
+    unit=lambda setup: check_untranslated,
+    # Everything else about a copied source is noise.
+    silencing=frozenset({"untranslated"}),
+)
