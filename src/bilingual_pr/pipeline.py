@@ -3,7 +3,7 @@
 ``run_release`` is what ``bilingual-pr run`` does; ``align_and_check`` is the
 part ``bilingual-pr batch`` repeats for many pairs (one ``PairContext`` per
 worker process, so the glossary and its matchers are built once). Pure parts
-(``derive_name``, ``estimate_effort``, ``pair_stats``)
+(``estimate_effort``, ``pair_stats``; release names come from ``pairing``)
 take and return small frozen dataclasses; files are read and written only in
 ``run_release``, ``write_pair_outputs`` and ``locate_example``.
 """
@@ -14,12 +14,12 @@ import json
 import logging
 import math
 import os
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from bilingual_pr.errors import UserError
+from bilingual_pr.pairing import derive_name, safe_name
 
 if TYPE_CHECKING:
     from bilingual_pr.align import Alignment
@@ -40,68 +40,6 @@ AUTO_EMBEDDINGS_MAX_SENTENCES = 2000
 #: Where the bundled example pair lives, relative to the repository root.
 EXAMPLE_FR = Path("examples") / "DG26-014F.fr.txt"
 EXAMPLE_EN = Path("examples") / "DG26-014E.en.txt"
-
-# UNOG/CERN-style document symbols: DG26/014F, DG11-005E, PR_24_003F (letters, digit groups, F or E).
-_SYMBOL_TEXT = re.compile(r"(?<![\w/])([A-Z]{2,8}\d{0,4}(?:[/_-]\d{1,5})+)[/_-]?([FE])(?![\w])")
-_SYMBOL_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,8}\d{0,4}(?:[/_-]\d{1,5})+)[/_-]?([FEfe])(?![A-Za-z0-9])")
-_LANG_MARK = re.compile(r"\.(fr|en)(?=\.|$)", re.IGNORECASE)
-
-
-# ------------------------------------------------------------------ names
-
-
-@dataclass(frozen=True, slots=True)
-class Symbol:
-    """A document symbol without its language letter (``DG26-014``) and the language that letter gives."""
-
-    core: str
-    lang: str
-
-
-def _symbol(match: re.Match[str]) -> Symbol:
-    core = re.sub(r"[/_-]", "-", match.group(1).upper())
-    return Symbol(core, "fr" if match.group(2).upper() == "F" else "en")
-
-
-def symbol_in_name(name: str) -> Symbol | None:
-    """The document symbol in a file name (``DG11-005F.txt``, ``dg11_005e.html``), or None."""
-    found = _SYMBOL_NAME.search(name)
-    return _symbol(found) if found else None
-
-
-def symbol_in_text(text: str, head_chars: int = 400) -> Symbol | None:
-    """The document symbol near the top of a release (``DG26/014F`` on its first line), or None."""
-    found = _SYMBOL_TEXT.search(text[:head_chars])
-    return _symbol(found) if found else None
-
-
-def language_mark(name: str) -> str | None:
-    """``fr`` or ``en`` from a ``*.fr.*`` / ``*.en.*`` file name, else None."""
-    marks = _LANG_MARK.findall(name)
-    return marks[-1].lower() if marks else None
-
-
-def plain_stem(name: str) -> str:
-    """A file name without its extension and its ``.fr``/``.en`` mark (``x.fr.txt`` -> ``x``)."""
-    parts = name.split(".")
-    if len(parts) >= 3 and parts[-2].lower() in ("fr", "en"):
-        stem = ".".join(parts[:-2])
-    else:
-        stem = ".".join(parts[:-1]) if len(parts) >= 2 else name
-    return stem or name
-
-
-def safe_name(text: str) -> str:
-    """A file-name-safe version of a release name."""
-    cleaned = re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-.")
-    return cleaned[:120] or "release"
-
-
-def derive_name(fr_path: str | Path, fr_text: str = "") -> str:
-    """The release name: its document symbol (``DG26-014``) from the text or the file name, else the file's stem."""
-    sym = symbol_in_text(fr_text) or symbol_in_name(Path(fr_path).name)
-    return safe_name(sym.core if sym else plain_stem(Path(fr_path).name))
-
 
 def locate_example() -> tuple[Path, Path]:
     """The bundled example pair: $BILINGUAL_PR_EXAMPLES if set, else the copy inside the package."""

@@ -42,7 +42,8 @@ def batch(source: Path, out_dir: Path, jobs: int, glossary: Path | None, no_glos
     other) is listed at the end with the reason, stays out of merged.tmx,
     and the exit status is 1; the other pairs are still done.
     """
-    from bilingual_pr.batch import BatchOptions, load_pairs, run_batch, up_to_date
+    from bilingual_pr.batch import BatchOptions, run_batch, up_to_date
+    from bilingual_pr.pairing import load_pairs
     from bilingual_pr.errors import UserError
 
     if glossary is not None and no_glossary:
