@@ -82,6 +82,11 @@ def derive_name(fr_path: str | Path, fr_text: str = "") -> str:
     return safe_name(sym.core if sym else plain_stem(Path(fr_path).name))
 
 
+def release_name(fr_path: str | Path, fr_text: str = "", given: str | None = None) -> str:
+    """The name a release's outputs take: the one given (made file-name-safe), else ``derive_name``."""
+    return safe_name(given) if given else derive_name(fr_path, fr_text)
+
+
 # ------------------------------------------------------------------ pairing (pure)
 
 
