@@ -128,3 +128,33 @@ def test_a_forced_pair_routes_every_bead_to_review_whichever_command_forces_it()
     assert "--force" not in str(err.value)
     parallel = align_pair(read_document(FR, lang="fr"), read_document(EN, lang="en"), PairContext.build(None))
     assert review_threshold(parallel, FR, EN, 0.9, force=True) == (0.9, None)
+
+
+def test_split_beads_keeps_the_tmx_routing_and_places_one_sided_beads_by_confidence():
+    from bilingual_pr.align import AlignedPair
+    from bilingual_pr.align.writers import route_beads
+    from bilingual_pr.pipeline import split_beads
+
+    pairs = (
+        AlignedPair("Le Conseil ouvre sa session.", "The Council opens its session.", (0,), (0,), None, None, "1-1",
+                    0, 0.95),
+        AlignedPair("Il siège à Genève.", "It meets in Geneva.", (1,), (1,), None, None, "1-1", 0, 0.6),
+        AlignedPair("Une phrase seule.", "", (2,), (), None, None, "1-0", 0, 0.97),
+        AlignedPair("", "A sentence alone.", (), (2,), None, None, "0-1", 0, 0.3),
+    )
+    kept, review = split_beads(pairs, 0.9)
+    assert (kept, review) == ((1, 3), (2, 4))
+    routes = route_beads(pairs, 0.9)
+    assert set(routes.memory) <= set(kept) and set(routes.review) <= set(review)
+    assert split_beads(pairs, 0.9, split=False) == ((1, 2, 3, 4), ())
+
+
+def test_a_stale_review_file_is_reported_or_removed_never_both(tmp_path):
+    from bilingual_pr.pipeline import stale_review
+
+    stale = tmp_path / "mem.review.tmx"
+    assert stale_review(stale, 0.9, remove=False) is None
+    stale.write_text("<tmx/>", encoding="utf-8")
+    message = stale_review(stale, 0.9, remove=False)
+    assert message and "left from an earlier run" in message and stale.exists()
+    assert stale_review(stale, 0.9, remove=True) is None and not stale.exists()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from bilingual_pr.errors import UserError
+from bilingual_pr.language import DEFAULT_REGION
 from bilingual_pr.pairing import derive_name, release_name
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The language tags of a French/English pair's outputs unless told otherwise (``align --source-lang``...).
+SRC_TAG, TGT_TAG = DEFAULT_REGION["fr"], DEFAULT_REGION["en"]
 #: Same default as ``bilingual-pr align --min-confidence``.
 DEFAULT_MIN_CONFIDENCE = 0.9  # as `align`: beads at or above are right ~98 % of the time on the dev set
 #: The confidence threshold of a pair forced through the parallelness test: just above 1, the highest
@@ -120,8 +123,8 @@ class RunOptions:
     review_page: Path | None = None
     name: str | None = None
     strict: bool = False
-    src_tag: str = "fr-FR"
-    tgt_tag: str = "en-GB"
+    src_tag: str = SRC_TAG
+    tgt_tag: str = TGT_TAG
     force: bool = False  # align two documents that do not look parallel anyway, every pair to review
     swap_ok: bool = False  # read two files that look swapped the other way round instead of failing
 
@@ -433,7 +436,7 @@ def write_pair_outputs(name: str, alignment: "Alignment", report: "Report", tmx_
 
 def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: Path, out_dir: Path,
                     min_confidence: float = DEFAULT_MIN_CONFIDENCE, name: str | None = None, html: bool = True,
-                    strict: bool = False, src_tag: str = "fr-FR", tgt_tag: str = "en-GB",
+                    strict: bool = False, src_tag: str = SRC_TAG, tgt_tag: str = TGT_TAG,
                     remove_stale_review: bool = False, swap_ok: bool = False
                     ) -> tuple[PairStats, "Alignment", list[Path], list[str]]:
     """Read, align, check and write the memory and QA outputs of one pair (what ``batch`` does per pair).
@@ -469,8 +472,8 @@ class AlignOptions:
     presegmented: bool = False
     glossary: Path | None = None
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
-    src_tag: str = "fr-FR"
-    tgt_tag: str = "en-GB"
+    src_tag: str = SRC_TAG
+    tgt_tag: str = TGT_TAG
     embeddings: bool | None = None  # None: ``choose_embeddings`` decides
     review_page: Path | None = None
     use_mt: bool = False

