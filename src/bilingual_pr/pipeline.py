@@ -1,11 +1,14 @@
 """The whole workflow on one release pair: align, memorise, check, draft and estimate post-editing effort.
 
-``run_release`` is what ``bilingual-pr run`` does; ``align_and_check`` is the
-part ``bilingual-pr batch`` repeats for many pairs (one ``PairContext`` per
-worker process, so the glossary and its matchers are built once). Pure parts
-(``estimate_effort``, ``pair_stats``; release names come from ``pairing``)
-take and return small frozen dataclasses; files are read and written only in
-``run_release``, ``write_pair_outputs`` and ``locate_example``.
+``align_files`` is what ``bilingual-pr align`` does, ``run_release`` what
+``bilingual-pr run`` does; ``align_and_check`` is the part ``bilingual-pr batch``
+repeats for many pairs (one ``PairContext`` per worker process, so the glossary
+and its matchers are built once). The decisions the three share live here once:
+``choose_embeddings``, ``review_threshold``, ``split_beads``, ``stale_review``.
+Pure parts (those, ``estimate_effort``, ``pair_stats``; release names come from
+``pairing``) take and return small frozen dataclasses; files are read and
+written only in ``align_files``, ``run_release``, ``write_pair_outputs``,
+``stale_review`` and ``locate_example``.
 """
 
 from __future__ import annotations
