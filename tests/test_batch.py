@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bilingual_pr.batch import (BatchOptions, FileKey, Pairing, ReleasePair, discover_pairs, key_from_name,
-                                load_pairs, pair_files, parse_manifest, run_batch)
+from bilingual_pr.batch import BatchOptions, run_batch
+from bilingual_pr.pairing import (FileKey, Pairing, ReleasePair, discover_pairs, key_from_name, load_pairs, pair_files,
+                                  parse_manifest)
 from bilingual_pr.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -377,7 +377,7 @@ def test_interrupted_batch_says_how_many_pairs_are_done_and_the_rerun_resumes(tm
 
 
 def test_release_names_stay_unique_when_a_numbered_name_is_already_taken(tmp_path):
-    from bilingual_pr.batch import parse_manifest
+    from bilingual_pr.pairing import parse_manifest
 
     # Two releases named X and a third named X-2: the second X must not become X-2 as well
     # (one output folder for two releases, the same tuids twice in merged.tmx).

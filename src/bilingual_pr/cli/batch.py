@@ -10,6 +10,7 @@ import click
 
 from bilingual_pr.cli import fail, warn
 from bilingual_pr.cli.common import glossary_option, jobs_option
+from bilingual_pr.pipeline import DEFAULT_MIN_CONFIDENCE
 
 
 @click.command()
@@ -19,7 +20,7 @@ from bilingual_pr.cli.common import glossary_option, jobs_option
 @jobs_option("Worker processes, one release pair at a time each.")
 @glossary_option("Glossary (TBX/CSV/TSV). Default: the bundled UNOG-CERN glossary ($BILINGUAL_PR_GLOSSARY).")
 @click.option("--no-glossary", is_flag=True, help="No glossary (no terminology check).")
-@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
               help="Pairs below go to <name>.review.tmx and stay out of merged.tmx.")
 @click.option("--html/--no-html", default=True, show_default=True, help="Also write each release's HTML QA report.")
 @click.option("--embeddings/--no-embeddings", default=False, show_default=True,
@@ -42,7 +43,8 @@ def batch(source: Path, out_dir: Path, jobs: int, glossary: Path | None, no_glos
     other) is listed at the end with the reason, stays out of merged.tmx,
     and the exit status is 1; the other pairs are still done.
     """
-    from bilingual_pr.batch import BatchOptions, load_pairs, run_batch, up_to_date
+    from bilingual_pr.batch import BatchOptions, run_batch, up_to_date
+    from bilingual_pr.pairing import load_pairs
     from bilingual_pr.errors import UserError
 
     if glossary is not None and no_glossary:

@@ -8,6 +8,7 @@ import click
 
 from bilingual_pr.cli import warn
 from bilingual_pr.cli.common import glossary_option
+from bilingual_pr.pipeline import DEFAULT_MIN_CONFIDENCE
 
 
 def _summary_lines(result, min_confidence: float) -> list[str]:
@@ -43,7 +44,7 @@ def _summary_lines(result, min_confidence: float) -> list[str]:
 @click.option("--no-glossary", is_flag=True, help="Run without any glossary (no terminology check).")
 @click.option("--tm", "tm_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Translation memory (TMX) looked up before machine translation; repeat for several.")
-@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
               help="Pairs below go to <name>.review.tmx, not to <name>.tmx.")
 @click.option("--mt/--no-mt", "use_mt", default=True, show_default=True,
               help="Machine-translate what the memory does not cover (needs an installed Argos model).")
