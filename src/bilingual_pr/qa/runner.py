@@ -325,14 +325,14 @@ def _run_pieces(plan: Any, checks: UnitChecks, jobs: int, tracker: ConsistencyTr
 
 def _check_pool(jobs: int) -> Any:
     """A pool of ``jobs`` forked check workers (they inherit ``_WORKER`` and ``_PIECES``)."""
-    from bilingual_pr.formats.tmxchunks import signals_held
+    from bilingual_pr.workers import signals_held
 
     with signals_held():  # the workers start here
         return multiprocessing.get_context("fork").Pool(jobs, initializer=_init_check_worker)
 
 
 def _init_check_worker() -> None:
-    """A check worker: signals as :func:`tmxchunks.init_pool_worker` sets them, inherited objects frozen.
+    """A check worker: signals as :func:`workers.init_pool_worker` sets them, inherited objects frozen.
 
     Its SIGTERM must be the default action: a worker that inherited a Python
     handler (the CLI installs one) and is waiting for a task when the pool ends
@@ -342,7 +342,7 @@ def _init_check_worker() -> None:
     them again while the checks allocate and free millions of small objects,
     about a tenth of a worker's CPU time, measured.
     """
-    from bilingual_pr.formats.tmxchunks import init_pool_worker
+    from bilingual_pr.workers import init_pool_worker
 
     init_pool_worker()
     gc.freeze()
