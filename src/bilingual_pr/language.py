@@ -2,8 +2,8 @@
 
 Every language tag the tool reads from a user, writes into a file or checks in
 one goes through :func:`is_language_tag` and :func:`canonical_tag`: the CLI
-options, the TMX/XLIFF writers and the TMX validator agree, so a tag the
-writer accepts is one the validator accepts. Well-formedness (RFC 5646
+options, the TMX reader, writer and validator agree, so a tag the writer
+accepts is one the validator accepts. Well-formedness (RFC 5646
 syntax, not registry validity: ``en-UK`` passes, ``en-12`` does not) is
 checked by langcodes' tag parser; an underscore (``fr_FR``) is an error in a
 file, and is written as a hyphen by :func:`canonical_tag`.
@@ -27,8 +27,9 @@ _NAMES = {"fr": "French", "en": "English"}
 @functools.lru_cache(maxsize=1024)
 def is_language_tag(tag: str) -> bool:
     """True when ``tag`` is a well-formed BCP 47 language tag as written (``fr-FR`` yes, ``fr_FR`` no)."""
-    # langcodes reads "_" as "-" and takes any subtag of letters and digits for a language:
-    # neither is BCP 47 as written in a file ("fr_FR", "123").
+    # langcodes' parser reads "_" as "-" and lets digits into language and extlang subtags
+    # ("123", "eh-kni-i2v"); it also takes the reserved 4-letter languages ("abcd"). None of
+    # these is a tag in use as written in a file, so they are refused here.
     if not tag or not tag.isascii() or "_" in tag or tag != tag.strip():
         return False
     try:
@@ -36,7 +37,9 @@ def is_language_tag(tag: str) -> bool:
     except LanguageTagError:
         return False
     kind, value = parsed[0]
-    return kind != "language" or value.split("-", 1)[0].isalpha()
+    if kind == "language" and not value.startswith("x-") and not (value.isalpha() and len(value) <= 3):
+        return False
+    return all(value.isalpha() for kind, value in parsed if kind == "extlang")
 
 
 def base_language(tag: str) -> str:
