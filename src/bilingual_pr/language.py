@@ -15,8 +15,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-from langcodes.tag_parser import LanguageTagError, parse_tag
-
 from bilingual_pr.errors import UserError
 
 SUPPORTED = ("fr", "en")
@@ -32,6 +30,10 @@ def is_language_tag(tag: str) -> bool:
     # these is a tag in use as written in a file, so they are refused here.
     if not tag or not tag.isascii() or "_" in tag or tag != tag.strip():
         return False
+    # Imported on first use: langcodes loads its registry tables (about 40 ms and 5 MB), which
+    # `--help` and the commands that never see a tag should not pay for.
+    from langcodes.tag_parser import LanguageTagError, parse_tag
+
     try:
         parsed = parse_tag(tag)
     except LanguageTagError:
