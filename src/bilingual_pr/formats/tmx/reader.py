@@ -31,6 +31,7 @@ _ISO639_2 = {
     "chi": "zh", "deu": "de", "ger": "de", "ita": "it", "por": "pt", "nld": "nl", "dut": "nl",
 }
 
+
 @functools.lru_cache(maxsize=256)
 def _split_tag(tag: str) -> tuple[str, str]:
     parts = tag.strip().replace("_", "-").lower().split("-", 1)
@@ -73,7 +74,6 @@ def _canonical_or_raw(tag: str) -> str:
 def lang_base(tag: str) -> str:
     """The primary language of a tag for matching: lower case, ISO 639-2 codes mapped ('FRA_fr' -> 'fr')."""
     return _split_tag(tag)[0]
-
 
 
 def precise_error(err: UserError, path: Path) -> UserError:
@@ -150,14 +150,14 @@ def _pick(langs: list[str], wanted: str, skip: int) -> int:
 # unit, a tenth of reading one. Storing through the slot descriptors builds the same object in
 # 0.8 us; the reader passes every field, so no default is skipped (a test checks the field list).
 UNIT_FIELDS = ("source", "target", "source_lang", "target_lang", "tuid", "props", "notes", "creationdate",
-                "changedate", "creationid")
+               "changedate", "creationid")
 (_set_source, _set_target, _set_source_lang, _set_target_lang, _set_tuid, _set_props, _set_notes,
  _set_creationdate, _set_changedate, _set_creationid) = (getattr(TranslationUnit, f).__set__ for f in UNIT_FIELDS)
 
 
 def new_unit(source: str, target: str, source_lang: str, target_lang: str, tuid: str | None,
-              props: tuple[tuple[str, str], ...], notes: tuple[str, ...], creationdate: str | None,
-              changedate: str | None, creationid: str | None) -> TranslationUnit:
+             props: tuple[tuple[str, str], ...], notes: tuple[str, ...], creationdate: str | None,
+             changedate: str | None, creationid: str | None) -> TranslationUnit:
     """``TranslationUnit(...)`` with every field given, without the frozen-dataclass __init__."""
     unit = object.__new__(TranslationUnit)
     _set_source(unit, source)
