@@ -72,7 +72,7 @@ def phase(name: str, workdir: Path, units: int) -> None:
     elif name == "read":
         count = sum(1 for _ in read_tmx(workdir / "big.tmx"))
     elif name == "read-jobs2":
-        # The main process reads its share of the body's pieces, one worker the rest (formats/tmxchunks.py).
+        # The main process reads its share of the body's pieces, one worker the rest (formats/tmx/parallel.py).
         count = sum(1 for _ in TmxReader(workdir / "big.tmx", jobs=2))
     elif name == "prepare-merge":
         half = units // 2

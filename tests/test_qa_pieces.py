@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from bilingual_pr.formats import tmxchunks
+from bilingual_pr import workers
+from bilingual_pr.formats.tmx import parallel as tmxchunks
 from bilingual_pr.qa.inputs import open_input
 from bilingual_pr.qa.runner import run_checks
 from conftest import fixture_path
@@ -99,7 +100,7 @@ def test_check_workers_die_on_sigterm_whatever_handler_they_inherit() -> None:
     held.acquire()
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
     try:
-        with tmxchunks.signals_held():
+        with workers.signals_held():
             worker = ctx.Process(target=_wait_like_an_idle_worker, args=(runner._init_check_worker, ready, held))
             worker.start()
     finally:

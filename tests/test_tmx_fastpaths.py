@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from bilingual_pr.formats.tmx import _UNIT_FIELDS, _new_unit
+from bilingual_pr.formats.tmx.reader import UNIT_FIELDS as _UNIT_FIELDS
+from bilingual_pr.formats.tmx.reader import new_unit as _new_unit
 from bilingual_pr.formats.units import TranslationUnit
 
 
@@ -44,11 +45,11 @@ def test_dates_read_from_a_tuv_without_language(tmp_path) -> None:
 
 
 def test_side_choice_is_remembered_per_language_set_and_header(tmp_path, monkeypatch) -> None:
-    from bilingual_pr.formats import tmx
     from bilingual_pr.formats.tmx import TmxReader
+    from bilingual_pr.formats.tmx import reader as tmx
     from bilingual_pr.formats.units import TmxHeader
 
-    reader = TmxReader(tmp_path / "x.tmx")
+    reader = TmxReader(tmp_path / "x.tmx").parser  # the unit parser chooses the sides
     reader.header = TmxHeader(srclang="fr-FR")
     assert reader._sides(["en-GB", "fr-FR"], None) == (1, 0, "fr-FR", "en-GB")
     # The TU's own srclang is part of the key.

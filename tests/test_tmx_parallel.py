@@ -1,4 +1,4 @@
-"""The parallel TMX reader (formats/tmxchunks.py) gives exactly what the serial reader gives."""
+"""The parallel TMX reader (formats/tmx/parallel.py) gives exactly what the serial reader gives."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bilingual_pr.errors import UserError
-from bilingual_pr.formats import tmxchunks
+from bilingual_pr.formats.tmx import parallel as tmxchunks
 from bilingual_pr.formats.tmx import TmxReader, TmxWriter
 from bilingual_pr.formats.units import TranslationUnit
 

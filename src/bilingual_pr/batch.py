@@ -159,8 +159,8 @@ def init_worker(glossary: Path | None, embeddings: bool) -> None:
 
 
 def start_worker(glossary: Path | None, embeddings: bool) -> None:
-    """A pool worker's initialiser: the pool's signal handling (tmxchunks.init_pool_worker), then init_worker."""
-    from bilingual_pr.formats.tmxchunks import init_pool_worker
+    """A pool worker's initialiser: the pool's signal handling (workers.init_pool_worker), then init_worker."""
+    from bilingual_pr.workers import init_pool_worker
 
     init_pool_worker()
     init_worker(glossary, embeddings)
@@ -221,7 +221,7 @@ def chunk_sizes(n: int, jobs: int, largest: int = 8) -> list[int]:
 
 def _run_parallel(todo: Sequence[ReleasePair], options: BatchOptions, jobs: int,
                   done: Callable[[PairOutcome], None]) -> None:
-    from bilingual_pr.formats.tmxchunks import signals_held, start_method
+    from bilingual_pr.workers import signals_held, start_method
 
     # fork (when this process runs no thread): a worker starts with every module already
     # imported, instead of 0.4 s of imports per worker and per batch with spawn.

@@ -1,4 +1,13 @@
-"""Language tags and the "is this file really French?" check."""
+"""Language tags (the one BCP 47 rule of the tool) and the "is this file really French?" check.
+
+Every language tag the tool reads from a user, writes into a file or checks in
+one goes through :func:`is_language_tag` and :func:`canonical_tag`: the CLI
+options, the TMX reader, writer and validator agree, so a tag the writer
+accepts is one the validator accepts. Well-formedness (RFC 5646
+syntax, not registry validity: ``en-UK`` passes, ``en-12`` does not) is
+checked by langcodes' tag parser; an underscore (``fr_FR``) is an error in a
+file, and is written as a hyphen by :func:`canonical_tag`.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +20,28 @@ from bilingual_pr.errors import UserError
 SUPPORTED = ("fr", "en")
 DEFAULT_REGION = {"fr": "fr-FR", "en": "en-GB"}
 _NAMES = {"fr": "French", "en": "English"}
-_BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+@functools.lru_cache(maxsize=1024)
+def is_language_tag(tag: str) -> bool:
+    """True when ``tag`` is a well-formed BCP 47 language tag as written (``fr-FR`` yes, ``fr_FR`` no)."""
+    # langcodes' parser reads "_" as "-" and lets digits into language and extlang subtags
+    # ("123", "eh-kni-i2v"); it also takes the reserved 4-letter languages ("abcd"). None of
+    # these is a tag in use as written in a file, so they are refused here.
+    if not tag or not tag.isascii() or "_" in tag or tag != tag.strip():
+        return False
+    # Imported on first use: langcodes loads its registry tables (about 40 ms and 5 MB), which
+    # `--help` and the commands that never see a tag should not pay for.
+    from langcodes.tag_parser import LanguageTagError, parse_tag
+
+    try:
+        parsed = parse_tag(tag)
+    except LanguageTagError:
+        return False
+    kind, value = parsed[0]
+    if kind == "language" and not value.startswith("x-") and not (value.isalpha() and len(value) <= 3):
+        return False
+    return all(value.isalpha() for kind, value in parsed if kind == "extlang")
 
 
 def base_language(tag: str) -> str:
@@ -21,7 +51,7 @@ def base_language(tag: str) -> str:
 
 def parse_language(tag: str) -> str:
     """Validate a user-given language (fr, en, fr-CH, en-US...) and return its base code."""
-    if not tag or not _BCP47.match(tag.strip()):
+    if not tag or not is_language_tag(tag.strip().replace("_", "-")):
         raise UserError(f"unknown language {tag!r}: use fr or en (optionally with a region, e.g. fr-CH)")
     base = base_language(tag)
     if base not in SUPPORTED:
@@ -30,10 +60,12 @@ def parse_language(tag: str) -> str:
 
 
 def canonical_tag(tag: str) -> str:
-    """Write a BCP 47 tag canonically: 'FR_fr' -> 'fr-FR', 'en' -> 'en'."""
-    if not _BCP47.match(tag.replace("_", "-")):
+    """Write a BCP 47 tag canonically: 'FR_fr' -> 'fr-FR', 'en' -> 'en'; a malformed tag ('en-12') is a UserError."""
+    hyphened = tag.replace("_", "-")
+    if not is_language_tag(hyphened):
         raise UserError(f"invalid language tag {tag!r}: expected BCP 47, e.g. fr-FR or en-GB")
-    parts = tag.replace("_", "-").split("-")
+    # RFC 5646's case conventions: language lower, script title, region upper, the rest lower.
+    parts = hyphened.split("-")
     out = [parts[0].lower()]
     for p in parts[1:]:
         if len(p) == 2 and p.isalpha():

@@ -45,7 +45,7 @@ class CheckInput:
 
 @dataclass(frozen=True, slots=True)
 class TmxPieces:
-    """A large TMX memory cut into pieces (formats/tmxchunks.py) that check workers read themselves."""
+    """A large TMX memory cut into pieces (formats/tmx/parallel.py) that check workers read themselves."""
 
     path: Path
     plan: Any
@@ -62,7 +62,7 @@ class TmxPieces:
 
     def segments(self, index: int, first: int = 0) -> list[Segment]:
         """The segments of one piece, numbered from ``first``; a UserError when it does not parse."""
-        from bilingual_pr.formats.tmxchunks import piece_units
+        from bilingual_pr.formats.tmx.parallel import piece_units
 
         units = piece_units(self.path, self.plan, index, self.source_lang, self.target_lang)
         return list(tmx_segments(units, first))
@@ -254,7 +254,7 @@ def open_tmx(path: Path, source_lang: str | None, target_lang: str | None) -> Ch
         return tmx_segments(TmxReader(path, source_lang, target_lang, progress=progress))
 
     def pieces() -> TmxPieces | None:
-        from bilingual_pr.formats.tmxchunks import plan_chunks
+        from bilingual_pr.formats.tmx.parallel import plan_chunks
 
         plan = plan_chunks(path)
         if plan is None or len(plan.chunks) < 2:

@@ -325,7 +325,7 @@ _BATCH = 2000
 
 def _check_pool(jobs: int, state: _ProcessState) -> Any:
     """A pool of ``jobs`` forked check workers, each handed ``state`` by its initialiser."""
-    from bilingual_pr.formats.tmxchunks import signals_held
+    from bilingual_pr.workers import signals_held
 
     with signals_held():  # the workers start here
         # A forked worker gets ``state`` as it is in memory here: nothing is pickled.
@@ -333,7 +333,7 @@ def _check_pool(jobs: int, state: _ProcessState) -> Any:
 
 
 def _init_check_worker(state: _ProcessState | None = None) -> None:
-    """A check worker: signals as :func:`tmxchunks.init_pool_worker` sets them, ``state`` kept, inherited objects frozen.
+    """A check worker: signals as :func:`workers.init_pool_worker` sets them, ``state`` kept, inherited objects frozen.
 
     Its SIGTERM must be the default action: a worker that inherited a Python
     handler (the CLI installs one) and is waiting for a task when the pool ends
@@ -344,7 +344,7 @@ def _init_check_worker(state: _ProcessState | None = None) -> None:
     about a tenth of a worker's CPU time, measured.
     """
     global _PROCESS
-    from bilingual_pr.formats.tmxchunks import init_pool_worker
+    from bilingual_pr.workers import init_pool_worker
 
     init_pool_worker()
     _PROCESS = state

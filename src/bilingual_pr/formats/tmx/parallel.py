@@ -4,7 +4,8 @@ One process reads a million units in about 27 s on this project's machine
 (docs/tmx.md): lxml's parse and the Python that turns each ``<tu>`` into a unit
 cost about the same. Here each piece of the body (about 2 MB, wrapped in
 ``<tmx><body>`` … ``</body></tmx>``) is parsed whole by the same per-unit code
-as the serial reader. Worker processes pickle their pieces' units into scratch
+as the serial reader (:class:`~bilingual_pr.formats.tmx.reader.UnitParser`, whose
+skip callback each piece collects with its lines). Worker processes pickle their pieces' units into scratch
 files; the calling process reads its own share of the pieces in between (see
 :func:`main_share`) and gives every unit out in file order.
 
@@ -17,20 +18,19 @@ problem exactly as the serial reader always does. Files the cut cannot serve
 (not UTF-8, a DOCTYPE, namespace declarations on the root, anything unusual
 around ``<body>`` or after ``</body>``, small files) are read serially from the
 start.
+
+:class:`TmxReader` is the public reader: the serial one, plus this path when
+``jobs`` > 1. This module depends on :mod:`~bilingual_pr.formats.tmx.reader`
+only (and on :mod:`bilingual_pr.workers` for the pool's signal handling).
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import io
 import multiprocessing
 import os
 import pickle
 import re
-import signal
-import sys
-import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -41,9 +41,9 @@ from lxml import etree
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import ScratchDir, write_scratch
-# tmx.py imports this module only inside TmxReader.__iter__, so importing it here is not circular.
-from bilingual_pr.formats.tmx import TmxReader, _header_from, _new_unit
+from bilingual_pr.formats.tmx.reader import Progress, SerialTmxReader, UnitParser, header_from, iter_units, new_unit
 from bilingual_pr.formats.units import TmxHeader, TranslationUnit
+from bilingual_pr.workers import init_pool_worker, signals_held, start_method
 from bilingual_pr.xmlsafe import iterparse_xml, xml_parser
 
 CHUNK_BYTES = 2 * 1024 * 1024
@@ -94,7 +94,7 @@ def _head_header(head: bytes) -> tuple[bool, TmxHeader | None]:
         return False, None
     if headers and headers[0].getparent() is not root:
         return False, None
-    return True, (_header_from(headers[0]) if headers else None)
+    return True, (header_from(headers[0]) if headers else None)
 
 
 def plan_chunks(path: str | Path, chunk_bytes: int | None = None, min_bytes: int | None = None) -> ChunkPlan | None:
@@ -168,50 +168,50 @@ class _PieceReader:
         with open(path, "rb") as fh:
             fh.seek(start)
             self.data = fh.read(end - start)
-        self.reader = reader = TmxReader(path, src_lang, tgt_lang)
+        self.path = path
+        self.parser = UnitParser(src_lang, tgt_lang, self._skip)
         if srclang is not None:
-            reader.header = TmxHeader(srclang=srclang)
+            self.parser.header = TmxHeader(srclang=srclang)
+        self.skipped = 0
         # Skips are kept with their line in the piece; the caller knows the lines before it.
         self.records: list[tuple[int | None, str]] = []
-        reader._skip = self._skip  # type: ignore[method-assign]
 
     def _skip(self, line: int | None, why: str) -> None:
-        self.reader.skipped += 1
-        if len(self.records) < self.reader.MAX_REASONS:
+        self.skipped += 1
+        if len(self.records) < SerialTmxReader.MAX_REASONS:
             self.records.append((line, why))
 
     def units(self) -> Iterator[TranslationUnit]:
         """The piece's units; a UserError when the piece does not parse."""
         for fields in self.fields():
-            yield _new_unit(*fields)
+            yield new_unit(*fields)
 
     def fields(self) -> Iterator[tuple]:
-        """The piece's units as :func:`tmx._new_unit` field tuples; a UserError when the piece does not parse."""
+        """The piece's units as :func:`reader.new_unit` field tuples; a UserError when the piece does not parse."""
         wrapped = b"<tmx><body>" + self.data + b"</body></tmx>"
         try:
             root = etree.fromstring(wrapped, xml_parser())
         except etree.XMLSyntaxError as err:
-            raise UserError(f"{self.reader.path}: malformed XML in a piece: {err}") from None
+            raise UserError(f"{self.path}: malformed XML in a piece: {err}") from None
         # One parse of the whole piece costs less than iterparse's incremental feed, and nothing
         # needs freeing as it goes. The units must come out as the serial reader's end events
         # would: so only when every <tu> or <header> sits directly in <body> (nothing nested).
         found = list(root.iter("tu", "header"))
         body = root[0]
         if all(el.getparent() is body for el in found):
-            fields_of = self.reader._unit_fields
+            fields_of = self.parser.fields
             for el in found:
                 fields = fields_of(el)
                 if fields is not None:
-                    self.reader.units += 1
                     yield fields
             return
         del found, root, body
-        events = iterparse_xml(io.BytesIO(wrapped), tag=("header", "tu"), where=str(self.reader.path))
-        yield from self.reader._iter_units(events, checked_root=True, unit_of=self.reader._unit_fields)
+        events = iterparse_xml(io.BytesIO(wrapped), tag=("header", "tu"), where=self.path)
+        yield from iter_units(events, self.parser, Path(self.path), checked_root=True, unit_of=self.parser.fields)
 
     def summary(self) -> tuple:
         """What the caller adds to its own reader: language sets, skips, skip records, newlines."""
-        return (self.reader._lang_sets, self.reader.skipped, self.records, self.data.count(b"\n"))
+        return (self.parser.lang_sets, self.skipped, self.records, self.data.count(b"\n"))
 
 
 def piece_units(path: str | Path, plan: ChunkPlan, index: int, src_lang: str | None = None,
@@ -261,88 +261,32 @@ def _dumps_flat(rows: list[tuple]) -> bytes:
     return buf.getvalue()
 
 
-def init_pool_worker() -> None:
-    """A pool worker started under :func:`signals_held`: Ctrl-C is the parent's to handle, SIGTERM ends it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    release_signals()
-    die_with_parent()
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """In a pool worker: end when the process that started it ends, even by SIGKILL.
-
-    A parent killed outright cannot stop its pool, and its workers would wait
-    forever on a pipe that their siblings keep open. On Linux the kernel sends
-    this worker SIGKILL when its parent ends (``PR_SET_PDEATHSIG``; strictly,
-    when the parent's thread that started it ends: pools start their workers
-    from the calling thread); elsewhere a thread polls the parent's pid.
-    """
-    parent = multiprocessing.parent_process()
-    expected = parent.pid if parent is not None and parent.pid else os.getppid()
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            armed = False
-        if armed:
-            if os.getppid() != expected:  # the parent ended before the signal was armed
-                os._exit(1)
-            return
-    threading.Thread(target=_watch_parent, args=(expected,), name="bilingual-pr-parent-watch", daemon=True).start()
-
-
-def _watch_parent(expected: int, every_s: float = 0.5) -> None:
-    while os.getppid() == expected:
-        time.sleep(every_s)
-    os._exit(1)
-
-
-def release_signals() -> None:
-    """In a worker started under :func:`signals_held`: let the held signals through again."""
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
-
-
-_HELD = {signal.SIGINT, signal.SIGTERM}
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back while a piece is handed to the pool (and a worker may start).
-
-    Without this, a signal sent to the whole process group just as a worker forks
-    interrupts the child inside multiprocessing's own start-up code (an "Exception
-    ignored" traceback), and one that lands while ``submit`` holds the pool's lock
-    makes the ``shutdown`` that follows wait on that lock forever. Workers inherit
-    the mask and set their own handlers first; the held signal reaches this
-    process as soon as the mask is restored. A pool started inside this block
-    must call :func:`release_signals` in its workers' initializer, or they could
-    never be terminated.
-    """
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-def start_method() -> str:
-    """fork while this process runs no other thread (a worker starts in milliseconds), else spawn."""
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return "fork"
-    return "spawn"
-
-
 def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(start_method())
+
+
+class TmxReader(SerialTmxReader):
+    """Stream the units of a TMX file; with ``jobs`` > 1 a large file is read by that many processes.
+
+    Units, counts, skip reasons, ``header`` and ``languages`` are exactly the
+    serial reader's (:class:`~bilingual_pr.formats.tmx.reader.SerialTmxReader`,
+    language choice in :class:`~bilingual_pr.formats.tmx.reader.UnitParser`).
+    """
+
+    def __init__(self, path: str | Path, src_lang: str | None = None, tgt_lang: str | None = None, *,
+                 progress: Progress | None = None, jobs: int = 1) -> None:
+        super().__init__(path, src_lang, tgt_lang, progress=progress)
+        self.jobs = jobs
+
+    def __iter__(self) -> Iterator[TranslationUnit]:
+        if not self.path.exists():
+            raise UserError(f"{self.path}: no such file")
+        if self.jobs > 1:
+            parallel = read_parallel(self)
+            if parallel is not None:
+                yield from parallel
+                return
+        yield from self.read()
 
 
 def read_parallel(reader: TmxReader) -> Iterator[TranslationUnit] | None:
@@ -377,7 +321,7 @@ def _read_plan(reader: TmxReader, plan: ChunkPlan) -> Iterator[TranslationUnit]:
     scratch = scratch_dir.path
     futures: dict[int, Future] = {}
     failed = False
-    lang_sets = reader._lang_sets
+    lang_sets = reader.parser.lang_sets
 
     def take(summary: tuple) -> None:
         nonlocal lines
@@ -418,7 +362,7 @@ def _read_plan(reader: TmxReader, plan: ChunkPlan) -> Iterator[TranslationUnit]:
                     reader.units += 1
                     given += 1
                     count += 1
-                    yield _new_unit(*fields)
+                    yield new_unit(*fields)
                 split.record_worker(count, time.perf_counter() - began, result[2])
                 take(result[3:])
             else:
@@ -511,13 +455,10 @@ class PieceSplit:
 
 def _fall_back(reader: TmxReader, given: int, reported: int) -> Iterator[TranslationUnit]:
     """Read the whole file serially, skipping the ``given`` units already yielded, so errors come out exact."""
-    reader.header = None
-    reader.units = reader.skipped = 0
-    reader.skip_reasons = []
-    reader._lang_sets = {}
+    reader.reset()
     if reader.progress is not None:
         reader.progress = _Catchup(reader.progress, reported)
-    yield from reader._serial(skip=given)
+    yield from reader.read(skip=given)
 
 
 class _Catchup:

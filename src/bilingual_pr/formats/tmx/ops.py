@@ -1,0 +1,313 @@
+"""Operations on whole TMX memories: statistics, merge, filter, export."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import functools
+import json
+import tempfile
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterable, Sequence
+
+from bilingual_pr.errors import UserError
+from bilingual_pr.formats.tmx.parallel import TmxReader
+from bilingual_pr.formats.tmx.reader import Progress, canonical_lang, lang_base, read_tmx_header, seg_text
+from bilingual_pr.formats.tmx.writer import TmxWriter
+from bilingual_pr.formats.units import PROP_BEAD, PROP_SOURCE_DOC, TmxHeader, TranslationUnit, parse_tmx_date
+from bilingual_pr.language import is_language_tag
+from bilingual_pr.spreadsheet import text_cell
+from bilingual_pr.xmlsafe import parse_xml_bytes
+
+
+def _pair_keys(unit: TranslationUnit) -> tuple[int, int]:
+    langs = (lang_base(unit.source_lang), lang_base(unit.target_lang))
+    # Python's 64-bit string hashing: a false duplicate needs a collision (about 1e-7 for 1M pairs).
+    return hash((langs, unit.source, unit.target)), hash((langs, unit.source))
+
+
+@functools.lru_cache(maxsize=65536)
+def _seconds(value: str | None) -> int:
+    moment = parse_tmx_date(value)
+    return int(moment.timestamp()) if moment is not None else -1
+
+
+def _epoch(unit: TranslationUnit) -> int:
+    """Seconds since 1970 of the unit's changedate, else creationdate; -1 when it has neither."""
+    seconds = _seconds(unit.changedate)
+    return seconds if seconds >= 0 else _seconds(unit.creationdate)
+
+
+@dataclass(frozen=True, slots=True)
+class TmxStats:
+    """Counts for ``tmx stats``."""
+
+    units: int
+    skipped: int
+    srclang: str
+    languages: tuple[tuple[str, int], ...]
+    unique_pairs: int
+    duplicates: int
+    conflicting_sources: int
+    empty_targets: int
+    scored: int
+    histogram: tuple[int, ...]
+    needs_review: int
+    beads: tuple[tuple[str, int], ...]
+    documents: int
+
+
+def tmx_stats(path: str | Path, src_lang: str | None = None, tgt_lang: str | None = None, *,
+              progress: Progress | None = None, jobs: int = 1) -> TmxStats:
+    """Count units, languages, duplicates, conflicts and the confidence histogram of a TMX file."""
+    import numpy as np
+
+    reader = TmxReader(path, src_lang, tgt_lang, progress=progress, jobs=jobs)
+    pairs, sources = array("q"), array("q")
+    hist = [0] * 10
+    scored = needs_review = empty = 0
+    beads: Counter[str] = Counter()
+    documents: set[str] = set()
+    for unit in reader:
+        if not unit.target.strip():
+            empty += 1
+        pair, source = _pair_keys(unit)
+        pairs.append(pair)
+        sources.append(source)
+        conf = unit.confidence
+        if conf is not None:
+            scored += 1
+            hist[min(9, max(0, int(conf * 10)))] += 1
+        needs_review += unit.needs_review
+        bead = unit.prop(PROP_BEAD)
+        if bead:
+            beads[bead] += 1
+        doc = unit.prop(PROP_SOURCE_DOC)
+        if doc and len(documents) < 100_000:
+            documents.add(doc)
+    pair_arr = np.frombuffer(pairs, dtype=np.int64) if pairs else np.zeros(0, np.int64)
+    src_arr = np.frombuffer(sources, dtype=np.int64) if sources else np.zeros(0, np.int64)
+    unique, first = np.unique(pair_arr, return_index=True)
+    _, per_source = np.unique(src_arr[first], return_counts=True)
+    header = reader.header
+    return TmxStats(
+        units=reader.units, skipped=reader.skipped,
+        srclang=src_lang or (header.srclang if header else ""),
+        languages=tuple(sorted(reader.languages.items(), key=lambda kv: (-kv[1], kv[0]))),
+        unique_pairs=int(unique.size), duplicates=int(pair_arr.size - unique.size),
+        conflicting_sources=int((per_source > 1).sum()), empty_targets=empty, scored=scored,
+        histogram=tuple(hist), needs_review=needs_review,
+        beads=tuple(sorted(beads.items(), key=lambda kv: (-kv[1], kv[0]))), documents=len(documents),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MergeReport:
+    """What ``tmx merge`` did."""
+
+    read: int
+    written: int
+    duplicates: int
+    conflicting_sources: int
+    conflict_examples: tuple[str, ...]
+    skipped: int
+    skipped_empty: int
+    removed_chars: int
+
+
+def _relabel(unit: TranslationUnit, src_lang: str | None, tgt_lang: str | None) -> TranslationUnit:
+    if src_lang is None and tgt_lang is None:
+        return unit
+    return dataclasses.replace(unit, source_lang=src_lang or unit.source_lang,
+                               target_lang=tgt_lang or unit.target_lang)
+
+
+def _output_header(first_input: Path, src_lang: str | None, tgt_lang: str | None = None) -> TmxHeader:
+    if src_lang:
+        return TmxHeader(srclang=canonical_lang(src_lang))
+    srclang = read_tmx_header(first_input).srclang
+    if srclang and srclang != "*all*" and is_language_tag(srclang.replace("_", "-")):
+        return TmxHeader(srclang=canonical_lang(srclang))
+    for unit in TmxReader(first_input, None, tgt_lang):  # no usable srclang: the first unit's
+        return TmxHeader(srclang=canonical_lang(unit.source_lang))
+    return TmxHeader()
+
+
+def _source_of_line(line: str) -> str:
+    """The source text of a ``<tu>`` line this module wrote (its first ``<tuv>``)."""
+    tu_el = parse_xml_bytes(line.encode("utf-8"), "<merge spool>").getroot()
+    seg = tu_el.find("tuv/seg")
+    return seg_text(seg) if seg is not None else ""
+
+
+def merge_tmx(inputs: Sequence[str | Path], output: str | Path, *, src_lang: str | None = None,
+              tgt_lang: str | None = None, progress: Progress | None = None,
+              max_examples: int = 10, jobs: int = 1) -> MergeReport:
+    """Merge TMX files: one TU per identical pair (the newest), conflicting targets kept, newest last."""
+    import numpy as np
+
+    paths = [Path(p) for p in inputs]
+    if not paths:
+        raise UserError("merge needs at least one input file")
+    header = _output_header(paths[0], src_lang, tgt_lang)
+    out = Path(output)
+    folder = out.parent if str(out.parent) else Path(".")
+    # One XML pass: every unit is formatted once into a spool (one line per <tu>), and only its
+    # keys and date are kept in memory (24 bytes a unit); the winners are then copied from the spool.
+    pairs, sources, dates = array("q"), array("q"), array("q")
+    skipped = read = 0
+    with TmxWriter(out, header, allow_context_props=True) as writer, \
+            tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=folder if folder.is_dir() else None,
+                                   prefix=".merge-", suffix=".spool") as spool:
+        lines: list[str] = []
+        for path in paths:
+            reader = TmxReader(path, src_lang, tgt_lang, progress=progress, jobs=jobs)
+            for unit in reader:
+                unit = _relabel(unit, src_lang, tgt_lang)
+                line = writer.format_unit(unit)
+                if line is None:
+                    continue
+                lines.append(line)
+                if len(lines) >= 2000:
+                    spool.write("".join(lines))
+                    lines.clear()
+                pair, source = _pair_keys(unit)
+                pairs.append(pair)
+                sources.append(source)
+                dates.append(_epoch(unit))
+            skipped += reader.skipped
+            read += reader.units
+        spool.write("".join(lines))
+        n = len(pairs)
+        keep = np.zeros(n, dtype=bool)
+        last = np.zeros(n, dtype=bool)
+        member = np.zeros(n, dtype=bool)
+        n_conflicts = 0
+        if n:
+            pair_arr = np.frombuffer(pairs, dtype=np.int64)
+            src_arr = np.frombuffer(sources, dtype=np.int64)
+            date_arr = np.frombuffer(dates, dtype=np.int64)
+            idx = np.arange(n)
+            # Per identical pair: the newest, then the first met.
+            order = np.lexsort((idx, -date_arr, pair_arr))
+            head = np.ones(n, dtype=bool)
+            head[1:] = pair_arr[order][1:] != pair_arr[order][:-1]
+            winners = order[head]
+            keep[winners] = True
+            # Sources with more than one kept target: all kept, the newest last (OmegaT: last one wins).
+            srcs, counts = np.unique(src_arr[winners], return_counts=True)
+            conflicted = srcs[counts > 1]
+            n_conflicts = int(conflicted.size)
+            if n_conflicts:
+                members = winners[np.isin(src_arr[winners], conflicted)]
+                member[members] = True
+                by_date = members[np.lexsort((members, date_arr[members], src_arr[members]))]
+                by_pos = members[np.lexsort((members, src_arr[members]))]
+                ends = np.ones(members.size, dtype=bool)
+                ends[:-1] = src_arr[by_date][:-1] != src_arr[by_date][1:]
+                # Same grouping in both orders, so the group ends line up: newest vs last in the stream.
+                move = by_date[ends][by_date[ends] != by_pos[ends]]
+                last[move] = True
+        # 0: drop; 1: write in the first pass (3: and it is a conflict example); 2: write last.
+        action = (keep & ~last).astype(np.int8) + 2 * last + 2 * (keep & ~last & member)
+        examples: list[str] = []
+        for wanted in (1, 2):
+            if wanted == 2 and not last.any():
+                break
+            spool.seek(0)
+            for code, line in zip(action.tolist(), spool):
+                if code == wanted or (wanted == 1 and code == 3):
+                    writer.write_line(line)
+                    if code == 3 and len(examples) < max_examples:
+                        text = _source_of_line(line)
+                        if text not in examples:
+                            examples.append(text)
+    return MergeReport(read=read, written=writer.written, duplicates=int(n - keep.sum()),
+                       conflicting_sources=n_conflicts, conflict_examples=tuple(examples), skipped=skipped,
+                       skipped_empty=writer.skipped_empty, removed_chars=writer.removed_chars)
+
+
+@dataclass(frozen=True, slots=True)
+class FilterReport:
+    """What ``tmx filter`` kept and dropped."""
+
+    read: int
+    kept: int
+    below: int
+    unscored: int
+    skipped: int
+
+
+def filter_tmx(path: str | Path, output: str | Path, *, min_confidence: float, keep_unscored: bool = False,
+               src_lang: str | None = None, tgt_lang: str | None = None,
+               progress: Progress | None = None, jobs: int = 1) -> FilterReport:
+    """Copy the units whose ``x-confidence`` is at least ``min_confidence`` into a new TMX file."""
+    reader = TmxReader(path, src_lang, tgt_lang, progress=progress, jobs=jobs)
+    below = unscored = 0
+    with TmxWriter(output, _output_header(Path(path), src_lang), allow_context_props=True) as writer:
+        for unit in reader:
+            conf = unit.confidence
+            if conf is None:
+                unscored += 1
+                if not keep_unscored:
+                    continue
+            elif conf < min_confidence:
+                below += 1
+                continue
+            writer.write(_relabel(unit, src_lang, tgt_lang))
+    return FilterReport(read=reader.units, kept=writer.written, below=below, unscored=unscored,
+                        skipped=reader.skipped + writer.skipped_empty)
+
+
+EXPORT_FORMATS = ("tsv", "csv", "json")
+EXPORT_FIELDS = ("tuid", "source_lang", "target_lang", "source", "target", "confidence", "bead",
+                 "needs_review", "source_doc", "creationdate", "changedate", "creationid", "props", "notes")
+
+
+def _export_row(unit: TranslationUnit) -> dict[str, object]:
+    return {
+        "tuid": unit.tuid, "source_lang": unit.source_lang, "target_lang": unit.target_lang,
+        "source": unit.source, "target": unit.target, "confidence": unit.confidence,
+        "bead": unit.prop(PROP_BEAD), "needs_review": unit.needs_review,
+        "source_doc": unit.prop(PROP_SOURCE_DOC), "creationdate": unit.creationdate,
+        "changedate": unit.changedate, "creationid": unit.creationid,
+        "props": [list(p) for p in unit.props], "notes": list(unit.notes),
+    }
+
+
+def export_units(units: Iterable[TranslationUnit], fh: IO[str], fmt: str, spreadsheet: bool = False) -> int:
+    """Write units as TSV/CSV (quoted where needed, props/notes as JSON) or a JSON array; return the count.
+
+    With ``spreadsheet``, TSV/CSV text cells a spreadsheet would run as a formula
+    (``=``, ``+``, ``-``, ``@`` first) get a leading apostrophe: safe to open, no
+    longer byte-exact.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise UserError(f"unknown export format {fmt!r}: use {', '.join(EXPORT_FORMATS)}")
+    if spreadsheet and fmt == "json":
+        raise UserError("spreadsheet-safe cells apply to tsv and csv exports, not json")
+    count = 0
+    if fmt == "json":
+        fh.write("[")
+        for unit in units:
+            fh.write(",\n" if count else "\n")
+            fh.write(json.dumps(_export_row(unit), ensure_ascii=False))
+            count += 1
+        fh.write("\n]\n" if count else "]\n")
+        return count
+    writer = csv.writer(fh, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer.writerow(EXPORT_FIELDS)
+    for unit in units:
+        row = _export_row(unit)
+        row["props"] = json.dumps(row["props"], ensure_ascii=False) if unit.props else ""
+        row["notes"] = json.dumps(row["notes"], ensure_ascii=False) if unit.notes else ""
+        row["needs_review"] = "yes" if unit.needs_review else ""
+        cells = ["" if row[f] is None else row[f] for f in EXPORT_FIELDS]
+        if spreadsheet:
+            cells = [text_cell(c) if isinstance(c, str) else c for c in cells]
+        writer.writerow(cells)
+        count += 1
+    return count
