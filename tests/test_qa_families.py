@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from bilingual_pr.cli import main
-from bilingual_pr.formats import tmxchunks
+from bilingual_pr.formats.tmx import parallel as tmxchunks
 from bilingual_pr.qa import families
 from bilingual_pr.qa.inputs import open_input
 from bilingual_pr.qa.model import CHECKS, Family, Finding, Report, Segment, finding

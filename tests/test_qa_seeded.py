@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bilingual_pr.qa.inputs import open_input
+import bilingual_pr.qa.families  # noqa: F401  (registers the families)
 from bilingual_pr.qa.model import CHECKS
 from bilingual_pr.qa.runner import run_checks
 from conftest import fixture_path

@@ -7,10 +7,10 @@ named ``FAMILY``; adding a family is one new module and one line below.
 from __future__ import annotations
 
 from bilingual_pr.qa import consistency, numbers, spacing, tags, terms, typography, untranslated
-from bilingual_pr.qa.model import Family
+from bilingual_pr.qa.model import CHECKS, FAMILY_NAMES, Family
 
 REGISTRY: dict[str, Family] = {}
-_CHECK_TABLE: dict[str, tuple[str, str, str]] = {}  # model.CHECKS reads this very dict
+_CHECK_TABLE = CHECKS  # filled in place: qa.model.CHECKS is this very dict
 
 
 def register(family: Family) -> Family:
@@ -32,8 +32,9 @@ def unregister(name: str) -> None:
 
 
 def _rebuild() -> None:
-    # In place: model.CHECKS holds a reference to this dict.
+    # In place: qa.model holds these very objects.
     _CHECK_TABLE.clear()
+    FAMILY_NAMES[:] = list(REGISTRY)
     for fam in REGISTRY.values():
         for check, (severity, description) in fam.checks.items():
             _CHECK_TABLE[check] = (fam.name, severity, description)

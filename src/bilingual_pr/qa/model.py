@@ -2,60 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
 
-class _CheckTable(Mapping[str, tuple[str, str, str]]):
-    """Check id -> (family, default severity, one-line description), as the families declare them.
-
-    Each family module declares its own checks (see :class:`Family`); this view reads
-    them from the registry (qa/families.py) on first use, so that the model, which the
-    family modules import, does not import them back.
-    """
-
-    __slots__ = ("_table",)
-
-    def _load(self) -> dict[str, tuple[str, str, str]]:
-        from bilingual_pr.qa.families import check_table
-
-        self._table: dict[str, tuple[str, str, str]] = check_table()
-        return self._table
-
-    def __getitem__(self, check: str) -> tuple[str, str, str]:
-        try:
-            table = self._table
-        except AttributeError:
-            table = self._load()
-        return table[check]
-
-    def __iter__(self) -> Iterator[str]:
-        try:
-            return iter(self._table)
-        except AttributeError:
-            return iter(self._load())
-
-    def __len__(self) -> int:
-        try:
-            return len(self._table)
-        except AttributeError:
-            return len(self._load())
-
-
-CHECKS: Mapping[str, tuple[str, str, str]] = _CheckTable()
+#: Check id -> (family, default severity, one-line description), as the families declare them.
+#: qa/families.py fills this very dict as each family registers: the family modules import this
+#: module, so it cannot import them (or the registry) back. Import qa.families before reading it.
+CHECKS: dict[str, tuple[str, str, str]] = {}
+#: The registered family names, in registry order; filled like CHECKS.
+FAMILY_NAMES: list[str] = []
 
 
 def _family_names() -> tuple[str, ...]:
-    from bilingual_pr.qa.families import names
-
-    return names()
+    return tuple(FAMILY_NAMES)
 
 
 def __getattr__(name: str) -> Any:
-    # FAMILIES is the registry's list of names (qa/families.py), read when asked for.
+    # FAMILIES: the registry's list of names, as registered when asked for.
     if name == "FAMILIES":
         return _family_names()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 
 from bilingual_pr import __version__
 from bilingual_pr.htmlpage import focus_walk_js, page_end, page_head
+import bilingual_pr.qa.families  # noqa: F401  (registers the families, filling CHECKS)
 from bilingual_pr.qa.model import CHECKS, SEVERITIES, Finding, Report, Span
 
 _WS_SHOW = {" ": ("␣", "U+0020 ordinary space"), "\u00a0": ("⍽", "U+00A0 no-break space"),

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bilingual_pr import __version__
+import bilingual_pr.qa.families  # noqa: F401  (registers the families, filling CHECKS)
 from bilingual_pr.qa.model import CHECKS, Finding, Report, Segment
 
 SCHEMA_ID = "https://bilingual-pr.invalid/schema/qa-report-1.json"
