@@ -159,7 +159,7 @@ def read_presegmented(path: str, lang: str | None = None) -> tuple[Any, list[Any
     text, encoding = decode_text(read_input_bytes(path), str(path))
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     sentences: list[Sentence] = []
-    blocks: list[Block] = []
+    spans: list[list[int]] = []  # [start, end] of each block, sliced out once at the end (not once per line)
     block, pos, gap = 0, 0, False
     for line in text.split("\n"):
         stripped = line.strip()
@@ -167,16 +167,17 @@ def read_presegmented(path: str, lang: str | None = None) -> tuple[Any, list[Any
             if gap and sentences:
                 block += 1
             start = pos + line.index(stripped)
-            sentences.append(Sentence(stripped, start, start + len(stripped), block))
-            if len(blocks) <= block:
-                blocks.append(Block(stripped, "paragraph", start, start + len(stripped)))
+            end = start + len(stripped)
+            sentences.append(Sentence(stripped, start, end, block))
+            if len(spans) <= block:
+                spans.append([start, end])
             else:
-                b = blocks[block]
-                blocks[block] = Block(text[b.start : start + len(stripped)], "paragraph", b.start, start + len(stripped))
+                spans[block][1] = end
             gap = False
         else:
             gap = True
         pos += len(line) + 1
     if not sentences:
         raise UserError(f"{path}: empty file (no sentences)")
-    return Document(tuple(blocks), text, str(path), "text", encoding, lang), sentences
+    blocks = tuple(Block(text[start:end], "paragraph", start, end) for start, end in spans)
+    return Document(blocks, text, str(path), "text", encoding, lang), sentences
