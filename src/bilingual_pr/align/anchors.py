@@ -261,20 +261,31 @@ class PreparedAnchors:
         self._band, self._pair = band, out
         return out
 
-    def score(self, band: Band, a: int, b: int) -> np.ndarray:
+    def score(self, band: Band, a: int, b: int, out: np.ndarray | None = None) -> np.ndarray:
         """Smoothed weighted Dice of the bead's anchor sets, unmatched anchors counting against."""
         pair = self.pair_matches(band)
-        i, j = band.rows, band.cols
-        ok = (i >= a) & (j >= b)
-        matched = np.zeros(band.size, dtype=np.float64)
+        ok, bad, i0, j0 = band.starts(a, b)
+        out = np.empty(band.size) if out is None else out
+        # In the band's scratch arrays: this runs for every bead shape over every band cell.
+        matched, val = band.work("scorer0"), band.work("scorer1")
+        matched.fill(0.0)
         for da in range(a):
             for db in range(b):
                 idx = band.shift_index(da, db)
-                matched += np.where(idx >= 0, pair[np.maximum(idx, 0)], 0.0)
-        mass_s = self.cs[i] - self.cs[np.where(ok, i - a, 0)]
-        mass_t = self.ct[j] - self.ct[np.where(ok, j - b, 0)]
+                np.take(pair, np.maximum(idx, 0, out=band.work("scorer_int", np.int64)), out=val)
+                np.copyto(val, 0.0, where=np.less(idx, 0, out=band.work("scorer_bool", np.bool_)))
+                matched += val
+        mass_s, mass_t, tmp = band.work("scorer2"), band.work("scorer3"), band.work("scorer4")
+        np.subtract(np.take(self.cs, band.rows, out=mass_s), np.take(self.cs, i0, out=tmp), out=mass_s)
+        np.subtract(np.take(self.ct, band.cols, out=mass_t), np.take(self.ct, j0, out=tmp), out=mass_t)
         # Summing pair overlaps can count one key twice in multi-sentence beads.
-        matched = np.minimum(matched, np.minimum(mass_s, mass_t))
-        unmatched = mass_s + mass_t - 2.0 * matched
-        out = (2.0 * matched - self.mismatch * unmatched) / (mass_s + mass_t + self.smoothing)
-        return np.where(ok, out, 0.0)
+        np.minimum(matched, np.minimum(mass_s, mass_t, out=tmp), out=matched)
+        unmatched = np.add(mass_s, mass_t, out=tmp)
+        unmatched -= np.multiply(matched, 2.0, out=val)
+        unmatched *= self.mismatch
+        numerator = np.subtract(val, unmatched, out=val)
+        denominator = np.add(mass_s, mass_t, out=tmp)
+        denominator += self.smoothing
+        np.divide(numerator, denominator, out=out)
+        np.copyto(out, 0.0, where=bad)
+        return out
