@@ -38,6 +38,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _TIME_FR = re.compile(r"\b([01]?\d|2[0-3]) ?(?:h|heures?)(?: ?([0-5]\d))?\b", re.I)
 _TIME_EN = re.compile(r"\b(1[0-2]|0?\d)(?:[.:]([0-5]\d))? ?([ap])\.? ?m\b\.?", re.I)
 _TIME_24 = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
+_DIGIT = re.compile(r"\d")
 _QUOTES = re.compile(r"[«»“”„\"]")
 
 _MONTHS = {
@@ -100,7 +101,7 @@ def extract_anchors(text: str, matcher: Any | None = None) -> dict[str, float]:
         for m in _SYMBOL.finditer(rest):
             keys["s:" + m.group().rstrip(".").upper()] = W_SYMBOL
         rest = _SYMBOL.sub(" ", rest)
-    if any(c.isdigit() for c in rest):
+    if _DIGIT.search(rest):  # the clock-time patterns need a decimal digit
         rest = _times(rest, keys)
     for m in _NUMBER.finditer(rest):
         digits = re.sub(r"\D", "", m.group()).lstrip("0") or "0"
