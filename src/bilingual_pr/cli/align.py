@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from bilingual_pr.cli.common import load_document, strict_option
+from bilingual_pr.timing import stage
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +78,16 @@ def align(fr_file: Path, en_file: Path, output: Path | None, fmt: str | None, pr
         raise UserError("TMX output needs a file: use -o OUT.tmx")
 
     if presegmented:
-        doc_src, sents_src = read_presegmented(str(fr_file), src_base)
-        doc_tgt, sents_tgt = read_presegmented(str(en_file), tgt_base)
+        with stage("read"):
+            doc_src, sents_src = read_presegmented(str(fr_file), src_base)
+            doc_tgt, sents_tgt = read_presegmented(str(en_file), tgt_base)
     else:
         from bilingual_pr.segment import segment_document
 
-        doc_src, doc_tgt = load_document(fr_file, src_base, strict), load_document(en_file, tgt_base, strict)
-        sents_src, sents_tgt = segment_document(doc_src, src_base), segment_document(doc_tgt, tgt_base)
+        with stage("read"):
+            doc_src, doc_tgt = load_document(fr_file, src_base, strict), load_document(en_file, tgt_base, strict)
+        with stage("segment"):
+            sents_src, sents_tgt = segment_document(doc_src, src_base), segment_document(doc_tgt, tgt_base)
 
     total = len(sents_src) + len(sents_tgt)
     if embeddings is None:
@@ -106,15 +110,17 @@ def align(fr_file: Path, en_file: Path, output: Path | None, fmt: str | None, pr
         engine = ArgosEngine(model)
     scorers = default_scorers(embeddings=embeddings, glossary=gloss, src_lang=src_base, tgt_lang=tgt_base, mt=engine)
     log.info("aligning %d + %d sentences with %s", len(sents_src), len(sents_tgt), "+".join(s.name for s in scorers))
-    result = align_documents(doc_src, doc_tgt, src_lang=src_base, tgt_lang=tgt_base, scorers=scorers,
-                             src_sentences=sents_src, tgt_sentences=sents_tgt)
+    with stage("align"):
+        result = align_documents(doc_src, doc_tgt, src_lang=src_base, tgt_lang=tgt_base, scorers=scorers,
+                                 src_sentences=sents_src, tgt_sentences=sents_tgt)
     meta = OutputMeta(src_lang, tgt_lang, fr_file.name, en_file.name)
     if review_page is not None:
         from bilingual_pr.review import write_review_page
 
         refuse_overwriting_inputs(review_page, inputs)
-        write_review_page(review_page, result, glossary=gloss, min_confidence=min_confidence,
-                          src_name=fr_file.name, tgt_name=en_file.name)
+        with stage("review"):
+            write_review_page(review_page, result, glossary=gloss, min_confidence=min_confidence,
+                              src_name=fr_file.name, tgt_name=en_file.name)
     pairs = list(result.pairs)
     if fmt == "beads":
         keep, review = pairs, []
@@ -123,13 +129,15 @@ def align(fr_file: Path, en_file: Path, output: Path | None, fmt: str | None, pr
         review = [p for p in pairs if p.confidence < min_confidence]
     if output is None:
         # On stdout every bead is shown with its confidence; the split is for files that feed a memory.
-        click.echo(render(fmt, pairs, meta), nl=False)
+        with stage("write"):
+            click.echo(render(fmt, pairs, meta), nl=False)
         return
-    write_output(output, fmt, keep, meta)
     rpath = review_path(output)
-    if review:
-        write_output(rpath, fmt, review, meta, needs_review=True)
-    elif rpath.exists():
+    with stage("write"):
+        write_output(output, fmt, keep, meta)
+        if review:
+            write_output(rpath, fmt, review, meta, needs_review=True)
+    if not review and rpath.exists():
         # A stale review file from an earlier run would mislead: say so rather than delete a user's file.
         from bilingual_pr.cli import warn
 
