@@ -78,7 +78,7 @@ def write_inputs(folder: Path, n: int) -> dict[str, Path]:
 
 def line(label: str, u: Usage) -> str:
     return (f"{label:9s} wall {u.wall:6.2f} s  user {u.user:6.2f} s  sys {u.sys:5.2f} s  CPU {u.cpu:6.2f} s  "
-            f"sys/CPU {u.sys / u.cpu:5.1%}  peak RSS {u.rss_mb:6.0f} MB  minor faults {u.minflt:>9,d}")
+            f"sys/CPU {u.sys / u.cpu:5.1%}  peak RSS {u.rss_mb:6.0f} MB  minor faults {u.minflt:>9,.0f}")
 
 
 def median(runs: list[Usage]) -> Usage:
