@@ -101,6 +101,7 @@ def bead_scores(band: Band, prepared: Sequence[tuple[PreparedScorer, float]], pa
             total -= np.multiply(differ, params.block_start_mismatch, out=weighted)
         np.copyto(total, NEG, where=bad)
         out[(a, b)] = total.astype(np.float32)
+    band.release_work()  # the margins need fewer scratch arrays: do not hold these through the search
     return out
 
 
