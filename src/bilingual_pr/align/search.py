@@ -230,7 +230,7 @@ def _margins(band: Band, scores: dict, del_s: np.ndarray, del_t: np.ndarray, F: 
     by_type: dict[int, list[int]] = {}
     for i, j, t in path:
         by_type.setdefault(t, []).append(int(band.row_off[i] + j - band.lo[i]))
-    # The scratch arrays of bead_scores, free again.
+    # A few scratch arrays for all bead types (bead_scores dropped its own).
     mm, tmp = band.work("total"), band.work("feature")
     pos, outside = band.work("scorer_int", np.int64), band.work("scorer_bool", np.bool_)
     for t, (a, b) in enumerate(BEAD_TYPES):
