@@ -5,7 +5,7 @@ Usage (from the project root, venv active):
     python bench/bench_align.py                 # quality table + e2e + transread + speed
     python bench/bench_align.py --tune          # coordinate search of the weights, leave-one-out report
     python bench/bench_align.py --calibrate     # fit the confidence logistic, print reliability table
-    python bench/bench_align.py --only quality  # one section: quality|e2e|transread|speed|embspeed
+    python bench/bench_align.py --only quality  # one section: quality|e2e|transread|speed|embspeed|process
 
 Reads the evaluation data from ../shared/eval (override with BILINGUAL_PR_EVAL); writes
 nothing into the project except an embedding cache under bench/results/ (git-ignored).
@@ -467,6 +467,11 @@ def cmd_speed() -> None:
         subprocess.run(args, check=True)
 
 
+def cmd_process() -> None:
+    """The whole `align` process next to hunalign's (bench_align_process.py: wall, CPU, RSS, page faults)."""
+    subprocess.run([sys.executable, str(ROOT / "bench" / "bench_align_process.py")], check=True)
+
+
 def cmd_embspeed() -> None:
     from bilingual_pr.align.embeddings import e5_encode
 
@@ -484,7 +489,7 @@ def main() -> None:
     ap.add_argument("--tune", action="store_true")
     ap.add_argument("--calibrate", action="store_true")
     ap.add_argument("--no-embeddings", action="store_true", help="skip every embedding row")
-    ap.add_argument("--only", choices=["quality", "e2e", "transread", "speed", "embspeed"])
+    ap.add_argument("--only", choices=["quality", "e2e", "transread", "speed", "process", "embspeed"])
     ap.add_argument("--speed-child", type=int)
     ap.add_argument("--drop", action="store_true")
     args = ap.parse_args()
@@ -501,7 +506,7 @@ def main() -> None:
         cmd_calibrate(with_emb)
         return
     sections = {"quality": lambda: cmd_quality(with_emb), "e2e": lambda: cmd_e2e(with_emb),
-                "transread": lambda: cmd_transread(with_emb), "speed": cmd_speed, "embspeed": cmd_embspeed}
+                "transread": lambda: cmd_transread(with_emb), "speed": cmd_speed, "process": cmd_process, "embspeed": cmd_embspeed}
     for key, fn in sections.items():
         if args.only in (None, key):
             fn()

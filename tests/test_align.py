@@ -381,3 +381,29 @@ def test_read_presegmented_blocks_and_offsets(tmp_path: Path) -> None:
     assert all(doc.text[s.start : s.end] == s.text for s in sents)
     assert sents[2].text == "Troisième, autre paragraphe."
     assert read_text_string("x").text == "x"
+
+
+def test_read_presegmented_block_spans(tmp_path: Path) -> None:
+    f = tmp_path / "x.txt"
+    f.write_text("\n  Un.\nDeux.  \n\n\nTrois.\n\nQuatre.\nCinq.", encoding="utf-8")
+    doc, sents = read_presegmented(str(f), "fr")
+    assert [(b.text, b.start, b.end) for b in doc.blocks] == [("Un.\nDeux.", 3, 12), ("Trois.", 17, 23),
+                                                               ("Quatre.\nCinq.", 25, 38)]
+    assert all(doc.text[b.start : b.end] == b.text for b in doc.blocks)
+
+
+def test_read_presegmented_is_linear_in_a_long_paragraph(tmp_path: Path) -> None:
+    """A 20,000-line file without blank lines is one block: reading it must not copy the block per line."""
+    import resource
+
+    f = tmp_path / "long.txt"
+    # The apostrophe U+2019 makes the text two bytes per character, as in most French releases.
+    f.write_text("".join(f"Le Conseil des droits de l’homme a adopté la résolution A/HRC/58/L.{k} sans vote, "
+                         "a déclaré le Président à l’issue de la séance.\n" for k in range(20_000)), encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    doc, sents = read_presegmented(str(f), "fr")
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert len(sents) == 20_000 and len(doc.blocks) == 1 and doc.blocks[0].end == sents[-1].end
+    # Linear reading takes about 0.2 s; copying the growing block at every line took about 9 s.
+    assert cpu < 1.5, cpu

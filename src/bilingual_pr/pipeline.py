@@ -13,6 +13,7 @@ written only in ``align_files``, ``run_release``, ``write_pair_outputs``,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from bilingual_pr.errors import UserError
 from bilingual_pr.language import DEFAULT_REGION
 from bilingual_pr.pairing import derive_name, release_name
+from bilingual_pr.timing import stage
 
 if TYPE_CHECKING:
     from bilingual_pr.align import Alignment
@@ -516,21 +518,24 @@ def align_files(fr_path: Path, en_path: Path, options: AlignOptions,
     elif fmt == "tmx":
         raise UserError("TMX output needs a file: use -o OUT.tmx")
     if options.presegmented:
-        doc_src, sents_src = read_presegmented(str(fr_path), src)
-        doc_tgt, sents_tgt = read_presegmented(str(en_path), tgt)
+        with stage("read"):
+            doc_src, sents_src = read_presegmented(str(fr_path), src)
+            doc_tgt, sents_tgt = read_presegmented(str(en_path), tgt)
     else:
         from bilingual_pr.documents import read_document
         from bilingual_pr.language import language_warning
         from bilingual_pr.segment import segment_document
 
         docs = []
-        for path, lang in ((fr_path, src), (en_path, tgt)):
-            docs.append(read_document(path, lang=lang))
-            message = language_warning(docs[-1].text, str(path), lang, options.strict)
-            if message:
-                warn(message)
+        with stage("read"):
+            for path, lang in ((fr_path, src), (en_path, tgt)):
+                docs.append(read_document(path, lang=lang))
+                message = language_warning(docs[-1].text, str(path), lang, options.strict)
+                if message:
+                    warn(message)
         doc_src, doc_tgt = docs
-        sents_src, sents_tgt = segment_document(doc_src, src), segment_document(doc_tgt, tgt)
+        with stage("segment"):
+            sents_src, sents_tgt = segment_document(doc_src, src), segment_document(doc_tgt, tgt)
     embeddings = choose_embeddings(options.embeddings, len(sents_src) + len(sents_tgt))
     gloss = None
     if options.glossary is not None:
@@ -548,8 +553,9 @@ def align_files(fr_path: Path, en_path: Path, options: AlignOptions,
         engine = ArgosEngine(model)
     scorers = default_scorers(embeddings=embeddings, glossary=gloss, src_lang=src, tgt_lang=tgt, mt=engine)
     log.info("aligning %d + %d sentences with %s", len(sents_src), len(sents_tgt), "+".join(s.name for s in scorers))
-    alignment = align_documents(doc_src, doc_tgt, src_lang=src, tgt_lang=tgt, scorers=scorers,
-                                src_sentences=sents_src, tgt_sentences=sents_tgt)
+    with stage("align"):
+        alignment = align_documents(doc_src, doc_tgt, src_lang=src, tgt_lang=tgt, scorers=scorers,
+                                    src_sentences=sents_src, tgt_sentences=sents_tgt)
     min_confidence, forced = review_threshold(alignment, fr_path, en_path, options.min_confidence, options.force)
     if forced:
         warn(forced)
@@ -560,21 +566,25 @@ def align_files(fr_path: Path, en_path: Path, options: AlignOptions,
         from bilingual_pr.review import write_review_page
 
         refuse_overwriting_inputs(options.review_page, inputs)
-        write_review_page(options.review_page, alignment, glossary=gloss, min_confidence=min_confidence,
-                          src_name=fr_path.name, tgt_name=en_path.name, release=release)
+        with stage("review"):
+            write_review_page(options.review_page, alignment, glossary=gloss, min_confidence=min_confidence,
+                              src_name=fr_path.name, tgt_name=en_path.name, release=release)
         written.append(options.review_page)
     pairs = alignment.pairs
     kept, review = split_beads(pairs, min_confidence, split=fmt != "beads")
     if output is None:
         # On stdout every bead is shown with its confidence; the split is for files that feed a memory.
-        return AlignResult(alignment, release, min_confidence, render(fmt, pairs, meta), kept, review, tuple(written))
-    write_output(output, fmt, [pairs[n - 1] for n in kept], meta, numbers=kept)
-    written.append(output)
+        with stage("write"):
+            text = render(fmt, pairs, meta)
+        return AlignResult(alignment, release, min_confidence, text, kept, review, tuple(written))
     rpath = review_path(output)
-    if review:
-        write_output(rpath, fmt, [pairs[n - 1] for n in review], meta, needs_review=True, numbers=review)
-        written.append(rpath)
-    else:
+    with stage("write"):
+        write_output(output, fmt, [pairs[n - 1] for n in kept], meta, numbers=kept)
+        written.append(output)
+        if review:
+            write_output(rpath, fmt, [pairs[n - 1] for n in review], meta, needs_review=True, numbers=review)
+            written.append(rpath)
+    if not review:
         stale = stale_review(rpath, min_confidence, remove=False)
         if stale:
             warn(stale)
@@ -591,24 +601,31 @@ RUN_STAGES = ("reading and segmenting the documents", "aligning", "checking",
 
 
 def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | None = None,
-                progress: Callable[[int], None] | None = None, stage: Callable[[str], None] | None = None
+                progress: Callable[[int], None] | None = None, on_stage: Callable[[str], None] | None = None
                 ) -> RunResult:
     """Align, write the memories and QA reports, draft the French with TM + MT + glossary and estimate effort.
 
-    ``stage`` is told each of ``RUN_STAGES`` as it starts.
+    ``on_stage`` is told each of ``RUN_STAGES`` as it starts (what an interrupt reports); with
+    ``-v`` each is also timed (``timing.stage``).
     """
     from bilingual_pr.align.writers import OutputMeta
     from bilingual_pr.fileio import refuse_overwriting_inputs, write_text_atomic
     from bilingual_pr.segment import one_line
     from bilingual_pr.translate.draft import draft_document, summarize, write_draft
 
-    enter = stage or (lambda _name: None)
+    enter = on_stage or (lambda _name: None)
+
+    def step(index: int, timed: str) -> contextlib.AbstractContextManager[None]:
+        enter(RUN_STAGES[index])
+        return stage(timed)
+
     enter(RUN_STAGES[0])
     inputs = [fr_path, en_path, *options.tm_paths] + ([options.glossary] if options.glossary else [])
     for p in inputs:
         if not Path(p).is_file():
             raise UserError(f"{p}: no such file" if not Path(p).exists() else f"{p}: is not a file")
-    doc_fr, doc_en, warnings = read_pair(fr_path, en_path, options.strict, options.swap_ok)
+    with stage("read"):
+        doc_fr, doc_en, warnings = read_pair(fr_path, en_path, options.strict, options.swap_ok)
     fr_path, en_path = Path(doc_fr.path), Path(doc_en.path)  # the other way round after --swap-ok
     # Every input is read before the first output is written: a broken memory found after the
     # TMX and QA files would leave a half-done run behind (the glossary is read below, also first).
@@ -616,7 +633,8 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     if options.tm_paths:
         from bilingual_pr.translate.memory import TranslationMemory
 
-        memory = TranslationMemory.load(options.tm_paths, "fr", "en")
+        with stage("memory"):
+            memory = TranslationMemory.load(options.tm_paths, "fr", "en")
     name = release_name(fr_path, doc_fr.text, options.name)
     draft_path = options.out_dir / f"{name}.draft.xlf"
     summary_path = options.out_dir / f"{name}.run.json"
@@ -624,31 +642,31 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
         if out is not None:
             refuse_overwriting_inputs(out, inputs)
 
-    sentences = segment_pair(doc_fr, doc_en)
+    with stage("segment"):
+        sentences = segment_pair(doc_fr, doc_en)
     embeddings = choose_embeddings(options.embeddings, sum(map(len, sentences)))
-    enter(RUN_STAGES[1])
-    ctx = PairContext.build(options.glossary, embeddings=embeddings)
-    alignment = align_pair(doc_fr, doc_en, ctx, sentences)
+    with step(1, "align"):
+        ctx = PairContext.build(options.glossary, embeddings=embeddings)
+        alignment = align_pair(doc_fr, doc_en, ctx, sentences)
     min_confidence, forced = review_threshold(alignment, fr_path, en_path, options.min_confidence, options.force)
     warnings += [forced] if forced else []
-    enter(RUN_STAGES[2])
-    report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
+    with step(2, "check"):
+        report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
     meta = OutputMeta(options.src_tag, options.tgt_tag, fr_path.name, en_path.name, name, alignment.signature)
-    enter(RUN_STAGES[3])
-    written, more = write_pair_outputs(name, alignment, report, options.tmx_dir, options.out_dir,
-                                       min_confidence, meta, inputs)
+    with step(3, "write"):
+        written, more = write_pair_outputs(name, alignment, report, options.tmx_dir, options.out_dir,
+                                           min_confidence, meta, inputs)
     warnings += more
 
-    enter(RUN_STAGES[4])
     sources = [one_line(s.text) for s in alignment.src_sentences]
-    drafted = draft_document(sources, "fr", "en", blocks=[s.block for s in alignment.src_sentences],
-                             tm_paths=options.tm_paths, glossary=ctx.glossary, use_mt=options.use_mt, mt=mt,
-                             progress=progress, memory=memory)
-    write_draft(draft_path, drafted.segments, options.src_tag, options.tgt_tag, fr_path.name)
-    written.append(draft_path)
-
-    matcher = ctx.matcher(ctx.glossary, "en") if ctx.glossary is not None else None
-    effort: Effort | None = estimate_effort(alignment, drafted.segments, min_confidence, matcher)
+    with step(4, "draft"):
+        drafted = draft_document(sources, "fr", "en", blocks=[s.block for s in alignment.src_sentences],
+                                 tm_paths=options.tm_paths, glossary=ctx.glossary, use_mt=options.use_mt, mt=mt,
+                                 progress=progress, memory=memory)
+        write_draft(draft_path, drafted.segments, options.src_tag, options.tgt_tag, fr_path.name)
+        written.append(draft_path)
+        matcher = ctx.matcher(ctx.glossary, "en") if ctx.glossary is not None else None
+        effort: Effort | None = estimate_effort(alignment, drafted.segments, min_confidence, matcher)
     no_effort = effort_not_estimated(effort, drafted.segments)
     if no_effort:
         effort = None
@@ -656,11 +674,11 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     if options.review_page is not None:
         from bilingual_pr.review import write_review_page
 
-        enter(RUN_STAGES[5])
         options.review_page.parent.mkdir(parents=True, exist_ok=True)
-        write_review_page(options.review_page, alignment, glossary=ctx.glossary,
-                          min_confidence=min_confidence, src_name=fr_path.name, tgt_name=en_path.name,
-                          title=name, use_default_glossary=False, release=name)
+        with step(5, "review"):
+            write_review_page(options.review_page, alignment, glossary=ctx.glossary,
+                              min_confidence=min_confidence, src_name=fr_path.name, tgt_name=en_path.name,
+                              title=name, use_default_glossary=False, release=name)
         written.append(options.review_page)
 
     enter(RUN_STAGES[6])

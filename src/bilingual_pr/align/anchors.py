@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Sequence
 
@@ -38,6 +39,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _TIME_FR = re.compile(r"\b([01]?\d|2[0-3]) ?(?:h|heures?)(?: ?([0-5]\d))?\b", re.I)
 _TIME_EN = re.compile(r"\b(1[0-2]|0?\d)(?:[.:]([0-5]\d))? ?([ap])\.? ?m\b\.?", re.I)
 _TIME_24 = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
+_DIGIT = re.compile(r"\d")
 _QUOTES = re.compile(r"[«»“”„\"]")
 
 _MONTHS = {
@@ -100,7 +102,7 @@ def extract_anchors(text: str, matcher: Any | None = None) -> dict[str, float]:
         for m in _SYMBOL.finditer(rest):
             keys["s:" + m.group().rstrip(".").upper()] = W_SYMBOL
         rest = _SYMBOL.sub(" ", rest)
-    if any(c.isdigit() for c in rest):
+    if _DIGIT.search(rest):  # the clock-time patterns need a decimal digit
         rest = _times(rest, keys)
     for m in _NUMBER.finditer(rest):
         digits = re.sub(r"\D", "", m.group()).lstrip("0") or "0"
@@ -159,11 +161,17 @@ class AnchorScorer:
         vocab: dict[str, int] = {}
         sides = []
         for sents, matcher in ((src, self.src_matcher), (tgt, self.tgt_matcher)):
-            found = [extract_anchors(text, matcher) for text in sents]
-            counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
-            ids = np.fromiter((vocab.setdefault(k, len(vocab)) for d in found for k in d), dtype=np.int64,
-                              count=int(counts.sum()))
-            wts = np.fromiter((w for d in found for w in d.values()), dtype=np.float64, count=int(counts.sum()))
+            # One sentence's keys at a time into flat typed arrays: holding every sentence's dict until the end
+            # cost 40 MB on 20,000 sentences, and their release made the next allocations fault in fresh pages.
+            id_list, wt_list, count_list = array("q"), array("d"), array("q")
+            for text in sents:
+                keys = extract_anchors(text, matcher)
+                count_list.append(len(keys))
+                id_list.extend([vocab.setdefault(k, len(vocab)) for k in keys])
+                wt_list.extend(keys.values())
+            counts = np.frombuffer(count_list, dtype=np.int64) if count_list else np.zeros(0, np.int64)
+            ids = np.frombuffer(id_list, dtype=np.int64) if id_list else np.zeros(0, np.int64)
+            wts = np.frombuffer(wt_list, dtype=np.float64) if wt_list else np.zeros(0, np.float64)
             sides.append((ids, np.repeat(np.arange(len(sents), dtype=np.int64), counts), wts))
         (sk, ss, sw), (tk, ts, tw) = sides
         n, m, v = len(src), len(tgt), len(vocab)
@@ -262,20 +270,31 @@ class PreparedAnchors:
         self._band, self._pair = band, out
         return out
 
-    def score(self, band: Band, a: int, b: int) -> np.ndarray:
+    def score(self, band: Band, a: int, b: int, out: np.ndarray | None = None) -> np.ndarray:
         """Smoothed weighted Dice of the bead's anchor sets, unmatched anchors counting against."""
         pair = self.pair_matches(band)
-        i, j = band.rows, band.cols
-        ok = (i >= a) & (j >= b)
-        matched = np.zeros(band.size, dtype=np.float64)
+        ok, bad, i0, j0 = band.starts(a, b)
+        out = np.empty(band.size) if out is None else out
+        # In the band's scratch arrays: this runs for every bead shape over every band cell.
+        matched, val = band.work("scorer0"), band.work("scorer1")
+        matched.fill(0.0)
         for da in range(a):
             for db in range(b):
                 idx = band.shift_index(da, db)
-                matched += np.where(idx >= 0, pair[np.maximum(idx, 0)], 0.0)
-        mass_s = self.cs[i] - self.cs[np.where(ok, i - a, 0)]
-        mass_t = self.ct[j] - self.ct[np.where(ok, j - b, 0)]
+                np.take(pair, np.maximum(idx, 0, out=band.work("scorer_int", np.int64)), out=val)
+                np.copyto(val, 0.0, where=np.less(idx, 0, out=band.work("scorer_bool", np.bool_)))
+                matched += val
+        mass_s, mass_t, tmp = band.work("scorer2"), band.work("scorer3"), band.work("scorer4")
+        np.subtract(np.take(self.cs, band.rows, out=mass_s), np.take(self.cs, i0, out=tmp), out=mass_s)
+        np.subtract(np.take(self.ct, band.cols, out=mass_t), np.take(self.ct, j0, out=tmp), out=mass_t)
         # Summing pair overlaps can count one key twice in multi-sentence beads.
-        matched = np.minimum(matched, np.minimum(mass_s, mass_t))
-        unmatched = mass_s + mass_t - 2.0 * matched
-        out = (2.0 * matched - self.mismatch * unmatched) / (mass_s + mass_t + self.smoothing)
-        return np.where(ok, out, 0.0)
+        np.minimum(matched, np.minimum(mass_s, mass_t, out=tmp), out=matched)
+        unmatched = np.add(mass_s, mass_t, out=tmp)
+        unmatched -= np.multiply(matched, 2.0, out=val)
+        unmatched *= self.mismatch
+        numerator = np.subtract(val, unmatched, out=val)
+        denominator = np.add(mass_s, mass_t, out=tmp)
+        denominator += self.smoothing
+        np.divide(numerator, denominator, out=out)
+        np.copyto(out, 0.0, where=bad)
+        return out

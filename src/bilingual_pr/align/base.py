@@ -99,6 +99,8 @@ class Band:
     _cols: np.ndarray | None = field(init=False, default=None)
     _shifts: dict = field(init=False, default_factory=dict)
     _col_order: tuple | None = field(init=False, default=None)
+    _work: dict = field(init=False, default_factory=dict)
+    _starts_key: tuple[int, int] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.lo = np.asarray(self.lo, dtype=np.int64)
@@ -137,10 +139,67 @@ class Band:
         ok &= (j >= self.lo[ic]) & (j <= self.hi[ic])
         return np.where(ok, self.row_off[ic] + j - self.lo[ic], -1)
 
+    def work(self, key: str, dtype: type = np.float64) -> np.ndarray:
+        """A scratch array of one value per cell, allocated once per band and then reused.
+
+        The search needs the same few band-sized arrays for every bead shape;
+        allocating them afresh each time makes the kernel zero new pages again
+        and again. Names are shared by phase: the search keeps "total", "feature"
+        and "weighted" during a shape, :meth:`starts` and :meth:`shift_index` own
+        theirs, a scorer uses "scorer0".."scorer4", "scorer_int", "scorer_bool"
+        only during one ``score`` call.
+        """
+        buf = self._work.get((key, dtype))
+        if buf is None:
+            buf = self._work[(key, dtype)] = np.empty(self.size, dtype)
+        return buf
+
+    def release_work(self) -> None:
+        """Drop the scratch arrays (the band's own index arrays stay)."""
+        self._work.clear()
+        self._shifts.clear()
+        self._starts_key = None
+
+    def starts(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For every cell (i, j): whether a bead (a, b) ending there fits (i >= a and j >= b), the opposite,
+        and the bead's first row i - a and column j - b (0 where it does not fit).
+
+        Scratch arrays of the band: a call for another shape overwrites them.
+        """
+        ok, bad = self.work("ok", np.bool_), self.work("bad", np.bool_)
+        i0, j0 = self.work("i0", np.int64), self.work("j0", np.int64)
+        if self._starts_key != (a, b):
+            self._starts_key = None
+            np.greater_equal(self.rows, a, out=ok)
+            ok &= np.greater_equal(self.cols, b, out=bad)
+            np.logical_not(ok, out=bad)
+            np.multiply(np.subtract(self.rows, a, out=i0), ok, out=i0)
+            np.multiply(np.subtract(self.cols, b, out=j0), ok, out=j0)
+            self._starts_key = (a, b)
+        return ok, bad, i0, j0
+
     def shift_index(self, a: int, b: int) -> np.ndarray:
-        """For every cell (i, j), the flat index of (i - a, j - b), or -1 outside the band."""
+        """For every cell (i, j), the flat index of (i - a, j - b), or -1 outside the band.
+
+        A scratch array of the band: the next call with another shift overwrites it.
+        """
         if (a, b) not in self._shifts:
-            self._shifts[(a, b)] = self.index(self.rows - a, self.cols - b)
+            self._shifts.clear()
+            # Row by row, (i - a, j - b) is in the band when lo[p] + b <= j <= hi[p] + b (p = i - a >= 0),
+            # at flat index row_off[p] - lo[p] - b + j: per-row numbers, spread over the cells once.
+            p = np.arange(self.n + 1, dtype=np.int64) - a
+            pc = np.maximum(p, 0)
+            base = self.row_off[pc] - self.lo[pc] - b
+            first = np.where(p >= 0, self.lo[pc] + b, self.m + 1)
+            last = self.hi[pc] + b
+            out = np.take(base, self.rows, out=self.work("shift", np.int64))
+            out += self.cols
+            tmp, inside, outside = self.work("shift_tmp", np.int64), self.work("shift_in", np.bool_), \
+                self.work("shift_out", np.bool_)
+            np.greater_equal(self.cols, np.take(first, self.rows, out=tmp), out=inside)
+            inside &= np.less_equal(self.cols, np.take(last, self.rows, out=tmp), out=outside)
+            np.copyto(out, -1, where=np.logical_not(inside, out=outside))
+            self._shifts[(a, b)] = out
         return self._shifts[(a, b)]
 
 
@@ -149,7 +208,11 @@ class PreparedScorer(Protocol):
     """A scorer bound to one pair of documents."""
 
     def score(self, band: Band, a: int, b: int) -> np.ndarray:
-        """One float per band cell: evidence that src[i-a:i] and tgt[j-b:j] translate each other (NaN-free)."""
+        """One float per band cell: evidence that src[i-a:i] and tgt[j-b:j] translate each other (NaN-free).
+
+        The built-in scorers also take ``out=`` (a float64 array of ``band.size``) and write into it, so the
+        search reuses one array for every shape.
+        """
         ...
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -16,11 +17,15 @@ from bilingual_pr.align.length import LengthScorer, sentence_lengths
 from bilingual_pr.align.position import PositionScorer
 from bilingual_pr.align.search import plan_band, search_band
 from bilingual_pr.segment import one_line
+from bilingual_pr.timing import stage
 
 if TYPE_CHECKING:
     from bilingual_pr.translate.base import MTEngine
 
 log = logging.getLogger(__name__)
+
+#: Scorers whose preparation is timed as a stage of its own with -v, and the stage's name.
+_SLOW_PREPARE = {"embeddings": "embed", "mt": "mt"}
 
 #: Tuned on the dev set for length+anchors+position (bench/bench_align.py --tune; docs/alignment.md).
 DEFAULT_PARAMS = AlignParams()
@@ -81,7 +86,11 @@ def _align(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: s
         block_arrays = (bs, bt)
     else:
         block_arrays = None
-    prepared_only = [s.prepare(src, tgt) for s in scorers]
+    prepared_only = []
+    for s in scorers:
+        # Encoding sentences (embeddings, MT) is a stage of its own for -v; the cheap scorers count as "align".
+        with stage(_SLOW_PREPARE[s.name]) if s.name in _SLOW_PREPARE else nullcontext():
+            prepared_only.append(s.prepare(src, tgt))
     band = plan_band(src, tgt, scorers, params, band_width, prepared=prepared_only)
     log.debug("align: %d x %d sentences, %d band cells", n, m, band.size)
     prepared = [(p, params.weight(s.name, s.default_weight)) for s, p in zip(scorers, prepared_only)]
@@ -214,7 +223,7 @@ def read_presegmented(path: str, lang: str | None = None) -> tuple[Any, list[Any
     text, encoding = decode_text(read_input_bytes(path), str(path))
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     sentences: list[Sentence] = []
-    blocks: list[Block] = []
+    spans: list[list[int]] = []  # [start, end] of each block, sliced out once at the end (not once per line)
     block, pos, gap = 0, 0, False
     for line in text.split("\n"):
         stripped = line.strip()
@@ -222,16 +231,17 @@ def read_presegmented(path: str, lang: str | None = None) -> tuple[Any, list[Any
             if gap and sentences:
                 block += 1
             start = pos + line.index(stripped)
-            sentences.append(Sentence(stripped, start, start + len(stripped), block))
-            if len(blocks) <= block:
-                blocks.append(Block(stripped, "paragraph", start, start + len(stripped)))
+            end = start + len(stripped)
+            sentences.append(Sentence(stripped, start, end, block))
+            if len(spans) <= block:
+                spans.append([start, end])
             else:
-                b = blocks[block]
-                blocks[block] = Block(text[b.start : start + len(stripped)], "paragraph", b.start, start + len(stripped))
+                spans[block][1] = end
             gap = False
         else:
             gap = True
         pos += len(line) + 1
     if not sentences:
         raise UserError(f"{path}: empty file (no sentences)")
-    return Document(tuple(blocks), text, str(path), "text", encoding, lang), sentences
+    blocks = tuple(Block(text[start:end], "paragraph", start, end) for start, end in spans)
+    return Document(blocks, text, str(path), "text", encoding, lang), sentences

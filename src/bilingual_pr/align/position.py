@@ -41,9 +41,20 @@ class PreparedPosition:
     m: int
     cap: float
 
-    def score(self, band: Band, a: int, b: int) -> np.ndarray:
+    def score(self, band: Band, a: int, b: int, out: np.ndarray | None = None) -> np.ndarray:
         """Minus the capped relative distance of the bead's centre from the diagonal, scaled to [-1, 0]."""
+        out = np.empty(band.size) if out is None else out
         if self.n == 0 or self.m == 0:
-            return np.zeros(band.size)
-        offset = np.abs((band.rows - a / 2.0) / self.n - (band.cols - b / 2.0) / self.m)
-        return -np.minimum(offset, self.cap) / self.cap
+            out.fill(0.0)
+            return out
+        # |(i - a/2)/n - (j - b/2)/m|, computed in place (no band-sized temporaries).
+        np.subtract(band.rows, a / 2.0, out=out)
+        out /= self.n
+        col = np.subtract(band.cols, b / 2.0, out=band.work("scorer0"))
+        col /= self.m
+        out -= col
+        np.abs(out, out=out)
+        np.minimum(out, self.cap, out=out)
+        np.negative(out, out=out)
+        out /= self.cap
+        return out

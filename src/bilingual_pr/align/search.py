@@ -15,6 +15,7 @@ linearly with document length.
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass
 from typing import Sequence
@@ -54,29 +55,53 @@ def _block_starts(blocks: np.ndarray) -> np.ndarray:
     return starts
 
 
+def _takes_out(scorer: PreparedScorer) -> bool:
+    try:
+        return "out" in inspect.signature(scorer.score).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 def bead_scores(band: Band, prepared: Sequence[tuple[PreparedScorer, float]], params: AlignParams,
                 blocks: tuple[np.ndarray, np.ndarray] | None) -> dict[tuple[int, int], np.ndarray]:
     """Score every match-bead shape at every band cell (``-inf`` where the bead does not fit)."""
-    i, j = band.rows, band.cols
+    # Every band-sized temporary lives in the band's scratch arrays, reused from shape to shape.
     out: dict[tuple[int, int], np.ndarray] = {}
+    total, feature, weighted = band.work("total"), band.work("feature"), band.work("weighted")
+    writes_out = [_takes_out(scorer) for scorer, _ in prepared]
+    if blocks is not None and len(blocks[0]) and len(blocks[1]):
+        # Per row (column): the block of its last sentence and of each sentence, and block starts.
+        bs, bt = blocks
+        last_s = bs[np.minimum(np.maximum(np.arange(band.n + 1) - 1, 0), len(bs) - 1)]
+        last_t = bt[np.minimum(np.maximum(np.arange(band.m + 1) - 1, 0), len(bt) - 1)]
+        first_s = bs[np.minimum(np.arange(band.n + 1), len(bs) - 1)]
+        first_t = bt[np.minimum(np.arange(band.m + 1), len(bt) - 1)]
+        ss, st = _block_starts(bs), _block_starts(bt)
+    else:
+        blocks = None
     for a, b in MATCH_TYPES:
-        ok = (i >= a) & (j >= b)
-        total = np.full(band.size, shape_prior(a, b, params), dtype=np.float64)
-        for scorer, weight in prepared:
+        total.fill(shape_prior(a, b, params))
+        for (scorer, weight), into in zip(prepared, writes_out):
             if weight:
-                total += weight * scorer.score(band, a, b)
+                value = scorer.score(band, a, b, out=feature) if into else scorer.score(band, a, b)
+                total += np.multiply(value, weight, out=weighted)
+        ok, bad, i0, j0 = band.starts(a, b)
         if blocks is not None:
-            bs, bt = blocks
-            i0, j0 = np.where(ok, i - a, 0), np.where(ok, j - b, 0)
-            if len(bs) and len(bt):
-                ie, je = np.maximum(i - 1, 0), np.maximum(j - 1, 0)
-                cross = (bs[np.minimum(ie, len(bs) - 1)] != bs[np.minimum(i0, len(bs) - 1)]).astype(np.float64)
-                cross += bt[np.minimum(je, len(bt) - 1)] != bt[np.minimum(j0, len(bt) - 1)]
-                total -= params.cross_block * cross
-                ss, st = _block_starts(bs), _block_starts(bt)
-                total -= params.block_start_mismatch * (ss[i0] != st[j0])
-        out[(a, b)] = np.where(ok, total, NEG).astype(np.float32)
-        band._shifts.clear()
+            # The scorers are done with their scratch arrays for this shape.
+            end, start = band.work("scorer_int", np.int64), band.work("shift_tmp", np.int64)
+            differ, flag = band.work("scorer_bool", np.bool_), band.work("shift_in", np.bool_)
+            cross = band.work("scorer0")
+            np.take(last_s, band.rows, out=end)
+            np.copyto(cross, np.not_equal(end, np.take(first_s, i0, out=start), out=differ))
+            np.take(last_t, band.cols, out=end)
+            cross += np.not_equal(end, np.take(first_t, j0, out=start), out=differ)
+            cross *= params.cross_block
+            total -= cross
+            np.not_equal(np.take(ss, i0, out=differ), np.take(st, j0, out=flag), out=differ)
+            total -= np.multiply(differ, params.block_start_mismatch, out=weighted)
+        np.copyto(total, NEG, where=bad)
+        out[(a, b)] = total.astype(np.float32)
+    band.release_work()  # the margins need fewer scratch arrays: do not hold these through the search
     return out
 
 
@@ -183,7 +208,7 @@ def _column_max(band: Band, values: np.ndarray, m: int) -> np.ndarray:
         band._col_order = (order, np.concatenate([[0], np.cumsum(counts)[:-1]]), counts > 0)
     order, starts, present = band._col_order
     if present.all():
-        return np.maximum.reduceat(values[order], starts)
+        return np.maximum.reduceat(np.take(values, order, out=band.work("weighted")), starts)
     out = np.full(m + 1, NEG)
     np.maximum.at(out, band.cols, values)
     return out
@@ -205,22 +230,26 @@ def _margins(band: Band, scores: dict, del_s: np.ndarray, del_t: np.ndarray, F: 
     by_type: dict[int, list[int]] = {}
     for i, j, t in path:
         by_type.setdefault(t, []).append(int(band.row_off[i] + j - band.lo[i]))
+    # A few scratch arrays for all bead types (bead_scores dropped its own).
+    mm, tmp = band.work("total"), band.work("feature")
+    pos, outside = band.work("scorer_int", np.int64), band.work("scorer_bool", np.bool_)
     for t, (a, b) in enumerate(BEAD_TYPES):
         pred = band.shift_index(a, b)
-        mm = np.where(pred >= 0, F[np.maximum(pred, 0)] + B, NEG)
+        np.take(F, np.maximum(pred, 0, out=pos), out=mm)
+        mm += B
+        np.copyto(mm, NEG, where=np.less(pred, 0, out=outside))
         if a and b:
-            mm = mm + scores[(a, b)]
+            mm += scores[(a, b)]
         elif a:
-            mm = mm + np.concatenate([[0.0], del_s])[band.rows]  # row i deletes source sentence i-1
+            mm += np.take(np.concatenate([[0.0], del_s]), band.rows, out=tmp)  # row i deletes source sentence i-1
         else:
-            mm = mm + np.concatenate([[0.0], del_t])[band.cols]
+            mm += np.take(np.concatenate([[0.0], del_t]), band.cols, out=tmp)
         if t in by_type:
             mm[by_type[t]] = NEG
         if a:
             rowmax[t] = np.maximum.reduceat(mm, band.row_off[: n + 1])
         if b and need_cols:
             colmax[t] = _column_max(band, mm, m)
-        band._shifts.clear()
     out = np.empty(len(path))
     for k, (i, j, t) in enumerate(path):
         a, b = BEAD_TYPES[t]
@@ -262,6 +291,7 @@ def search_band(band: Band, prepared: Sequence[tuple[PreparedScorer, float]], pa
         marg = _margins(band, scores, del_s, del_t, F, B, path)
     else:
         marg = np.full(len(path), math.nan)
+    band.release_work()
     beads = []
     for (i, j, t), mg in zip(path, marg):
         a, b = BEAD_TYPES[t]

@@ -92,7 +92,7 @@ def run(files: tuple[Path, ...], out_dir: Path | None, tmx_dir: Path | None, glo
 
     current = [RUN_STAGES[0]]
     try:
-        result = run_release(fr_path, en_path, options, stage=lambda name: current.__setitem__(0, name))
+        result = run_release(fr_path, en_path, options, on_stage=lambda name: current.__setitem__(0, name))
     except KeyboardInterrupt:
         # Every output is renamed into place whole (atomic_output): say so, and where it stopped.
         step = RUN_STAGES.index(current[0]) + 1
