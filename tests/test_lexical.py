@@ -117,3 +117,19 @@ def test_one_fold_for_every_comparison() -> None:
     assert ascii_fold("Genève, Œuvre’s") == "geneve, oeuvre's"
     # Full-width and compatibility forms fold to their plain letters.
     assert fold("ＵＮＯＧ") == "unog"
+
+
+@pytest.mark.parametrize(("text", "lang", "type_"), [
+    ("Directeur général", "fr", "title"), ("Rapporteur spécial", "fr", "title"), ("travail décent", "fr", None),
+    ("État membre", "fr", None), ("Secretary-General", "en", "title"), ("country office", "en", None),
+    ("Haut-Commissaire", "fr", "title"),
+])
+def test_the_qa_loose_look_accepts_every_form_the_glossary_generates(text: str, lang: str, type_: str | None) -> None:
+    from bilingual_pr.glossary.inflect import variants
+    from bilingual_pr.glossary.model import Term
+    from bilingual_pr.qa.terms import loosely_present
+
+    forms = variants(Term(text, lang, "preferred", type=type_))
+    assert len(forms) > 1
+    for form in forms:
+        assert loosely_present(text, f"Le texte cite « {form} » ici."), form

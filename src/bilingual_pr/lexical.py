@@ -20,6 +20,7 @@ three digits groups thousands, else it marks decimals), for callers that do not 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -56,23 +57,139 @@ def ascii_fold(text: str) -> str:
 
 # ------------------------------------------------------------------ inflection hooks
 
-# Endings a French or English noun gains or loses in the plural and the feminine (glossary/inflect.py
-# generates the forms themselves); a loose look allows that many more letters after the stem.
+# Endings a French or English noun may lose in another form (membre/membres, experte/expert), and how many
+# letters a loose look allows after a stem.
 INFLECTION_ENDING = re.compile(r"(?:es|s|x|e)$")
 MAX_ENDING_GROWTH = 4
+
+
+def inflected_forms(word: str) -> list[str]:
+    """The word and the forms the word rules below give it: plurals, feminines and their plurals."""
+    feminine = fr_feminine_word(word)
+    return list(dict.fromkeys([word, fr_plural_word(word), en_plural_word(word), *feminine,
+                               *map(fr_plural_word, feminine)]))
+
+
+def inflection_stem(word: str) -> tuple[str, int]:
+    """The folded stem every inflected form of ``word`` starts with, and how many letters may follow it.
+
+    ``général`` (généraux, générale, générales) -> ``("genera", 4)``; words of four letters or less stay whole.
+    """
+    folded = fold(word)
+    if len(folded) <= 4 or is_invariable(word):
+        return folded, MAX_ENDING_GROWTH
+    forms = [folded, INFLECTION_ENDING.sub("", folded), *map(fold, inflected_forms(word))]
+    stem = os.path.commonprefix(forms)
+    return stem, max(MAX_ENDING_GROWTH, *(len(f) - len(stem) for f in forms))
 
 
 @functools.lru_cache(maxsize=20000)
 def loose_term_pattern(term: str) -> re.Pattern[str]:
     """A pattern that finds any inflected form of ``term`` in a :func:`fold`-ed text (endings, elision)."""
     parts = []
-    for w in re.findall(r"\w+|[^\w\s]", fold(term)):
-        if w.isalnum() and len(w) > 3:
-            stem = INFLECTION_ENDING.sub("", w) if len(w) > 4 else w
-            parts.append(re.escape(stem) + r"\w{0,%d}" % MAX_ENDING_GROWTH)
+    for w in re.findall(r"\w+|[^\w\s]", term.translate(_PRE_FOLD)):
+        if w.isalnum() and len(fold(w)) > 3:
+            stem, growth = inflection_stem(w)
+            parts.append(re.escape(stem) + r"\w{0,%d}" % growth)
         else:
+            w = fold(w)
             parts.append(re.escape(w) + (r"\w{0,2}" if w.isalnum() else ""))
     return re.compile(r"(?<!\w)" + r"[\s\-']*".join(parts) + r"(?!\w)")
+
+
+# Word rules of the plural and the feminine (glossary/inflect.py applies them to whole terms).
+_FR_AL_S = frozenset("bal carnaval chacal festival récital régal cal naval fatal natal banal final".split())
+_FR_AIL_AUX = frozenset("bail corail émail soupirail travail vantail vitrail".split())
+_FR_OU_X = frozenset("bijou caillou chou genou hibou joujou pou".split())
+_FR_EU_S = frozenset("bleu pneu émeu".split())
+_EN_IRREGULAR = {"man": "men", "woman": "women", "person": "persons", "child": "children", "chairman": "chairmen",
+                 "chairwoman": "chairwomen", "staff": "staff", "headquarters": "headquarters", "series": "series",
+                 "species": "species", "chief": "chiefs", "wife": "wives", "life": "lives"}
+
+
+def _recase(word: str, new: str) -> str:
+    """Give ``new`` the case pattern of ``word`` (all caps stays all caps)."""
+    if word.isupper() and len(word) > 1:
+        return new.upper()
+    if word[:1].isupper():
+        return new[:1].upper() + new[1:]
+    return new
+
+
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def is_invariable(word: str) -> bool:
+    """True for acronyms, numbers and symbols: they do not inflect."""
+    if word.isalpha():
+        # Letters only, the usual case: no digit and at least one letter, without two regex scans.
+        return word.isupper() and len(word) > 1
+    if _HAS_DIGIT.search(word) or not _HAS_LETTER.search(word):
+        return True
+    return word.isupper() and len(word) > 1
+
+
+def fr_plural_word(word: str) -> str:
+    """French plural of one word."""
+    if is_invariable(word):
+        return word
+    w = word.lower()
+    if w[-1] in "sxz":
+        out = w
+    elif w.endswith(("eau", "au")) and w not in ("landau", "sarrau") or (w.endswith("eu") and w not in _FR_EU_S):
+        out = w + "x"
+    elif w.endswith("al") and w not in _FR_AL_S:
+        out = w[:-2] + "aux"
+    elif w in _FR_AIL_AUX:
+        out = w[:-3] + "aux"
+    elif w in _FR_OU_X:
+        out = w + "x"
+    else:
+        out = w + "s"
+    return _recase(word, out)
+
+
+def fr_feminine_word(word: str) -> list[str]:
+    """Possible French feminine forms of one (masculine) word, most likely first."""
+    if is_invariable(word):
+        return [word]
+    w = word.lower()
+    if w.endswith("e"):
+        outs = [w]
+    elif w.endswith("teur"):
+        outs = [w[:-4] + "trice", w[:-3] + "euse", w + "e"]
+    elif w.endswith("deur"):
+        outs = [w[:-4] + "drice", w + "e"]
+    elif w.endswith("eur"):
+        outs = [w[:-3] + "euse", w + "e"]
+    elif w.endswith(("el", "ien", "on", "et")):
+        outs = [w + w[-1] + "e"]
+    elif w.endswith("if"):
+        outs = [w[:-1] + "ve"]
+    elif w.endswith("er"):
+        outs = [w[:-2] + "ère"]
+    elif w.endswith("eux"):
+        outs = [w[:-1] + "se"]
+    else:
+        outs = [w + "e"]
+    return [_recase(word, o) for o in outs]
+
+
+def en_plural_word(word: str) -> str:
+    """English plural of one word."""
+    if is_invariable(word):
+        return word
+    w = word.lower()
+    if w in _EN_IRREGULAR:
+        out = _EN_IRREGULAR[w]
+    elif w.endswith(("s", "x", "z", "ch", "sh")):
+        out = w + "es"
+    elif w.endswith("y") and len(w) > 1 and w[-2] not in "aeiou":
+        out = w[:-1] + "ies"
+    else:
+        out = w + "s"
+    return _recase(word, out)
 
 
 # ------------------------------------------------------------------ placeables
