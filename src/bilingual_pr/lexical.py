@@ -381,8 +381,11 @@ MONTHS = _MONTHS
 NUMBER_WORDS = _WORDS
 
 
+_NON_DIGITS = re.compile(r"\D")
+
+
 def _norm(int_part: str, frac: str | None) -> Decimal:
-    digits = re.sub(r"\D", "", int_part)
+    digits = _NON_DIGITS.sub("", int_part)
     try:
         return Decimal(f"{digits}.{frac}") if frac else Decimal(digits)
     except InvalidOperation:  # pragma: no cover - the regexes only pass digits
@@ -453,6 +456,8 @@ def placeables(text: str, lang: str | None, skip: Sequence[Span] = ()) -> list[P
     times: list[Span] = []
     for pattern in _locale(_TIME, lang):
         english = pattern is _TIME["en"]
+        if ("m" not in masked and "M" not in masked) if english else "h" not in masked:
+            continue  # the English pattern needs a.m./p.m., the French one h/heures
         for m in pattern.finditer(masked):
             if any(s < m.end() and m.start() < e for s, e in times):
                 continue
@@ -479,19 +484,25 @@ def placeables(text: str, lang: str | None, skip: Sequence[Span] = ()) -> list[P
     scales = _SCALE_VALUE_FR if base == "fr" else _SCALE_VALUE
     for m in _NUMBER.get(base, _NUMBER["en"]).finditer(masked):
         int_part, frac = m.group(1), m.group(2)
+        end = m.end()
+        scale = _SCALE.match(masked, end)
+        suffix = _ORDINAL_SUFFIX.match(masked, end)
+        if not (frac or scale) and int_part.isdigit() and int_part.isascii():
+            # A plain ASCII integer, most numbers: its key without Decimal (same text: no exponent, no zeros before).
+            key = "n:" + (int_part.lstrip("0") or "0")
+            end = suffix.end() if suffix else end
+            out.append(Placeable("number", m.start(), end, text[m.start():end], float(int_part), frozenset((key,)), key))
+            continue
         value = _norm(int_part, frac)
         more = [_number_key(value)]
-        end = m.end()
-        if frac and len(frac) == 2 and int(frac) < 60 and len(re.sub(r"\D", "", int_part)) <= 2 \
+        if frac and len(frac) == 2 and int(frac) < 60 and len(_NON_DIGITS.sub("", int_part)) <= 2 \
                 and int(int_part) <= 24:
             # "10.30" may be a clock time (UN English writes 10.30 a.m.).
             hour, minute = int(int_part), int(frac)
             more += [f"t:{hour * 60 + minute}", f"t:{(hour + 12) * 60 + minute}"]
-        scale = _SCALE.match(masked, end)
         if scale:
             # The value is the scaled one ("2,5 millions" = "2.5 million" = "2,500,000").
             value *= scales[scale.group(1).lower()]
-        suffix = _ORDINAL_SUFFIX.match(masked, end)
         if suffix:
             end = suffix.end()
         key = _number_key(value)

@@ -64,11 +64,9 @@ def extract_anchors(text: str, matcher: Any | None = None, lang: str | None = No
         for p in found:
             keys[p.key] = _PLACEABLE_WEIGHT[p.kind]
         # Their words (p.m., heures, the letters of a symbol or an address) are no names or cognates.
-        chars = list(text)
         for p in found:
             if p.kind != "number":
-                chars[p.start:p.end] = " " * (p.end - p.start)
-        rest = "".join(chars)
+                rest = rest[:p.start] + " " * (p.end - p.start) + rest[p.end:]
     if _QUOTES.search(rest):
         keys["q:"] = W_QUOTE
     # A headline in capitals: its capitalised words are neither names nor acronyms.
