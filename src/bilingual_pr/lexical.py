@@ -290,7 +290,7 @@ _NB = "\u00a0\u202f"
 # still tests the character before the first digit; \d{1,3} and \d\d{0,2} backtrack in the same
 # order) but sre scans for a digit first instead of trying the look-behind at every position
 # (tests/test_qa_fastpaths.py compares them with the look-behind-first originals).
-_NUMBER = {
+_NUMBER: dict[str | None, re.Pattern[str]] = {
     # French: space / no-break / apostrophe thousands, comma (or point) decimals.
     "fr": re.compile(r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:[ " + _NB + r"'’]\d{3})+(?!\d)|\d{0,2}(?:\.\d{3})+(?!\d)|\d*))"
                      r"(?:[,.](\d+))?"),
@@ -401,7 +401,6 @@ def _mask(text: str, spans: list[Span]) -> str:
     return "".join(chars)
 
 
-
 _NUMBER[None] = re.compile(  # any locale: a separator before exactly three digits groups thousands
     r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:[ " + _NB + r"'’]\d{3})+(?!\d)|\d{0,2}(?:,\d{3})+(?!\d)|\d{0,2}(?:\.\d{3})+(?!\d)"
     r"|\d*))(?:[,.](\d+))?")
@@ -467,7 +466,7 @@ def placeables(text: str, lang: str | None, skip: Sequence[Span] = ()) -> list[P
             if english:
                 pm = m.group(3).lower() == "p"
                 hour = (hour % 12) + (12 if pm else 0)
-            key, more = f"t:{hour * 60 + minute}", []
+            key, more = f"t:{hour * 60 + minute}", list[str]()
             if not m.group(2):
                 number = _number_key(Decimal(int(m.group(1))))
                 # "24 heures" is also "24 hours"; as a day's length, not midnight, it is the number.
