@@ -133,3 +133,12 @@ def test_the_qa_loose_look_accepts_every_form_the_glossary_generates(text: str, 
     assert len(forms) > 1
     for form in forms:
         assert loosely_present(text, f"Le texte cite « {form} » ici."), form
+
+
+def test_a_decimal_comma_is_no_clock_time() -> None:
+    # Found by test_numbers_property_locale_formats_agree: 0,01 franc was accepted for 12.01 because both
+    # were read as a possible clock time (00:01 = 12.01 a.m.).
+    assert _qa("Le budget est de 0,01 franc.", "The budget is CHF 12.01.") == ["number-mismatch"]
+    assert _qa("Le budget est de 0,01 franc.", "The budget is CHF 0.01.") == []
+    # A point between hour and minutes still is one: "10.30" for "10 h 30".
+    assert _qa("La séance reprend à 10 h 30.", "The meeting resumes at 10.30.") == []

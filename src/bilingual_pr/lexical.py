@@ -495,8 +495,8 @@ def placeables(text: str, lang: str | None, skip: Sequence[Span] = ()) -> list[P
         value = _norm(int_part, frac)
         more = [_number_key(value)]
         if frac and len(frac) == 2 and int(frac) < 60 and len(_NON_DIGITS.sub("", int_part)) <= 2 \
-                and int(int_part) <= 24:
-            # "10.30" may be a clock time (UN English writes 10.30 a.m.).
+                and 1 <= int(int_part) <= 24 and masked[m.end(1)] == ".":
+            # "10.30" may be a clock time (UN English writes 10.30 a.m.); a decimal comma (0,01) never is.
             hour, minute = int(int_part), int(frac)
             more += [f"t:{hour * 60 + minute}", f"t:{(hour + 12) * 60 + minute}"]
         if scale:
