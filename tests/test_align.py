@@ -258,7 +258,7 @@ def test_coarse_to_fine_band_on_long_input() -> None:
 def test_anchor_extraction_survives_translation() -> None:
     fr = extract_anchors("Le rapport A/HRC/58/12 recense 1 200 cas (3,5 %) depuis le 4 avril ; voir www.ohchr.org/fr.")
     en = extract_anchors("Report A/HRC/58/12 lists 1,200 cases (3.5%) since 4 April; see www.ohchr.org/fr.")
-    for key in ("s:A/HRC/58/12", "n:1200", "n:35", "n:4", "m:4", "u:www.ohchr.org/fr"):
+    for key in ("s:A/HRC/58/12", "n:1200", "n:3.5", "n:4", "m:4", "u:www.ohchr.org/fr"):
         assert key in fr and key in en, key
     # Acronyms permuted between languages share a key; shouting headlines are not acronyms.
     assert "a:gnou" in extract_anchors("L'ONUG accueille la réunion.")

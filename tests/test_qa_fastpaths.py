@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bilingual_pr.qa.numbers import _MONTH_WORD_RE, _MONTH_WORDS, URL, _has_month_word, url_spans
+from bilingual_pr.lexical import _MONTH_WORD_RE, _MONTH_WORDS, URL, _has_month_word, url_spans
 
 _LETTER_RUNS = re.compile(r"[^\W\d_]+").findall
 WORDS = ["mai", "Mai", "MAI", "mars", "août", "aout", "décembre", "May", "March", "JUNE", "Sept", "Jan", "maison",
@@ -31,7 +31,7 @@ def test_url_shortcut_finds_the_same_spans(text: str) -> None:
 
 # --- numbers: digit-first regexes, month candidates, number-word candidates -----------------------
 
-from bilingual_pr.qa import numbers as qa_numbers  # noqa: E402
+from bilingual_pr import lexical as qa_numbers  # noqa: E402
 
 _NB = "\u00a0\u202f"
 # The look-behind-first patterns the digit-first ones in qa/numbers.py replace, as they were.
@@ -49,7 +49,7 @@ _OLD_PATTERNS = {
 _NEW_PATTERNS = {
     "number-fr": qa_numbers._NUMBER["fr"], "number-en": qa_numbers._NUMBER["en"],
     "time-fr": qa_numbers._TIME["fr"], "time-en": qa_numbers._TIME["en"], "clock": qa_numbers._CLOCK,
-    "symbol": qa_numbers._SYMBOL,
+    "symbol": qa_numbers.SYMBOL,
 }
 # Digits of several scripts (Arabic-Indic, Devanagari, full-width), every separator the patterns
 # read, letters before and after a number, the time and scale words.
@@ -99,7 +99,7 @@ WORD_PIECES = ["un", "octante", "Quatre", "une", "Un", "UNE", "deux", "Deux", "t
 @given(st.lists(st.sampled_from(WORD_PIECES), max_size=10).map("".join))
 def test_word_candidates_give_the_tokens_of_the_full_scan(text: str) -> None:
     for lang in ("fr", "en"):
-        assert qa_numbers.word_tokens(text, lang) == qa_numbers._word_tokens_scan(text, qa_numbers._WORDS[lang])
+        assert qa_numbers.number_words(text, lang) == qa_numbers._word_tokens_scan(text, qa_numbers._WORDS[lang])
 
 
 @settings(max_examples=500, deadline=None)
@@ -180,7 +180,9 @@ def test_digits_on_one_side_only() -> None:
     from bilingual_pr.qa.model import Segment
 
     def checks(src: str, tgt: str, src_lang: str = "fr", tgt_lang: str = "en") -> list[str]:
-        return [f.check for f in qa_numbers.check_numbers(Segment(0, src, tgt, src_lang, tgt_lang))]
+        from bilingual_pr.qa.numbers import check_numbers
+
+        return [f.check for f in check_numbers(Segment(0, src, tgt, src_lang, tgt_lang))]
 
     assert checks("trois experts", "3 experts") == []
     assert checks("3 experts", "three experts") == []

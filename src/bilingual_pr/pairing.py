@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from bilingual_pr.errors import UserError
+# UNOG/CERN-style release symbols (DG26/014F, DG11-005E, PR_24_003F): the lexical rules' one pattern.
+from bilingual_pr.lexical import RELEASE_SYMBOL_NAME, RELEASE_SYMBOL_TEXT
 
 #: Extensions read as release documents when a folder is given.
 DOC_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".xhtml", ".docx"})
 
-# UNOG/CERN-style document symbols: DG26/014F, DG11-005E, PR_24_003F (letters, digit groups, F or E).
-_SYMBOL_TEXT = re.compile(r"(?<![\w/])([A-Z]{2,8}\d{0,4}(?:[/_-]\d{1,5})+)[/_-]?([FE])(?![\w])")
-_SYMBOL_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,8}\d{0,4}(?:[/_-]\d{1,5})+)[/_-]?([FEfe])(?![A-Za-z0-9])")
 _LANG_MARK = re.compile(r"\.(fr|en)(?=\.|$)", re.IGNORECASE)
 
 
@@ -44,13 +43,13 @@ def _symbol(match: re.Match[str]) -> Symbol:
 
 def symbol_in_name(name: str) -> Symbol | None:
     """The document symbol in a file name (``DG11-005F.txt``, ``dg11_005e.html``), or None."""
-    found = _SYMBOL_NAME.search(name)
+    found = RELEASE_SYMBOL_NAME.search(name)
     return _symbol(found) if found else None
 
 
 def symbol_in_text(text: str, head_chars: int = 400) -> Symbol | None:
     """The document symbol near the top of a release (``DG26/014F`` on its first line), or None."""
-    found = _SYMBOL_TEXT.search(text[:head_chars])
+    found = RELEASE_SYMBOL_TEXT.search(text[:head_chars])
     return _symbol(found) if found else None
 
 

@@ -1,5 +1,8 @@
 """Lexical anchors that survive translation: numbers, symbols, URLs, names, acronyms, cognates, glossary terms.
 
+Numbers, clock times, document symbols and addresses are :mod:`bilingual_pr.lexical`'s placeables,
+keyed on their normalised value, so the aligner and the QA numbers check read them alike.
+
 Each sentence becomes a small weighted set of keys ("n:2013", "c:orga", "g:<entry id>").
 A bead's feature is a smoothed, weighted Dice overlap of the key sets of its two
 sides, with unmatched keys counting against it: near 1 for a true pair rich in
@@ -9,7 +12,6 @@ anchors, 0 when there is no evidence, negative when anchors disagree.
 from __future__ import annotations
 
 import re
-import unicodedata
 from array import array
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Sequence
@@ -17,6 +19,7 @@ from typing import Any, ClassVar, Sequence
 import numpy as np
 
 from bilingual_pr.align.base import Band
+from bilingual_pr.lexical import MONTHS, fold, placeables
 
 # Weights per anchor class: fixed by judgement (how rarely the class matches by
 # chance), not tuned; the scorer's overall weight is tuned (docs/alignment.md).
@@ -30,26 +33,11 @@ W_GLOSSARY = 1.0
 W_QUOTE = 0.4
 W_COGNATE = 0.3
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>»«\"”]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
-# UN document symbols and reference numbers: A/HRC/49/L.3, S/RES/2231 (2015), DG11/005
-_SYMBOL = re.compile(r"\b[A-Z][A-Za-z0-9.\-]*(?:/[A-Za-z0-9.\-]+)+")
-_NUMBER = re.compile(r"\d+(?:[\u00a0\u202f ]\d{3}(?!\d)|[.,']\d+)*")
 _WORD = re.compile(r"[^\W\d_]+")
-# Clock times: French 24-hour "15 heures", "15 h 30", "15h30"; English "3 p.m.", "10.30 a.m.", "15:00".
-_TIME_FR = re.compile(r"\b([01]?\d|2[0-3]) ?(?:h|heures?)(?: ?([0-5]\d))?\b", re.I)
-_TIME_EN = re.compile(r"\b(1[0-2]|0?\d)(?:[.:]([0-5]\d))? ?([ap])\.? ?m\b\.?", re.I)
-_TIME_24 = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
-_DIGIT = re.compile(r"\d")
 _QUOTES = re.compile(r"[«»“”„\"]")
-
-_MONTHS = {
-    name: i + 1
-    for names in (
-        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
-        "january february march april may june july august september october november december",
-    )
-    for i, name in enumerate(names.split())
-}
+# Month names, folded, with their number: any month name anchors (dates or not); the QA reads months in dates only.
+_MONTHS = {fold(name): month for table in MONTHS.values() for name, month in table.items() if not name.endswith(".")}
+_PLACEABLE_WEIGHT = {"url": W_URL, "email": W_URL, "symbol": W_SYMBOL, "time": W_NUMBER, "number": W_NUMBER}
 # Function words of four letters or more: their prefixes are not cognate evidence.
 _STOP = frozenset(
     """
@@ -62,51 +50,24 @@ _STOP = frozenset(
     """.split()
 )
 
-
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 # Capitalised words that do not start the sentence and are not all capitals: proper names.
 _NAME = re.compile(r"(?<=[\s(«“\"'’\-])[A-ZÀ-ÖØ-Þ][^\W\d_]*[a-zß-ÿ][^\W\d_]*")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]*[A-Z]\b")
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip accents (Genève -> geneve, œ -> oe)."""
-    if "œ" in text or "Œ" in text or "æ" in text or "Æ" in text:
-        text = text.translate(_LIGATURES)
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower()
-
-
-def _times(text: str, keys: dict[str, float]) -> str:
-    """Add clock times as 24-hour keys ("t:1500") and blank them out so their digits are not numbers too."""
-
-    def add(hour: int, minute: str | None) -> str:
-        keys[f"t:{hour:02d}{minute or '00'}"] = W_NUMBER
-        return " "
-
-    text = _TIME_EN.sub(lambda m: add(int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0), m.group(2)),
-                        text)
-    text = _TIME_24.sub(lambda m: add(int(m.group(1)), m.group(2)), text)
-    return _TIME_FR.sub(lambda m: add(int(m.group(1)), m.group(2)), text)
-
-
-def extract_anchors(text: str, matcher: Any | None = None) -> dict[str, float]:
-    """The weighted anchor keys of one sentence (``matcher``: a glossary TermMatcher or None)."""
+def extract_anchors(text: str, matcher: Any | None = None, lang: str | None = None) -> dict[str, float]:
+    """The weighted anchor keys of one sentence (``matcher``: a glossary TermMatcher or None; ``lang``: its locale)."""
     keys: dict[str, float] = {}
     rest = text
-    if "/" in text or "@" in text or "www" in text:
-        for m in _URL.finditer(text):
-            url = fold(m.group().rstrip(".,;:)")).removeprefix("https://").removeprefix("http://")
-            keys["u:" + url] = W_URL
-        rest = _URL.sub(" ", rest)
-        for m in _SYMBOL.finditer(rest):
-            keys["s:" + m.group().rstrip(".").upper()] = W_SYMBOL
-        rest = _SYMBOL.sub(" ", rest)
-    if _DIGIT.search(rest):  # the clock-time patterns need a decimal digit
-        rest = _times(rest, keys)
-    for m in _NUMBER.finditer(rest):
-        digits = re.sub(r"\D", "", m.group()).lstrip("0") or "0"
-        keys["n:" + digits] = W_NUMBER
+    found = placeables(text, lang)
+    if found:
+        # The placeable's own key (lexical.Placeable.key): equal keys are a match for the QA numbers check too.
+        for p in found:
+            keys[p.key] = _PLACEABLE_WEIGHT[p.kind]
+        # Their words (p.m., heures, the letters of a symbol or an address) are no names or cognates.
+        for p in found:
+            if p.kind != "number":
+                rest = rest[:p.start] + " " * (p.end - p.start) + rest[p.end:]
     if _QUOTES.search(rest):
         keys["q:"] = W_QUOTE
     # A headline in capitals: its capitalised words are neither names nor acronyms.
@@ -148,24 +109,28 @@ class AnchorScorer:
     name: ClassVar[str] = "anchors"
     default_weight: ClassVar[float] = 8.0
     coarse: ClassVar[bool] = True
+    #: the sides' languages, whose locales read the numbers (None: any locale, see lexical.placeables)
+    src_lang: str | None = None
+    tgt_lang: str | None = None
 
     @classmethod
     def with_glossary(cls, glossary: Any, src_lang: str = "fr", tgt_lang: str = "en") -> "AnchorScorer":
         """An anchor scorer that also treats glossary concepts found on both sides as anchors."""
         from bilingual_pr.glossary import TermMatcher
 
-        return cls(TermMatcher(glossary, src_lang[:2]), TermMatcher(glossary, tgt_lang[:2]))
+        return cls(TermMatcher(glossary, src_lang[:2]), TermMatcher(glossary, tgt_lang[:2]), src_lang=src_lang,
+                   tgt_lang=tgt_lang)
 
     def prepare(self, src: Sequence[str], tgt: Sequence[str]) -> "PreparedAnchors":
         """Extract the anchors of every sentence and index them by key."""
         vocab: dict[str, int] = {}
         sides = []
-        for sents, matcher in ((src, self.src_matcher), (tgt, self.tgt_matcher)):
+        for sents, matcher, lang in ((src, self.src_matcher, self.src_lang), (tgt, self.tgt_matcher, self.tgt_lang)):
             # One sentence's keys at a time into flat typed arrays: holding every sentence's dict until the end
             # cost 40 MB on 20,000 sentences, and their release made the next allocations fault in fresh pages.
             id_list, wt_list, count_list = array("q"), array("d"), array("q")
             for text in sents:
-                keys = extract_anchors(text, matcher)
+                keys = extract_anchors(text, matcher, lang)
                 count_list.append(len(keys))
                 id_list.extend([vocab.setdefault(k, len(vocab)) for k in keys])
                 wt_list.extend(keys.values())

@@ -42,7 +42,8 @@ def params_for(scorers: Sequence[Scorer]) -> AlignParams:
 def default_scorers(embeddings: bool = False, glossary: Any | None = None, src_lang: str = "fr",
                     tgt_lang: str = "en", mt: MTEngine | None = None) -> list[Scorer]:
     """Length and anchor scorers, plus glossary anchors, e5 embeddings and an MT engine's evidence when given."""
-    anchors = AnchorScorer.with_glossary(glossary, src_lang, tgt_lang) if glossary is not None else AnchorScorer()
+    anchors = (AnchorScorer.with_glossary(glossary, src_lang, tgt_lang) if glossary is not None
+               else AnchorScorer(src_lang=src_lang, tgt_lang=tgt_lang))
     scorers: list[Scorer] = [LengthScorer.for_languages(src_lang, tgt_lang), anchors, PositionScorer()]
     if embeddings:
         from bilingual_pr.align.embeddings import EmbeddingScorer

@@ -24,10 +24,8 @@ import ahocorasick
 from bilingual_pr.glossary.gcpause import gc_paused
 from bilingual_pr.glossary.inflect import variant_forms
 from bilingual_pr.glossary.model import Entry, Glossary, Term
+from bilingual_pr.lexical import APOSTROPHES, HYPHENS, INVISIBLE, fold
 
-APOSTROPHES = "'\u2019\u2018\u02bc\u2032`\u00b4\uff07"
-HYPHENS = "-\u2010\u2011\u2012\ufe63\uff0d"
-INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _SENTINEL = "\x00"
 # Latin-1 byte -> itself when the character is alphanumeric (str.isalnum, as the boundary checks),
 # else a space: bytes.translate with it then bytes.split() gives the text's maximal alphanumeric runs.
@@ -46,8 +44,7 @@ def _fold_char(c: str) -> str:
         return " "
     if c in INVISIBLE:
         return ""
-    base = "".join(ch for ch in unicodedata.normalize("NFD", c) if not unicodedata.combining(ch))
-    return base.casefold().replace("œ", "oe").replace("æ", "ae")
+    return fold(c)
 
 
 class _Folder:

@@ -10,14 +10,12 @@ The concept renderings seen per document are also recorded here for the
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from typing import Any, Callable, Protocol, Sequence
 
 from bilingual_pr.language import base_language
 from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, Span, UnitCheck, finding
-from bilingual_pr.qa.numbers import symbols, url_spans
+from bilingual_pr.lexical import ascii_fold, fold, loose_term_pattern, symbols, url_spans
 
 _SHORT_TYPES = frozenset({"acronym", "abbreviation", "shortForm"})
 _KEEP_UNITS = 20  # units remembered per (document, concept, term): enough to point at, bounded memory
@@ -29,27 +27,9 @@ class Matcher(Protocol):
     def find(self, text: str) -> Sequence[Any]: ...
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("\u2011", "-"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-
-
-@functools.lru_cache(maxsize=20000)
-def _loose_pattern(term: str) -> re.Pattern[str]:
-    words = re.findall(r"\w+|[^\w\s]", _fold(term))
-    parts = []
-    for w in words:
-        if w.isalnum() and len(w) > 3:
-            stem = re.sub(r"(?:es|s|x|e)$", "", w) if len(w) > 4 else w
-            parts.append(re.escape(stem) + r"\w{0,4}")
-        else:
-            parts.append(re.escape(w) + (r"\w{0,2}" if w.isalnum() else ""))
-    return re.compile(r"(?<!\w)" + r"[\s\-']*".join(parts) + r"(?!\w)")
-
-
 def loosely_present(term: str, text: str) -> bool:
     """True when an inflected form of ``term`` occurs in ``text`` (case, accents and endings ignored)."""
-    return _loose_pattern(term).search(_fold(text)) is not None
+    return loose_term_pattern(term).search(fold(text)) is not None
 
 
 def _lang_terms(entry: Any, lang: str, approved: bool) -> list[Any]:
@@ -59,13 +39,6 @@ def _lang_terms(entry: Any, lang: str, approved: bool) -> list[Any]:
 
 
 _ASCII_RUN = re.compile(r"[a-z]{3,}")
-
-
-def _ascii(text: str) -> str:
-    """Lower-case text with accents dropped (C-speed: NFD then ASCII with errors ignored)."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii")
-    return text.lower()
 
 
 def _prefilter(terms: list[str]) -> Callable[[str], bool]:
@@ -82,7 +55,7 @@ def _prefilter(terms: list[str]) -> Callable[[str], bool]:
 
     auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     for term in terms:
-        runs = _ASCII_RUN.findall(_ascii(term))
+        runs = _ASCII_RUN.findall(ascii_fold(term))
         best = max(runs, key=len, default="")
         if len(best) < 5:
             return lambda text: True
@@ -90,7 +63,7 @@ def _prefilter(terms: list[str]) -> Callable[[str], bool]:
     auto.make_automaton()
 
     def maybe(text: str) -> bool:
-        for _ in auto.iter(_ascii(text)):
+        for _ in auto.iter(ascii_fold(text)):
             return True
         return False
 
