@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bilingual_pr.formats.units import InlineCode
+
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
 
@@ -35,15 +37,6 @@ CHECKS: dict[str, tuple[str, str, str]] = {
 FAMILIES: tuple[str, ...] = ("terms", "consistency", "numbers", "untranslated", "typography", "spacing", "tags")
 
 Span = tuple[int, int]
-
-
-@dataclass(frozen=True, slots=True)
-class InlineCode:
-    """An inline tag of an XLIFF segment, kept out of the text at offset ``pos``."""
-
-    kind: str  # ph, pc-open, pc-close, x, bx, ex, g-open, g-close, sc, ec, bpt, ept, it
-    id: str
-    pos: int
 
 
 @dataclass(frozen=True, slots=True)
