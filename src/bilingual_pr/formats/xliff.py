@@ -43,7 +43,7 @@ from lxml import etree
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import atomic_output
-from bilingual_pr.formats.units import PROP_STATE, InlineCode, TaggedUnit, clean_xml_text
+from bilingual_pr.formats.units import PROP_STATE, InlineCode, TaggedUnit, TranslationUnit, clean_xml_text
 from bilingual_pr.xmlsafe import _reject_entity_references, iterparse_xml
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -302,6 +302,16 @@ def flatten_inline(el: etree._Element, where: str = "<input>") -> tuple[str, tup
 
     walk(el)
     return "".join(parts), tuple(codes)
+
+
+#: Target states (1.2 and 2.x) of a translation a person has done or checked: what a memory may reuse.
+#: Drafts waiting for review (needs-*, new, initial) are not; a 101 % memory match is drafted "translated".
+CONFIRMED_STATES = frozenset({"translated", "reviewed", "signed-off", "final"})
+
+
+def confirmed(unit: TranslationUnit) -> bool:
+    """Whether an XLIFF unit's target is a translation to reuse (non-empty, state in CONFIRMED_STATES)."""
+    return bool(unit.target) and unit.state in CONFIRMED_STATES
 
 
 def source_placeholder(state: str | None, source: str, target: str) -> bool:

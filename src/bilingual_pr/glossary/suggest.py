@@ -192,12 +192,12 @@ def _unknown(cands: set[tuple[str, str]], matcher: TermMatcher, sentence: str) -
 
 
 def read_pairs(path: str | Path, source_lang: str = "fr", target_lang: str = "en") -> list[tuple[str, str]]:
-    """Aligned pairs from a TMX file, or from a TSV file of source<TAB>target lines."""
-    data = read_input_bytes(path)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        from bilingual_pr.formats.tmx import read_tmx
+    """Aligned pairs from a TMX or XLIFF file, or from a TSV file of source<TAB>target lines (# comments)."""
+    from bilingual_pr.formats.factory import input_format, memory_units
 
-        return [(u.source, u.target) for u in read_tmx(path, source_lang, target_lang)]
+    if input_format(path) != "tsv":
+        return [(u.source, u.target) for u in memory_units(path, source_lang, target_lang) if u.target]
+    data = read_input_bytes(path)
     from bilingual_pr.glossary.csvio import decode_text
 
     pairs = []

@@ -8,14 +8,11 @@ the tag check compares), and this module only turns their units into Segments.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from bilingual_pr.errors import UserError
-from bilingual_pr.fileio import read_input_bytes
 from bilingual_pr.language import base_language
 from bilingual_pr.qa.model import Segment
 
@@ -72,44 +69,11 @@ def tmx_segments(units: Iterable[Any], first: int = 0) -> Iterator[Segment]:
         yield Segment(i, u.source, u.target, sl, tl, u.tuid, doc)
 
 
-def _sniff(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in {".tmx"}:
-        return "tmx"
-    if suffix in {".xlf", ".xliff", ".sdlxliff", ".mqxliff"}:
-        return "xliff"
-    if suffix in {".tsv", ".tab"}:
-        return "tsv"
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4096)
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except OSError as err:
-        raise UserError(f"{path}: cannot read: {err.strerror or err}") from None
-    low = head.lower()
-    if b"<tmx" in low:
-        return "tmx"
-    if b"<xliff" in low:
-        return "xliff"
-    if b"\t" in head:
-        return "tsv"
-    raise UserError(f"{path}: not a TMX, XLIFF or TSV file; to check two documents give the French and the English file")
-
-
 def xliff_segments(units: Iterable[Any], source_lang: str, target_lang: str, doc: str) -> Iterator[Segment]:
     """Segments of XLIFF units (formats.xliff.read_xliff), inline codes kept; a unit without languages gets these."""
     for i, u in enumerate(units):
         yield Segment(i, u.source, u.target, base_language(u.source_lang or source_lang),
                       base_language(u.target_lang or target_lang), u.tuid, doc, u.source_codes, u.target_codes)
-
-
-def _tsv_rows(path: Path) -> list[list[str]]:
-    data = read_input_bytes(path)
-    from bilingual_pr.documents import decode_text
-
-    text, _ = decode_text(data, str(path))
-    return [row for row in csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE) if row]
 
 
 def _guess_lang(texts: list[str]) -> str | None:
@@ -120,18 +84,13 @@ def _guess_lang(texts: list[str]) -> str | None:
 
 
 def open_tsv(path: Path, source_lang: str | None, target_lang: str | None) -> CheckInput:
-    """A TSV of pairs: source<TAB>target[<TAB>id], with an optional header such as ``fr<TAB>en``."""
-    rows = _tsv_rows(path)
-    if any(len(r) < 2 for r in rows):
-        bad = next(i for i, r in enumerate(rows) if len(r) < 2) + 1
-        raise UserError(f"{path}:{bad}: expected source<TAB>target on every line")
-    header = None
-    if rows and {rows[0][0].strip().lower(), rows[0][1].strip().lower()} <= {"fr", "en", "source", "target"} | {
-            t.lower() for t in ("fr-FR", "fr-CH", "en-GB", "en-US")}:
-        header, rows = rows[0], rows[1:]
-    if header and header[0].strip().lower() not in ("source", "target"):
-        source_lang = source_lang or base_language(header[0])
-        target_lang = target_lang or base_language(header[1])
+    """A TSV of pairs (formats.tsv), languages from its header, the options, else guessed from the text."""
+    from bilingual_pr.formats.tsv import tsv_pairs
+
+    header, rows = tsv_pairs(path)
+    if header:
+        source_lang = source_lang or header[0]
+        target_lang = target_lang or header[1]
     if source_lang is None:
         source_lang = _guess_lang([r[0] for r in rows[:50]]) or "fr"
     if target_lang is None:
@@ -205,7 +164,9 @@ def open_input(paths: list[Path], source_lang: str | None = None, target_lang: s
     if len(paths) != 1:
         raise UserError("give one TMX/XLIFF/TSV file, or two documents (French then English)")
     path = paths[0]
-    kind = _sniff(path)
+    from bilingual_pr.formats.factory import input_format
+
+    kind = input_format(path, "to check two documents give the French and the English file")
     if kind == "tmx":
         return open_tmx(path, source_lang, target_lang)
     if kind == "xliff":
