@@ -1,14 +1,18 @@
 """TSV of pairs: ``source<TAB>target[<TAB>id]`` lines, with an optional header such as ``fr<TAB>en``.
 
-The reader ``check`` and the translation memory share (``formats/factory.read_units``).
-Fields are not quoted (``csv.QUOTE_NONE``): a quotation mark is text, as in the
-TSV ``align`` writes.
+The one TSV-of-pairs reader: ``check``, translation memories and ``glossary
+suggest`` read through it (``formats/factory.read_units``). Fields are not quoted
+(``csv.QUOTE_NONE``): a quotation mark is text, as in the TSV ``align`` writes.
+Comment lines (``#`` then a space) are allowed at the top only, so that a
+sentence starting with a hashtag (``#StandUp4HumanRights``) stays a pair.
+Blank lines are skipped.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from bilingual_pr.errors import UserError
@@ -16,6 +20,7 @@ from bilingual_pr.fileio import read_input_bytes
 from bilingual_pr.formats.units import TranslationUnit
 from bilingual_pr.language import base_language
 
+_COMMENT = re.compile(r"#(\s|$)")
 _HEADER_WORDS = {"fr", "en", "source", "target"} | {t.lower() for t in ("fr-FR", "fr-CH", "en-GB", "en-US")}
 
 
@@ -24,7 +29,10 @@ def tsv_pairs(path: str | Path) -> tuple[tuple[str, str] | None, list[list[str]]
     from bilingual_pr.documents import decode_text
 
     text, _ = decode_text(read_input_bytes(path), str(path))
-    rows = [row for row in csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE) if row]
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+            if any(cell.strip() for cell in row)]
+    while rows and _COMMENT.match(rows[0][0]):
+        rows.pop(0)
     if any(len(r) < 2 for r in rows):
         bad = next(i for i, r in enumerate(rows) if len(r) < 2) + 1
         raise UserError(f"{path}:{bad}: expected source<TAB>target on every line")
