@@ -156,3 +156,16 @@ def test_check_reads_xliff_through_the_same_reader(tmp_path):
         (u.tuid, u.source, u.target, u.source_codes, u.target_codes) for u in units]
     assert (source.source_lang, source.target_lang) == ("fr", "en")
     assert {s.doc for s in segments} == {"a.xlf"}
+
+
+def test_check_refuses_an_entity_of_an_external_dtd_instead_of_dropping_its_text(tmp_path):
+    from click.testing import CliRunner
+
+    from bilingual_pr.cli import main
+
+    path = _write(tmp_path, "ext.xlf", X12.replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                                                   "<?xml version=\"1.0\"?>\n<!DOCTYPE xliff SYSTEM \"nowhere.dtd\">")
+                  .replace("se réunit", "se &nbsp; réunit"))
+    res = CliRunner().invoke(main, ["check", str(path), "--fail-on", "never"])
+    assert res.exit_code == 2
+    assert "entity reference &nbsp; is not accepted" in res.output
