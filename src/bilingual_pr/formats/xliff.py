@@ -255,6 +255,7 @@ _PAIRED = {"g", "pc"}  # codes around text: an opening and a closing code
 _CODES = {"x", "bx", "ex", "ph", "sc", "ec", "bpt", "ept", "it"}  # standalone codes; their content is native code
 _TRANSPARENT = {"mrk"}  # annotations: their text is part of the segment
 _IGNORED = {"sm", "em", "sub"}
+_STREAM_TAGS = ("{*}xliff", "{*}file", "{*}tool", "{*}trans-unit", "{*}unit")
 _NS1X = ("urn:oasis:names:tc:xliff:document:1.1", "urn:oasis:names:tc:xliff:document:1.0")
 
 
@@ -359,16 +360,18 @@ def read_xliff(path: str | Path) -> Iterator[TaggedUnit]:
     where = str(path)
     langs = ("", "")
     tools: dict[str | None, str | None] = {}
-    core_ns = ""
-    for event, el in iterparse_xml(path, events=("start", "end")):
+    core_ns: str | None = None
+    # Only these elements reach Python: a file has ten times more other events (source, g, note...).
+    for event, el in iterparse_xml(path, tag=_STREAM_TAGS, events=("start", "end")):
+        if core_ns is None:
+            root = el.getroottree().getroot()
+            _check_root(root, where)
+            core_ns = etree.QName(root).namespace or ""
+            if root.get("srcLang"):
+                langs = (root.get("srcLang") or "", root.get("trgLang") or "")
         name = _local(el.tag)
         if event == "start":
-            if el.getparent() is None:
-                _check_root(el, where)
-                core_ns = etree.QName(el).namespace or ""
-                if el.get("srcLang"):
-                    langs = (el.get("srcLang") or "", el.get("trgLang") or langs[1])
-            elif name == "file":
+            if name == "file":
                 tools = {}
                 if el.get("source-language"):
                     langs = (el.get("source-language") or "", el.get("target-language") or langs[1])
@@ -383,13 +386,26 @@ def read_xliff(path: str | Path) -> Iterator[TaggedUnit]:
         elif name == "unit" and core_ns not in (NS12, *_NS1X):
             yield from _units20(el, langs, core_ns, where)
             _release(el)
+    if core_ns is None:  # no XLIFF element at all: say what the root is
+        for _, first in iterparse_xml(path, events=("start",)):
+            _check_root(first, where)
 
 
 def _unit12(tu: etree._Element, langs: tuple[str, str], tools: dict, where: str) -> TaggedUnit | None:
-    src = tu.find("{*}source")
+    src = tgt = alt = None
+    note_els = []
+    for child in tu:  # one pass over the children: a namespace wildcard find() costs more than the unit
+        name = _local(child.tag)
+        if name == "source":
+            src = child if src is None else src
+        elif name == "target":
+            tgt = child if tgt is None else tgt
+        elif name == "alt-trans":
+            alt = child if alt is None else alt
+        elif name == "note":
+            note_els.append(child)
     if src is None:
         return None
-    tgt = tu.find("{*}target")
     source, s_codes = flatten_inline(src, where)
     target, t_codes = flatten_inline(tgt, where) if tgt is not None else ("", ())
     state = tgt.get("state") if tgt is not None else None
@@ -398,7 +414,6 @@ def _unit12(tu: etree._Element, langs: tuple[str, str], tools: dict, where: str)
     if qualifier:
         props.append((PROP_QUALIFIER, qualifier))
     origin = _QUALIFIER_ORIGIN.get(qualifier or "", None)
-    alt = tu.find("{*}alt-trans")
     if alt is not None:
         quality = alt.get("match-quality")
         if quality:
@@ -414,7 +429,7 @@ def _unit12(tu: etree._Element, langs: tuple[str, str], tools: dict, where: str)
         origin = "untranslated"
     if origin:
         props.append((PROP_ORIGIN, origin))
-    notes = tuple(_all_text(n) for n in tu.findall("{*}note"))
+    notes = tuple(_all_text(n) for n in note_els)
     return TaggedUnit(source, target, langs[0], langs[1], tu.get("id"), tuple(props), notes,
                       source_codes=s_codes, target_codes=t_codes)
 

@@ -71,9 +71,13 @@ def tmx_segments(units: Iterable[Any], first: int = 0) -> Iterator[Segment]:
 
 def xliff_segments(units: Iterable[Any], source_lang: str, target_lang: str, doc: str) -> Iterator[Segment]:
     """Segments of XLIFF units (formats.xliff.read_xliff), inline codes kept; a unit without languages gets these."""
+    # A tag or two per file: look each up once ("" falls back to a different language on each side).
+    s_base: dict[str, str] = {}
+    t_base: dict[str, str] = {}
     for i, u in enumerate(units):
-        yield Segment(i, u.source, u.target, base_language(u.source_lang or source_lang),
-                      base_language(u.target_lang or target_lang), u.tuid, doc, u.source_codes, u.target_codes)
+        sl = s_base.get(u.source_lang) or s_base.setdefault(u.source_lang, base_language(u.source_lang or source_lang))
+        tl = t_base.get(u.target_lang) or t_base.setdefault(u.target_lang, base_language(u.target_lang or target_lang))
+        yield Segment(i, u.source, u.target, sl, tl, u.tuid, doc, u.source_codes, u.target_codes)
 
 
 def _guess_lang(texts: list[str]) -> str | None:
