@@ -122,15 +122,14 @@ def memory_units(path: str | Path, source_lang: str, target_lang: str) -> list[T
     way is turned round, and a target not yet translated or checked
     (``formats.xliff.confirmed``) reads as empty: a memory must not reuse drafts.
     """
-    units = list(read_units(path, source_lang, target_lang))
     if input_format(path) != "xliff":
-        return units
-    from bilingual_pr.formats.xliff import confirmed
+        return list(read_units(path, source_lang, target_lang))
+    from bilingual_pr.formats.xliff import confirmed, read_xliff
     from bilingual_pr.language import base_language
 
     wanted = (base_language(source_lang), base_language(target_lang))
-    out = []
-    for u in units:
+    out: list[TranslationUnit] = []
+    for u in read_xliff(path):
         if not confirmed(u):
             u = replace(u, target="", target_codes=())
         if wanted[0] != wanted[1] and (base_language(u.target_lang), base_language(u.source_lang)) == wanted:
