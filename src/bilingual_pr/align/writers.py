@@ -14,20 +14,17 @@ from bilingual_pr.fileio import atomic_output
 from bilingual_pr.segment import one_line
 
 FORMATS = ("tmx", "tsv", "json", "beads")
-_BY_SUFFIX = {".tmx": "tmx", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".beads": "beads", ".align": "beads",
-              ".gold": "beads"}
 
 
 def format_for(path: str | Path | None, fmt: str | None) -> str:
     """The output format: the one asked for, else the one the file extension names (tsv on stdout)."""
+    from bilingual_pr.formats.factory import output_format
+
     if fmt:
         return fmt
     if path is None:
         return "tsv"
-    found = _BY_SUFFIX.get(Path(path).suffix.lower())
-    if found is None:
-        raise UserError(f"{path}: cannot tell the output format from the extension; use --format tmx|tsv|json|beads")
-    return found
+    return output_format(path, FORMATS, "--format " + "|".join(FORMATS))
 
 
 def review_path(path: str | Path) -> Path:

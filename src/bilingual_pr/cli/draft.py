@@ -23,7 +23,7 @@ from bilingual_pr.language import base_language
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Output file: .xlf/.xliff (XLIFF), .txt (plain text) or .tmx (TMX of the drafts).")
 @click.option("--tm", "tm_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Translation memory (TMX); repeat for several. Looked up before machine translation.")
+              help="Translation memory (TMX, XLIFF or TSV of pairs); repeat for several. Looked up before machine translation.")
 @glossary_option("Glossary (TBX, CSV/TSV) enforced in machine-translated sentences.", dest="glossary_path")
 @click.option("--fuzzy", type=click.IntRange(1, 101), default=75, show_default=True,
               help="Lowest fuzzy-match score (percent) taken from the memory; 101 turns fuzzy matches off.")

@@ -175,7 +175,7 @@ def stats(path: Path | None, fmt: str) -> None:
 @_langs
 def suggest(aligned: Path, output: Path, glossary_path: Path | None, min_count: int, min_dice: float,
             no_known: bool, source_lang: str, target_lang: str) -> None:
-    """Propose new term pairs from ALIGNED sentence pairs (TMX, or TSV source<TAB>target).
+    """Propose new term pairs from ALIGNED sentence pairs (TMX, XLIFF, or TSV source<TAB>target).
 
     Acronyms, capitalised multi-word names and titles that keep appearing
     together on both sides are written as TBX with their evidence counts,

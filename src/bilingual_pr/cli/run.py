@@ -43,7 +43,7 @@ def _summary_lines(result, min_confidence: float) -> list[str]:
 @glossary_option("Glossary (TBX/CSV/TSV). Default: the bundled UNOG-CERN glossary ($BILINGUAL_PR_GLOSSARY).")
 @click.option("--no-glossary", is_flag=True, help="Run without any glossary (no terminology check).")
 @click.option("--tm", "tm_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Translation memory (TMX) looked up before machine translation; repeat for several.")
+              help="Translation memory (TMX, XLIFF or TSV of pairs) looked up before machine translation; repeat for several.")
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
               help="Pairs below go to <name>.review.tmx, not to <name>.tmx.")
 @click.option("--mt/--no-mt", "use_mt", default=True, show_default=True,

@@ -4,6 +4,9 @@ A :class:`TranslationUnit` is one source/target pair with its languages and the
 context reviewers need (``props``: ``(type, value)`` pairs such as
 ``("x-confidence", "0.93")``). The TMX, XLIFF and TBX writers all take these,
 and all remove the characters XML 1.0 cannot carry with :func:`clean_xml_text`.
+The XLIFF reader yields :class:`TaggedUnit`, a TranslationUnit that also keeps
+the inline codes (``<g>``, ``<x/>``, ``<ph>``, ``<pc>``...) lifted out of its
+texts as :class:`InlineCode` offsets, so that QA can compare them.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ PROP_CONTEXT_POST = "x-context-post"  # next source segment
 PROP_GLOSSARY = "x-glossary"          # one glossary finding per prop, e.g. "forbidden: X"
 PROP_ORIGIN = "x-Origin"              # Trados-style origin: Alignment, MachineTranslation, TM
 PROP_SIGNATURE = "x-bilingual-pr-signature"  # header prop: version, scorers:weights, calibration of an alignment
+PROP_STATE = "x-state"                # XLIFF state of the target, as the XLIFF reader reports it
 
 # XML 1.0 allows TAB, LF, CR and everything from U+0020 up, except the
 # surrogates and U+FFFE/U+FFFF; a lone surrogate can also not be encoded in UTF-8.
@@ -74,6 +78,30 @@ class TranslationUnit:
     def needs_review(self) -> bool:
         """True when the ``x-needs-review`` property says yes."""
         return (self.prop(PROP_NEEDS_REVIEW) or "").strip().lower() in {"yes", "true", "1"}
+
+    @property
+    def state(self) -> str | None:
+        """The XLIFF state of the target (``x-state`` property), None when the unit has none (TMX)."""
+        return self.prop(PROP_STATE)
+
+
+@dataclass(frozen=True, slots=True)
+class InlineCode:
+    """An inline tag of a segment, kept out of the text at offset ``pos``."""
+
+    kind: str  # ph, pc-open, pc-close, x, bx, ex, g-open, g-close, sc, ec, bpt, ept, it
+    id: str
+    pos: int
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedUnit(TranslationUnit):
+    """A TranslationUnit whose texts had their inline codes lifted out (XLIFF), the codes kept apart."""
+
+    # A subclass rather than two more TranslationUnit fields: the TMX reader builds its
+    # units field by field (formats/tmx.py, _new_unit), and TMX units carry no codes.
+    source_codes: tuple[InlineCode, ...] = ()
+    target_codes: tuple[InlineCode, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""XLIFF 1.2 and 2.1 writer and reader for drafted translations.
+"""XLIFF 1.2 and 2.1: the writer of drafted translations and the one XLIFF reader.
 
 Drafts are marked the standard way, and ``state`` is always written (a missing
 state means "translated" to translate-toolkit's XLIFF 2 reader, "initial" to
@@ -23,8 +23,13 @@ an untranslated sentence's target is therefore a copy of its source (state
 In 1.2 every suggestion is also kept as ``<alt-trans origin=… tool-id=…
 match-quality=…>`` (tools in the file header); in 2.1 as a Translation
 Candidates ``<mtc:match>`` and ``subState="bilingual-pr:<origin>"``. One block of
-the document is one ``<group>``. ``read_xliff`` reads both versions back as
-``TranslationUnit`` objects (state, origin and match quality as props).
+the document is one ``<group>``.
+
+``read_xliff`` is the project's one XLIFF reader (drafts read back, ``check``):
+it streams XLIFF 1.2 and 2.x as ``TaggedUnit`` objects (formats/units.py), a
+TranslationUnit with the inline codes (``<g>``, ``<x/>``, ``<bx/>``, ``<ex/>``,
+``<ph>``, ``<pc>``, ``<sc>``/``<ec>``...) lifted out of the texts with their
+offsets, and state, origin and match quality as props.
 """
 
 from __future__ import annotations
@@ -38,8 +43,8 @@ from lxml import etree
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import atomic_output
-from bilingual_pr.formats.units import TranslationUnit, clean_xml_text
-from bilingual_pr.xmlsafe import parse_xml_file
+from bilingual_pr.formats.units import PROP_STATE, InlineCode, TaggedUnit, TranslationUnit, clean_xml_text
+from bilingual_pr.xmlsafe import _reject_entity_references, iterparse_xml
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -51,8 +56,7 @@ XLIFF_VERSIONS = ("1.2", "2.1")
 #: The version drafts are written in: the one OmegaT 3.6 opens (2.1 on request).
 DEFAULT_XLIFF_VERSION = "1.2"
 
-# Props set by read_xliff on each TranslationUnit.
-PROP_STATE = "x-state"
+# Props set by read_xliff on each unit (PROP_STATE, "x-state", comes from formats/units.py).
 PROP_QUALIFIER = "x-state-qualifier"
 PROP_ORIGIN = "x-origin"
 PROP_MATCH_QUALITY = "x-match-quality"
@@ -246,6 +250,18 @@ def write_xliff(path: str | Path, segments: Sequence[XliffSegment], src_lang: st
 
 # ------------------------------------------------------------------ reading
 
+# Inline markup of XLIFF 1.2 and 2.x, by local name.
+_PAIRED = {"g", "pc"}  # codes around text: an opening and a closing code
+_CODES = {"x", "bx", "ex", "ph", "sc", "ec", "bpt", "ept", "it"}  # standalone codes; their content is native code
+_TRANSPARENT = {"mrk"}  # annotations: their text is part of the segment
+_IGNORED = {"sm", "em", "sub"}
+_STREAM_TAGS = ("{*}xliff", "{*}file", "{*}tool", "{*}trans-unit", "{*}unit")
+_NS1X = ("urn:oasis:names:tc:xliff:document:1.1", "urn:oasis:names:tc:xliff:document:1.0")
+
+
+def _local(tag: object) -> str:
+    return tag.split("}", 1)[1] if isinstance(tag, str) and "}" in tag else str(tag)
+
 
 def _all_text(el: etree._Element | None) -> str:
     if el is None:
@@ -253,86 +269,201 @@ def _all_text(el: etree._Element | None) -> str:
     return "".join(el.itertext())
 
 
+def flatten_inline(el: etree._Element, where: str = "<input>") -> tuple[str, tuple[InlineCode, ...]]:
+    """The text of an XLIFF <source>/<target> with its inline codes lifted out (zero-width, with offsets)."""
+    parts: list[str] = []
+    codes: list[InlineCode] = []
+    size = 0
+
+    def add(text: str | None) -> None:
+        nonlocal size
+        if text:
+            parts.append(text)
+            size += len(text)
+
+    def walk(node: etree._Element) -> None:
+        add(node.text)
+        for child in node:
+            name = _local(child.tag)
+            ident = child.get("id") or child.get("rid") or child.get("startRef") or ""
+            if name in _PAIRED:
+                codes.append(InlineCode(f"{name}-open", ident, size))
+                walk(child)
+                codes.append(InlineCode(f"{name}-close", ident, size))
+            elif name in _TRANSPARENT:
+                walk(child)
+            elif name in _CODES:
+                codes.append(InlineCode(name, child.get("rid") or child.get("startRef") or ident, size))
+            elif name not in _IGNORED and isinstance(child.tag, str):
+                walk(child)
+            elif child.tag is etree.Entity:
+                # An entity of an external DTD (never loaded): refuse it rather than lose its text.
+                _reject_entity_references(node, where)
+            add(child.tail)
+
+    walk(el)
+    return "".join(parts), tuple(codes)
+
+
+#: Target states (1.2 and 2.x) of a translation a person has done or checked: what a memory may reuse.
+#: Drafts waiting for review (needs-*, new, initial) are not; a 101 % memory match is drafted "translated".
+CONFIRMED_STATES = frozenset({"translated", "reviewed", "signed-off", "final"})
+
+
+def confirmed(unit: TranslationUnit) -> bool:
+    """Whether an XLIFF unit's target is a translation to reuse (non-empty, state in CONFIRMED_STATES)."""
+    return bool(unit.target) and unit.state in CONFIRMED_STATES
+
+
 def source_placeholder(state: str | None, source: str, target: str) -> bool:
     """Whether an XLIFF 1.2 target only repeats its source for OmegaT (state needs-translation): no translation."""
     return state == "needs-translation" and target == source
 
 
-def read_xliff(path: str | Path) -> Iterator[TranslationUnit]:
-    """Read an XLIFF 1.2 or 2.x file: one TranslationUnit per segment, state and origin as props."""
-    tree = parse_xml_file(path)
-    root = tree.getroot()
-    ns = etree.QName(root).namespace
-    if etree.QName(root).localname != "xliff" or ns not in (NS12, NS20):
-        raise UserError(f"{path}: not an XLIFF 1.2 or 2.x file (root {root.tag})")
-    if ns == NS12:
-        yield from _read12(root, str(path))
-    else:
-        yield from _read20(root, str(path))
+def _release(el: etree._Element) -> None:
+    """Free a streamed element and the siblings read before it."""
+    el.clear(keep_tail=True)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
 
 
-def _read12(root: etree._Element, where: str) -> Iterator[TranslationUnit]:
-    q = lambda t: f"{{{NS12}}}{t}"  # noqa: E731
-    for file_el in root.iter(q("file")):
-        sl = file_el.get("source-language") or ""
-        tl = file_el.get("target-language") or ""
-        tools = {t.get("tool-id"): t.get("tool-name") for t in file_el.iter(q("tool"))}
-        for tu in file_el.iter(q("trans-unit")):
-            tgt = tu.find(q("target"))
-            state = tgt.get("state") if tgt is not None else None
-            qualifier = tgt.get("state-qualifier") if tgt is not None else None
-            props: list[tuple[str, str]] = [(PROP_STATE, state or ("new" if tgt is None else "translated"))]
-            if qualifier:
-                props.append((PROP_QUALIFIER, qualifier))
-            origin = _QUALIFIER_ORIGIN.get(qualifier or "", None)
-            alt = tu.find(q("alt-trans"))
-            if alt is not None:
-                if alt.get("match-quality"):
-                    props.append((PROP_MATCH_QUALITY, alt.get("match-quality")))
-                    if origin == "tm-exact" and alt.get("match-quality") == "101":
-                        origin = "tm-context"
-                engine = alt.get("origin") or tools.get(alt.get("tool-id"))
-                if engine:
-                    props.append((PROP_ENGINE, engine))
-            text = _all_text(tgt)
-            source = _all_text(tu.find(q("source")))
-            if source_placeholder(state, source, text):
-                text = ""
-            if not text and (state in (None, "new", "needs-translation")):
-                origin = "untranslated"
-            if origin:
-                props.append((PROP_ORIGIN, origin))
-            notes = tuple(_all_text(n) for n in tu.findall(q("note")))
-            yield TranslationUnit(source, text, sl, tl, tu.get("id"),
-                                  tuple(props), notes)
+def _check_root(el: etree._Element, where: str) -> None:
+    if _local(el.tag) != "xliff":
+        raise UserError(f"{where}: not an XLIFF 1.2 or 2.x file (root {el.tag})")
 
 
-def _read20(root: etree._Element, where: str) -> Iterator[TranslationUnit]:
-    q = lambda t: f"{{{NS20}}}{t}"  # noqa: E731
-    sl = root.get("srcLang") or ""
-    tl = root.get("trgLang") or ""
-    for unit in root.iter(q("unit")):
-        matches = {}
-        for m in unit.iter(f"{{{NS_MTC}}}match"):
-            matches.setdefault((m.get("ref") or "").lstrip("#"), m)
-        notes = tuple(_all_text(n) for n in unit.iter(q("note")))
-        for seg in unit.findall(q("segment")):
-            tgt = seg.find(q("target"))
-            # The spec default is "initial"; say so explicitly in the props.
-            props: list[tuple[str, str]] = [(PROP_STATE, seg.get("state") or "initial")]
-            sub = seg.get("subState") or ""
-            origin = sub.split(":", 1)[1] if sub.startswith(f"{SUBSTATE_PREFIX}:") else None
-            m = matches.get(seg.get("id") or "")
-            if m is not None:
-                if m.get("matchQuality"):
-                    props.append((PROP_MATCH_QUALITY, "101" if origin == "tm-context" else m.get("matchQuality")))
-                if m.get("origin"):
-                    props.append((PROP_ENGINE, m.get("origin")))
-                if origin is None:
-                    origin = "mt" if m.get("type") == "mt" else "tm-fuzzy"
-            if tgt is None and origin is None:
-                origin = "untranslated"
-            if origin:
-                props.append((PROP_ORIGIN, origin))
-            yield TranslationUnit(_all_text(seg.find(q("source"))), _all_text(tgt), sl, tl,
-                                  seg.get("id") or unit.get("id"), tuple(props), notes)
+def xliff_languages(path: str | Path) -> tuple[str, str]:
+    """The source and target language tags an XLIFF file declares first (target "" when it has none)."""
+    for _, el in iterparse_xml(path, events=("start",)):
+        if el.getparent() is None:
+            _check_root(el, str(path))
+        name = _local(el.tag)
+        if name == "xliff" and el.get("srcLang"):
+            return el.get("srcLang") or "", el.get("trgLang") or ""
+        if name == "file" and el.get("source-language"):
+            return el.get("source-language") or "", el.get("target-language") or ""
+    raise UserError(f"{path}: no source language in this XLIFF file")
+
+
+def read_xliff(path: str | Path) -> Iterator[TaggedUnit]:
+    """Stream an XLIFF 1.2 or 2.x file: one TaggedUnit per segment, inline codes kept, state and origin as props.
+
+    The texts are those of ``<source>``/``<target>`` without the native code inside
+    ``<ph>``, ``<bpt>``... (the codes are in ``source_codes``/``target_codes``); a 1.2
+    target that only repeats its source (:func:`source_placeholder`) reads as empty.
+    Languages are those of the ``<file>`` (1.2) or root (2.x); a ``<file>`` without
+    them keeps the previous ones. The ``tuid`` is the ``trans-unit`` id (1.2), the
+    ``segment`` id or ``unit-id/n`` (2.x).
+    """
+    where = str(path)
+    langs = ("", "")
+    tools: dict[str | None, str | None] = {}
+    core_ns: str | None = None
+    # Only these elements reach Python: a file has ten times more other events (source, g, note...).
+    for event, el in iterparse_xml(path, tag=_STREAM_TAGS, events=("start", "end")):
+        if core_ns is None:
+            root = el.getroottree().getroot()
+            _check_root(root, where)
+            core_ns = etree.QName(root).namespace or ""
+            if root.get("srcLang"):
+                langs = (root.get("srcLang") or "", root.get("trgLang") or "")
+        name = _local(el.tag)
+        if event == "start":
+            if name == "file":
+                tools = {}
+                if el.get("source-language"):
+                    langs = (el.get("source-language") or "", el.get("target-language") or langs[1])
+            continue
+        if name == "tool" and el.get("tool-id") is not None:
+            tools[el.get("tool-id")] = el.get("tool-name")
+        elif name == "trans-unit":
+            unit = _unit12(el, langs, tools, where)
+            if unit is not None:
+                yield unit
+            _release(el)
+        elif name == "unit" and core_ns not in (NS12, *_NS1X):
+            yield from _units20(el, langs, core_ns, where)
+            _release(el)
+    if core_ns is None:  # no XLIFF element at all: say what the root is
+        for _, first in iterparse_xml(path, events=("start",)):
+            _check_root(first, where)
+
+
+def _unit12(tu: etree._Element, langs: tuple[str, str], tools: dict, where: str) -> TaggedUnit | None:
+    src = tgt = alt = None
+    note_els = []
+    for child in tu:  # one pass over the children: a namespace wildcard find() costs more than the unit
+        name = _local(child.tag)
+        if name == "source":
+            src = child if src is None else src
+        elif name == "target":
+            tgt = child if tgt is None else tgt
+        elif name == "alt-trans":
+            alt = child if alt is None else alt
+        elif name == "note":
+            note_els.append(child)
+    if src is None:
+        return None
+    source, s_codes = flatten_inline(src, where)
+    target, t_codes = flatten_inline(tgt, where) if tgt is not None else ("", ())
+    state = tgt.get("state") if tgt is not None else None
+    qualifier = tgt.get("state-qualifier") if tgt is not None else None
+    props: list[tuple[str, str]] = [(PROP_STATE, state or ("new" if tgt is None else "translated"))]
+    if qualifier:
+        props.append((PROP_QUALIFIER, qualifier))
+    origin = _QUALIFIER_ORIGIN.get(qualifier or "", None)
+    if alt is not None:
+        quality = alt.get("match-quality")
+        if quality:
+            props.append((PROP_MATCH_QUALITY, quality))
+            if origin == "tm-exact" and quality == "101":
+                origin = "tm-context"
+        engine = alt.get("origin") or tools.get(alt.get("tool-id"))
+        if engine:
+            props.append((PROP_ENGINE, engine))
+    if source_placeholder(state, source, target):
+        target, t_codes = "", ()
+    if not target and state in (None, "new", "needs-translation"):
+        origin = "untranslated"
+    if origin:
+        props.append((PROP_ORIGIN, origin))
+    notes = tuple(_all_text(n) for n in note_els)
+    return TaggedUnit(source, target, langs[0], langs[1], tu.get("id"), tuple(props), notes,
+                      source_codes=s_codes, target_codes=t_codes)
+
+
+def _units20(unit: etree._Element, langs: tuple[str, str], ns: str, where: str) -> Iterator[TaggedUnit]:
+    q = lambda t: f"{{{ns}}}{t}" if ns else t  # noqa: E731
+    matches: dict[str, etree._Element] = {}
+    for m in unit.iter(f"{{{NS_MTC}}}match"):
+        matches.setdefault((m.get("ref") or "").lstrip("#"), m)
+    notes = tuple(_all_text(n) for n in unit.iter(q("note")))
+    for n, seg in enumerate(unit.iter("{*}segment")):
+        src = seg.find("{*}source")
+        if src is None:
+            continue
+        tgt = seg.find("{*}target")
+        source, s_codes = flatten_inline(src, where)
+        target, t_codes = flatten_inline(tgt, where) if tgt is not None else ("", ())
+        # The spec default is "initial"; say so explicitly in the props.
+        props: list[tuple[str, str]] = [(PROP_STATE, seg.get("state") or "initial")]
+        sub = seg.get("subState") or ""
+        origin = sub.split(":", 1)[1] if sub.startswith(f"{SUBSTATE_PREFIX}:") else None
+        m = matches.get(seg.get("id") or "")
+        if m is not None:
+            quality = m.get("matchQuality")
+            if quality:
+                props.append((PROP_MATCH_QUALITY, "101" if origin == "tm-context" else quality))
+            if m.get("origin"):
+                props.append((PROP_ENGINE, m.get("origin") or ""))
+            if origin is None:
+                origin = "mt" if m.get("type") == "mt" else "tm-fuzzy"
+        if tgt is None and origin is None:
+            origin = "untranslated"
+        if origin:
+            props.append((PROP_ORIGIN, origin))
+        ident = seg.get("id") or (f"{unit.get('id')}/{n + 1}" if unit.get("id") else None)
+        yield TaggedUnit(source, target, langs[0], langs[1], ident, tuple(props), notes,
+                         source_codes=s_codes, target_codes=t_codes)

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from bilingual_pr.errors import UserError
-from bilingual_pr.fileio import read_input_bytes
 from bilingual_pr.glossary.matcher import TermMatcher
 from bilingual_pr.glossary.model import Entry, Glossary, Term
 
@@ -192,23 +190,10 @@ def _unknown(cands: set[tuple[str, str]], matcher: TermMatcher, sentence: str) -
 
 
 def read_pairs(path: str | Path, source_lang: str = "fr", target_lang: str = "en") -> list[tuple[str, str]]:
-    """Aligned pairs from a TMX file, or from a TSV file of source<TAB>target lines."""
-    data = read_input_bytes(path)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        from bilingual_pr.formats.tmx import read_tmx
+    """Aligned pairs from a TMX, XLIFF or TSV file (formats/factory.py), the untranslated left out."""
+    from bilingual_pr.formats.factory import memory_units
 
-        return [(u.source, u.target) for u in read_tmx(path, source_lang, target_lang)]
-    from bilingual_pr.glossary.csvio import decode_text
-
-    pairs = []
-    for n, line in enumerate(decode_text(data, str(path)).splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if len(cells) < 2:
-            raise UserError(f"{path}:{n}: expected source<TAB>target")
-        pairs.append((cells[0], cells[1]))
-    return pairs
+    return [(u.source, u.target) for u in memory_units(path, source_lang, target_lang) if u.target]
 
 
 def suggestions_glossary(found: list[Suggestion], source_lang: str, target_lang: str, origin: str) -> Glossary:

@@ -1,29 +1,20 @@
 """Turn a check input (TMX, XLIFF 1.2/2.x, TSV, or a French/English document pair) into Segments.
 
 Every input is opened as a re-readable stream of segments (``read()`` starts
-over); the runner reads it once. XLIFF is read here rather than
-through ``formats.xliff`` because the tag check needs the inline codes
-(``<ph>``, ``<pc>``, ``<g>``, ``<x/>``...) kept apart from the text, with
-their positions.
+over); the runner reads it once. Memories and bilingual files are read by the
+format modules (``formats.tmx``, ``formats.xliff``, which keeps the inline codes
+the tag check compares), and this module only turns their units into Segments.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from bilingual_pr.errors import UserError
-from bilingual_pr.fileio import read_input_bytes
 from bilingual_pr.language import base_language
-from bilingual_pr.qa.model import InlineCode, Segment
-
-_PAIRED = {"g", "pc"}
-_CODES = {"x", "bx", "ex", "ph", "sc", "ec", "bpt", "ept", "it"}
-_TRANSPARENT = {"mrk"}  # annotations: their text is part of the segment
-_IGNORED = {"sm", "em", "sub"}
+from bilingual_pr.qa.model import Segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,135 +69,15 @@ def tmx_segments(units: Iterable[Any], first: int = 0) -> Iterator[Segment]:
         yield Segment(i, u.source, u.target, sl, tl, u.tuid, doc)
 
 
-def _local(tag: object) -> str:
-    return tag.split("}", 1)[1] if isinstance(tag, str) and "}" in tag else str(tag)
-
-
-def flatten_inline(el) -> tuple[str, tuple[InlineCode, ...]]:
-    """The text of an XLIFF <source>/<target> with its inline codes lifted out (zero-width, with offsets)."""
-    parts: list[str] = []
-    codes: list[InlineCode] = []
-    size = 0
-
-    def add(text: str | None) -> None:
-        nonlocal size
-        if text:
-            parts.append(text)
-            size += len(text)
-
-    def walk(node) -> None:
-        add(node.text)
-        for child in node:
-            name = _local(child.tag)
-            ident = child.get("id") or child.get("rid") or child.get("startRef") or ""
-            if name in _PAIRED:
-                codes.append(InlineCode(f"{name}-open", ident, size))
-                walk(child)
-                codes.append(InlineCode(f"{name}-close", ident, size))
-            elif name in _TRANSPARENT:
-                walk(child)
-            elif name in _CODES:
-                codes.append(InlineCode(name, child.get("rid") or child.get("startRef") or ident, size))
-            elif name not in _IGNORED and isinstance(child.tag, str):
-                walk(child)
-            add(child.tail)
-
-    walk(el)
-    return "".join(parts), tuple(codes)
-
-
-def _sniff(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in {".tmx"}:
-        return "tmx"
-    if suffix in {".xlf", ".xliff", ".sdlxliff", ".mqxliff"}:
-        return "xliff"
-    if suffix in {".tsv", ".tab"}:
-        return "tsv"
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4096)
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except OSError as err:
-        raise UserError(f"{path}: cannot read: {err.strerror or err}") from None
-    low = head.lower()
-    if b"<tmx" in low:
-        return "tmx"
-    if b"<xliff" in low:
-        return "xliff"
-    if b"\t" in head:
-        return "tsv"
-    raise UserError(f"{path}: not a TMX, XLIFF or TSV file; to check two documents give the French and the English file")
-
-
-def _read_xliff(path: Path) -> Iterator[Segment]:
-    from bilingual_pr.formats.xliff import source_placeholder
-    from bilingual_pr.xmlsafe import iterparse_xml
-
-    index = 0
-    langs = ("fr", "en")
-    for event, el in iterparse_xml(path, events=("start", "end")):
-        name = _local(el.tag)
-        if event == "start":
-            if name == "file" and el.get("source-language"):
-                langs = (el.get("source-language"), el.get("target-language") or langs[1])
-            elif name == "xliff" and el.get("srcLang"):
-                langs = (el.get("srcLang"), el.get("trgLang") or langs[1])
-            continue
-        if name == "trans-unit":
-            src = el.find("{*}source")
-            tgt = el.find("{*}target")
-            if src is not None:
-                s_text, s_codes = flatten_inline(src)
-                t_text, t_codes = flatten_inline(tgt) if tgt is not None else ("", ())
-                if tgt is not None and source_placeholder(tgt.get("state"), s_text, t_text):
-                    t_text, t_codes = "", ()
-                yield Segment(index, s_text, t_text, base_language(langs[0]), base_language(langs[1]),
-                              el.get("id"), str(path.name), s_codes, t_codes)
-                index += 1
-            _release(el)
-        elif name == "unit":
-            for n, seg in enumerate(el.iter("{*}segment")):
-                src = seg.find("{*}source")
-                if src is None:
-                    continue
-                tgt = seg.find("{*}target")
-                s_text, s_codes = flatten_inline(src)
-                t_text, t_codes = flatten_inline(tgt) if tgt is not None else ("", ())
-                ident = seg.get("id") or (f"{el.get('id')}/{n + 1}" if el.get("id") else None)
-                yield Segment(index, s_text, t_text, base_language(langs[0]), base_language(langs[1]),
-                              ident, str(path.name), s_codes, t_codes)
-                index += 1
-            _release(el)
-
-
-def _release(el) -> None:
-    el.clear(keep_tail=True)
-    parent = el.getparent()
-    if parent is not None:
-        while el.getprevious() is not None:
-            del parent[0]
-
-
-def _xliff_langs(path: Path) -> tuple[str, str]:
-    from bilingual_pr.xmlsafe import iterparse_xml
-
-    for _, el in iterparse_xml(path, events=("start",)):
-        name = _local(el.tag)
-        if name == "xliff" and el.get("srcLang"):
-            return base_language(el.get("srcLang")), base_language(el.get("trgLang") or "en")
-        if name == "file" and el.get("source-language"):
-            return base_language(el.get("source-language")), base_language(el.get("target-language") or "en")
-    raise UserError(f"{path}: no source language in this XLIFF file")
-
-
-def _tsv_rows(path: Path) -> list[list[str]]:
-    data = read_input_bytes(path)
-    from bilingual_pr.documents import decode_text
-
-    text, _ = decode_text(data, str(path))
-    return [row for row in csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE) if row]
+def xliff_segments(units: Iterable[Any], source_lang: str, target_lang: str, doc: str) -> Iterator[Segment]:
+    """Segments of XLIFF units (formats.xliff.read_xliff), inline codes kept; a unit without languages gets these."""
+    # A tag or two per file: look each up once ("" falls back to a different language on each side).
+    s_base: dict[str, str] = {}
+    t_base: dict[str, str] = {}
+    for i, u in enumerate(units):
+        sl = s_base.get(u.source_lang) or s_base.setdefault(u.source_lang, base_language(u.source_lang or source_lang))
+        tl = t_base.get(u.target_lang) or t_base.setdefault(u.target_lang, base_language(u.target_lang or target_lang))
+        yield Segment(i, u.source, u.target, sl, tl, u.tuid, doc, u.source_codes, u.target_codes)
 
 
 def _guess_lang(texts: list[str]) -> str | None:
@@ -217,18 +88,13 @@ def _guess_lang(texts: list[str]) -> str | None:
 
 
 def open_tsv(path: Path, source_lang: str | None, target_lang: str | None) -> CheckInput:
-    """A TSV of pairs: source<TAB>target[<TAB>id], with an optional header such as ``fr<TAB>en``."""
-    rows = _tsv_rows(path)
-    if any(len(r) < 2 for r in rows):
-        bad = next(i for i, r in enumerate(rows) if len(r) < 2) + 1
-        raise UserError(f"{path}:{bad}: expected source<TAB>target on every line")
-    header = None
-    if rows and {rows[0][0].strip().lower(), rows[0][1].strip().lower()} <= {"fr", "en", "source", "target"} | {
-            t.lower() for t in ("fr-FR", "fr-CH", "en-GB", "en-US")}:
-        header, rows = rows[0], rows[1:]
-    if header and header[0].strip().lower() not in ("source", "target"):
-        source_lang = source_lang or base_language(header[0])
-        target_lang = target_lang or base_language(header[1])
+    """A TSV of pairs (formats.tsv), languages from its header, the options, else guessed from the text."""
+    from bilingual_pr.formats.tsv import tsv_pairs
+
+    header, rows = tsv_pairs(path)
+    if header:
+        source_lang = source_lang or header[0]
+        target_lang = target_lang or header[1]
     if source_lang is None:
         source_lang = _guess_lang([r[0] for r in rows[:50]]) or "fr"
     if target_lang is None:
@@ -265,9 +131,13 @@ def open_tmx(path: Path, source_lang: str | None, target_lang: str | None) -> Ch
 
 
 def open_xliff(path: Path) -> CheckInput:
-    """An XLIFF 1.2 or 2.x file, inline codes kept."""
-    s_lang, t_lang = _xliff_langs(path)
-    return CheckInput(str(path), "xliff", s_lang, t_lang, lambda: _read_xliff(path), (path,))
+    """An XLIFF 1.2 or 2.x file, streamed with formats.xliff.read_xliff (inline codes kept)."""
+    from bilingual_pr.formats.xliff import read_xliff, xliff_languages
+
+    s_tag, t_tag = xliff_languages(path)
+    s_lang, t_lang = base_language(s_tag), base_language(t_tag or "en")
+    return CheckInput(str(path), "xliff", s_lang, t_lang,
+                      lambda: xliff_segments(read_xliff(path), s_lang, t_lang, path.name), (path,))
 
 
 def open_documents(fr_path: Path, en_path: Path, source_lang: str = "fr") -> CheckInput:
@@ -298,7 +168,9 @@ def open_input(paths: list[Path], source_lang: str | None = None, target_lang: s
     if len(paths) != 1:
         raise UserError("give one TMX/XLIFF/TSV file, or two documents (French then English)")
     path = paths[0]
-    kind = _sniff(path)
+    from bilingual_pr.formats.factory import input_format
+
+    kind = input_format(path, "to check two documents give the French and the English file")
     if kind == "tmx":
         return open_tmx(path, source_lang, target_lang)
     if kind == "xliff":

@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bilingual_pr.formats.units import InlineCode
+
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
 
@@ -29,15 +31,6 @@ def __getattr__(name: str) -> Any:
 
 
 Span = tuple[int, int]
-
-
-@dataclass(frozen=True, slots=True)
-class InlineCode:
-    """An inline tag of an XLIFF segment, kept out of the text at offset ``pos``."""
-
-    kind: str  # ph, pc-open, pc-close, x, bx, ex, g-open, g-close, sc, ec, bpt, ept, it
-    id: str
-    pos: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from bilingual_pr.errors import UserError
 from bilingual_pr.translate.base import Engine, MTEngine, Origin, Suggestion
 from bilingual_pr.translate.enforce import GlossaryEnforcer
 
@@ -171,15 +170,14 @@ class DraftResult:
     missing_model: bool  # MT was wanted but no model is installed for the pair
 
 
-OUTPUT_FORMATS = {".xlf": "xliff", ".xliff": "xliff", ".xlf2": "xliff", ".txt": "text", ".tmx": "tmx"}
+OUTPUT_FORMATS = ("xliff", "text", "tmx")  # their extensions: formats/factory.py
 
 
 def output_format(path: str | Path) -> str:
     """The output format named by a file extension (.xlf/.xliff, .txt, .tmx)."""
-    fmt = OUTPUT_FORMATS.get(Path(path).suffix.lower())
-    if fmt is None:
-        raise UserError(f"{path}: unknown output type; use .xlf (XLIFF), .txt (plain text) or .tmx (TMX)")
-    return fmt
+    from bilingual_pr.formats import factory
+
+    return factory.output_format(path, OUTPUT_FORMATS)
 
 
 def draft_document(sentences: Sequence[str], src_lang: str, tgt_lang: str, *, blocks: Sequence[int] | None = None,

@@ -100,15 +100,16 @@ class TranslationMemory:
 
     @classmethod
     def load(cls, paths: Sequence[str | Path], src_lang: str, tgt_lang: str) -> "TranslationMemory":
-        """Read TMX files for one language direction and index them together."""
-        from bilingual_pr.formats.tmx import read_tmx
+        """Read memory/bilingual files (TMX, XLIFF, TSV: formats/factory.py) for one direction and index them."""
+        from bilingual_pr.formats.factory import memory_units
 
         entries: list[MemoryEntry] = []
         for path in paths:
-            # The reader picks the <tuv>s by language, so a memory written in
+            # The reader picks the sides by language, so a memory written in
             # the other direction serves as well.
-            units = read_tmx(path, src_lang=src_lang, tgt_lang=tgt_lang)
-            entries.extend(cls.from_units(units, origin=Path(path).name).entries)
+            units = memory_units(path, src_lang, tgt_lang)
+            # Units without a target still give their neighbours' context.
+            entries.extend(e for e in cls.from_units(units, origin=Path(path).name).entries if e.target)
         return cls(entries)
 
     # ---------------------------------------------------------------- lookup
