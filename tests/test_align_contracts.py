@@ -208,8 +208,9 @@ def test_align_run_and_batch_tmx_record_the_signature(tmp_path: Path, no_model) 
     res = runner.invoke(main, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "batch"), "-j", "1"])
     assert res.exit_code == 0, res.output
     outputs = [tmp_path / "a.tmx", tmp_path / "a.review.tmx", *sorted((tmp_path / "run").rglob("*.tmx")),
-               *sorted(p for p in (tmp_path / "batch").rglob("*.tmx") if p.name != MERGED_NAME)]
-    # merged.tmx is a merge of the pairs' memories (formats/tmx.py merge_tmx), not written from one alignment.
+               *sorted((tmp_path / "batch").rglob("*.tmx"))]
+    # merged.tmx keeps the signature its inputs share (formats/tmx/ops.py merge_tmx).
+    assert any(p.name == MERGED_NAME for p in outputs)
     assert len([p for p in outputs if "run" in p.parts]) >= 1 and len([p for p in outputs if "batch" in p.parts]) >= 1
     expected = (f"bilingual-pr {__version__}|scorers=length:1.0+anchors:8.0+position:1.0"
                 f"|calibration={calibration_for(['length', 'anchors', 'position']).id}")
@@ -260,3 +261,22 @@ def test_omegat_loads_an_aligned_memory_with_a_signature(tmp_path: Path) -> None
     assert "release.utf8" in result.targets, f"no target written; log problems: {result.log_problems}"
     assert result.target_lines("release.utf8") == EN, result.log_problems
     assert "TF_TM_LOAD_ERROR" not in result.log_problems
+
+
+def test_a_merge_keeps_only_a_signature_every_input_shares(tmp_path: Path) -> None:
+    from bilingual_pr.formats.tmx import merge_tmx, write_tmx
+    from bilingual_pr.formats.units import TmxHeader, TranslationUnit
+
+    def memory(name: str, signature: str | None, n: int) -> Path:
+        props = ((PROP_SIGNATURE, signature),) if signature else ()
+        unit = TranslationUnit(f"Le Conseil a siégé {n} jours.", f"The Council sat for {n} days.", "fr-FR", "en-GB")
+        write_tmx(tmp_path / name, [unit], TmxHeader(props=props))
+        return tmp_path / name
+
+    same = [memory("a.tmx", "bilingual-pr 1|x", 1), memory("b.tmx", "bilingual-pr 1|x", 2)]
+    merge_tmx(same, tmp_path / "same.tmx")
+    assert _header_props(tmp_path / "same.tmx").get(PROP_SIGNATURE) == "bilingual-pr 1|x"
+    mixed = [memory("c.tmx", "bilingual-pr 1|x", 3), memory("d.tmx", "bilingual-pr 1|y", 4), memory("e.tmx", None, 5)]
+    for inputs in (mixed[:2], [mixed[0], mixed[2]]):
+        merge_tmx(inputs, tmp_path / "mixed.tmx")
+        assert PROP_SIGNATURE not in _header_props(tmp_path / "mixed.tmx")

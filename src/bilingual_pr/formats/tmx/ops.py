@@ -17,7 +17,8 @@ from bilingual_pr.errors import UserError
 from bilingual_pr.formats.tmx.parallel import TmxReader
 from bilingual_pr.formats.tmx.reader import Progress, canonical_lang, lang_base, read_tmx_header, seg_text
 from bilingual_pr.formats.tmx.writer import TmxWriter
-from bilingual_pr.formats.units import PROP_BEAD, PROP_SOURCE_DOC, TmxHeader, TranslationUnit, parse_tmx_date
+from bilingual_pr.formats.units import (PROP_BEAD, PROP_SIGNATURE, PROP_SOURCE_DOC, TmxHeader, TranslationUnit,
+                                        parse_tmx_date)
 from bilingual_pr.language import is_language_tag
 from bilingual_pr.spreadsheet import text_cell
 from bilingual_pr.xmlsafe import parse_xml_bytes
@@ -125,15 +126,22 @@ def _relabel(unit: TranslationUnit, src_lang: str | None, tgt_lang: str | None) 
                                target_lang=tgt_lang or unit.target_lang)
 
 
-def _output_header(first_input: Path, src_lang: str | None, tgt_lang: str | None = None) -> TmxHeader:
+def _output_header(inputs: Sequence[Path], src_lang: str | None, tgt_lang: str | None = None) -> TmxHeader:
+    """The header of a memory made from ``inputs``: their source language and their common signature."""
+    headers = [read_tmx_header(p) for p in inputs]
+    # The aligner's signature (version, scorers, calibration) still describes every unit when all
+    # inputs share it; when they differ, no single one would be true of the result.
+    signatures = {dict(h.props).get(PROP_SIGNATURE) for h in headers}
+    sig = signatures.pop() if len(signatures) == 1 else None
+    props = ((PROP_SIGNATURE, sig),) if sig else ()
     if src_lang:
-        return TmxHeader(srclang=canonical_lang(src_lang))
-    srclang = read_tmx_header(first_input).srclang
+        return TmxHeader(srclang=canonical_lang(src_lang), props=props)
+    srclang = headers[0].srclang
     if srclang and srclang != "*all*" and is_language_tag(srclang.replace("_", "-")):
-        return TmxHeader(srclang=canonical_lang(srclang))
-    for unit in TmxReader(first_input, None, tgt_lang):  # no usable srclang: the first unit's
-        return TmxHeader(srclang=canonical_lang(unit.source_lang))
-    return TmxHeader()
+        return TmxHeader(srclang=canonical_lang(srclang), props=props)
+    for unit in TmxReader(inputs[0], None, tgt_lang):  # no usable srclang: the first unit's
+        return TmxHeader(srclang=canonical_lang(unit.source_lang), props=props)
+    return TmxHeader(props=props)
 
 
 def _source_of_line(line: str) -> str:
@@ -152,7 +160,7 @@ def merge_tmx(inputs: Sequence[str | Path], output: str | Path, *, src_lang: str
     paths = [Path(p) for p in inputs]
     if not paths:
         raise UserError("merge needs at least one input file")
-    header = _output_header(paths[0], src_lang, tgt_lang)
+    header = _output_header(paths, src_lang, tgt_lang)
     out = Path(output)
     folder = out.parent if str(out.parent) else Path(".")
     # One XML pass: every unit is formatted once into a spool (one line per <tu>), and only its
@@ -247,7 +255,7 @@ def filter_tmx(path: str | Path, output: str | Path, *, min_confidence: float, k
     """Copy the units whose ``x-confidence`` is at least ``min_confidence`` into a new TMX file."""
     reader = TmxReader(path, src_lang, tgt_lang, progress=progress, jobs=jobs)
     below = unscored = 0
-    with TmxWriter(output, _output_header(Path(path), src_lang), allow_context_props=True) as writer:
+    with TmxWriter(output, _output_header([Path(path)], src_lang), allow_context_props=True) as writer:
         for unit in reader:
             conf = unit.confidence
             if conf is None:
