@@ -149,7 +149,8 @@ def parse_tmx_date(value: str | None) -> datetime | None:
     if match is None:
         return None
     try:
-        return datetime(*(int(g) for g in match.groups()), tzinfo=timezone.utc)
+        year, month, day, hour, minute, second = (int(g) for g in match.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
     except ValueError:
         return None
 

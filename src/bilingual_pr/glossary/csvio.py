@@ -164,7 +164,7 @@ def _read_wide(text: str, delim: str, where: str) -> Glossary:
     cols = [_norm_col(c) for c in header]
     langs = _lang_columns(cols)
     issues: list[LoadIssue] = []
-    entries = []
+    entries: list[Entry] = []
     for n, row in rows:
         at = f"{where}:{n}"
         if len(row) > len(cols):
@@ -197,7 +197,7 @@ def _read_wide(text: str, delim: str, where: str) -> Glossary:
 
 
 def _read_omegat(text: str, delim: str, where: str, source_lang: str, target_lang: str) -> Glossary:
-    entries = []
+    entries: list[Entry] = []
     for n, row in _rows(text, delim, where):
         at = f"{where}:{n}"
         src = " ".join(row[0].split())
