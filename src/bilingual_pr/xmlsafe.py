@@ -52,7 +52,8 @@ def _reject_doctype_entities(tree: etree._ElementTree, where: str) -> None:
         raise UserError(f"{where}: XML entity declarations are not accepted (possible entity-expansion attack)")
 
 
-def _reject_entity_references(tree: etree._ElementTree, where: str) -> None:
+def reject_entity_references(tree: etree._ElementTree | etree._Element, where: str) -> None:
+    """Raise a UserError when the tree (or element) holds a reference to an entity that was not expanded."""
     # A reference to an entity of an external DTD (never loaded) stays an unexpanded node
     # that every reader would silently skip: refuse it instead of losing text.
     ref = next(tree.iter(etree.Entity), None)
@@ -96,7 +97,7 @@ def parse_xml_bytes(data: bytes, where: str = "<input>") -> etree._ElementTree:
     except etree.XMLSyntaxError as err:
         raise _describe(err, where) from None
     _reject_doctype_entities(tree, where)
-    _reject_entity_references(tree, where)
+    reject_entity_references(tree, where)
     return tree
 
 
