@@ -377,8 +377,6 @@ _MONTHS_LOWER = {lang: {k.lower(): v for k, v in table.items()} for lang, table 
 
 #: Month names by language (English ones capitalised, with their abbreviations) -> 1-12.
 MONTHS = _MONTHS
-#: Numbers written as words by language -> value.
-NUMBER_WORDS = _WORDS
 
 
 _NON_DIGITS = re.compile(r"\D")

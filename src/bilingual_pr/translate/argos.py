@@ -27,10 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INSTALL_HINT = ("install one offline with `bilingual-pr models install translate-{src}_{tgt}-*.argosmodel` "
-                "(see docs/translation.md)")
-
-
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
     """An installed Argos translation package."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 
+from bilingual_pr.formats.units import PROP_CONTEXT_POST, PROP_CONTEXT_PRE
 from bilingual_pr.translate.base import Suggestion
 
 if TYPE_CHECKING:
@@ -96,8 +97,8 @@ class TranslationMemory:
         entries = []
         for i, u in enumerate(units):
             props = dict(u.props)
-            prev = props.get("x-context-pre", units[i - 1].source if i > 0 else None)
-            nxt = props.get("x-context-post", units[i + 1].source if i + 1 < len(units) else None)
+            prev = props.get(PROP_CONTEXT_PRE, units[i - 1].source if i > 0 else None)
+            nxt = props.get(PROP_CONTEXT_POST, units[i + 1].source if i + 1 < len(units) else None)
             entries.append(MemoryEntry(u.source, u.target, prev, nxt, origin))
         return cls(entries, **kw)
 
