@@ -85,7 +85,7 @@ def atomic_output(path: str | Path, mode: str = "w", encoding: str | None = "utf
     except OSError as err:
         raise _cannot_write(target, err) from None
     try:
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as fh:
+        with (os.fdopen(fd, mode) if binary else os.fdopen(fd, mode, encoding=encoding, newline=newline)) as fh:
             yield fh
             fh.flush()
             if deferred is None:

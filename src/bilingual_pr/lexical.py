@@ -377,8 +377,6 @@ _MONTHS_LOWER = {lang: {k.lower(): v for k, v in table.items()} for lang, table 
 
 #: Month names by language (English ones capitalised, with their abbreviations) -> 1-12.
 MONTHS = _MONTHS
-#: Numbers written as words by language -> value.
-NUMBER_WORDS = _WORDS
 
 
 _NON_DIGITS = re.compile(r"\D")
@@ -521,7 +519,8 @@ def _word_value(word: str, table: dict[str, int]) -> int | None:
     # Compounds add up (fifty-five, cinquante-cinquième) except French 80 (quatre-vingt).
     word = re.sub(r"^quatre-vingts?", "octante", word)
     parts = [80 if p == "octante" else table.get(p) for p in word.split("-") if p != "et"]
-    return sum(parts) if parts and all(p is not None for p in parts) else None
+    values = [p for p in parts if p is not None]
+    return sum(values) if values and len(values) == len(parts) else None
 
 
 def _word_token(m: re.Match[str], value: int) -> Placeable:
@@ -573,6 +572,8 @@ def number_words(text: str, lang: str) -> list[Placeable]:
             if c == " " and text[max(0, p - 4):p] == " et " and _ET_SUFFIX.match(text, p):
                 return _word_tokens_scan(text, table)
         m = _WORD_RE.match(text, p)
+        if m is None:  # never: a number word is a letter run
+            continue
         value = _word_value(m.group().lower(), table)
         if value is not None:
             out.append(_word_token(m, value))
@@ -617,7 +618,7 @@ def _month_matches(text: str, lang: str) -> list[re.Match[str]]:
     """
     full = _MONTH_RE.get(lang, _MONTH_RE["en"]).match
     start = _MONTH_START.get(lang, _MONTH_START["en"]).search
-    out = []
+    out: list[re.Match[str]] = []
     pos = 0
     while True:
         c = start(text, pos)

@@ -216,8 +216,8 @@ def parse_manifest(text: str, base: Path, where: str = "<manifest>") -> Pairing:
             raise UserError(f"{where}:{n}: empty fr or en path")
         name = row[cols[2]].strip() if cols[2] is not None and len(row) > cols[2] else ""
         fr_p, en_p = base / fr, base / en
-        triples.append((name or (symbol_in_name(fr_p.name).core if symbol_in_name(fr_p.name) else plain_stem(fr_p.name)),
-                        fr_p, en_p))
+        symbol = symbol_in_name(fr_p.name)
+        triples.append((name or (symbol.core if symbol else plain_stem(fr_p.name)), fr_p, en_p))
     names = _unique(t[0] for t in triples)
     return Pairing(tuple(ReleasePair(n, fr, en) for n, (_, fr, en) in zip(names, triples)))
 

@@ -30,7 +30,7 @@ from bilingual_pr.timing import stage
 if TYPE_CHECKING:
     from bilingual_pr.align import Alignment
     from bilingual_pr.documents import Document
-    from bilingual_pr.glossary import Glossary
+    from bilingual_pr.glossary import Glossary, TermMatcher
     from bilingual_pr.qa.model import Report
     from bilingual_pr.translate.draft import DraftSegment
 
@@ -247,9 +247,9 @@ class PairContext:
     embeddings: bool = False
     scorers: list[Any] = field(default_factory=list)
     profile: str = "fr-FR"
-    matchers: dict[str, Any] = field(default_factory=dict)
+    matchers: dict[str, TermMatcher] = field(default_factory=dict)
 
-    def matcher(self, glossary: Any, lang: str) -> Any:
+    def matcher(self, glossary: Glossary, lang: str) -> TermMatcher:
         """The TermMatcher of one language, built once (the QA runner's matcher factory)."""
         if glossary is not self.glossary:
             from bilingual_pr.glossary import TermMatcher
@@ -368,7 +368,9 @@ def choose_embeddings(requested: bool | None, sentences: int, available: Callabl
     if requested is False:
         return False
     if available is None:
-        from bilingual_pr.align.embeddings import embeddings_available as available
+        from bilingual_pr.align.embeddings import embeddings_available
+
+        available = embeddings_available
     if requested is None:
         return available() and sentences <= AUTO_EMBEDDINGS_MAX_SENTENCES
     if requested and not available():
@@ -460,8 +462,8 @@ def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: 
     min_confidence, _ = review_threshold(alignment, fr_path, en_path, min_confidence, None)
     report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
     meta = OutputMeta(src_tag, tgt_tag, fr_path.name, en_path.name, name, alignment.signature)
-    inputs = [fr_path, en_path] + ([Path(ctx.glossary.path)] if ctx.glossary is not None and
-                                   getattr(ctx.glossary, "path", None) else [])
+    glossary_path = ctx.glossary.path if ctx.glossary is not None else None
+    inputs = [fr_path, en_path] + ([Path(glossary_path)] if glossary_path else [])
     written, more = write_pair_outputs(name, alignment, report, tmx_dir, out_dir, min_confidence, meta, inputs,
                                        html=html, remove_stale_review=remove_stale_review)
     return pair_stats(name, alignment, report, min_confidence), alignment, written, warnings + more
@@ -666,10 +668,9 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
         write_draft(draft_path, drafted.segments, options.src_tag, options.tgt_tag, fr_path.name)
         written.append(draft_path)
         matcher = ctx.matcher(ctx.glossary, "en") if ctx.glossary is not None else None
-        effort: Effort | None = estimate_effort(alignment, drafted.segments, min_confidence, matcher)
-    no_effort = effort_not_estimated(effort, drafted.segments)
-    if no_effort:
-        effort = None
+        estimated = estimate_effort(alignment, drafted.segments, min_confidence, matcher)
+    no_effort = effort_not_estimated(estimated, drafted.segments)
+    effort = None if no_effort else estimated
 
     if options.review_page is not None:
         from bilingual_pr.review import write_review_page

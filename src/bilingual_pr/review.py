@@ -242,7 +242,7 @@ def render_review_page(alignment: "Alignment", *, glossary: "Glossary | None" = 
     one_side = sum(not h.paired for r in rows for h in r.src_hits + r.tgt_hits)
     when = (generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     heading = title or f"{src_name} ↔ {tgt_name}"
-    gloss = getattr(glossary, "path", None) if glossary is not None else None
+    gloss = glossary.path if glossary is not None else None
     meta = [f"<strong>{e(src_name or src_lang)}</strong> ({src_lang}, {len(alignment.src_sentences)} sentences) ↔ "
             f"<strong>{e(tgt_name or tgt_lang)}</strong> ({tgt_lang}, {len(alignment.tgt_sentences)} sentences)",
             f"glossary {('<strong>' + e(Path(str(gloss)).name) + '</strong>') if gloss else 'none'}",

@@ -17,11 +17,14 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, cast
 
 from bilingual_pr.documents import Document
 from bilingual_pr.errors import UserError
 from bilingual_pr.formats.srx import SrxRule, SrxRules, compile_bounded, compile_regex, parse_srx_bytes, read_srx
+
+if TYPE_CHECKING:
+    import regex
 
 DEFAULT_SRX = "bilingual-pr.srx"
 # Seconds one rule of a user's SRX file may search one block: a rule with catastrophic
@@ -138,10 +141,10 @@ def break_positions(text: str, compiled: CompiledRules) -> list[int]:
     undecided = set(candidates)
     cuts: list[int] = []
     for i, (breaks, _) in enumerate(compiled.patterns):
-        found = ends[i]
-        if found is None:
-            found = _match_ends(compiled, i, text)
-        hit = undecided & found
+        reached = ends[i]
+        if reached is None:
+            reached = _match_ends(compiled, i, text)
+        hit = undecided & reached
         if hit:
             if breaks:
                 cuts.extend(hit)
@@ -159,7 +162,8 @@ def _match_ends(compiled: CompiledRules, i: int, text: str) -> set[int]:
         return {m.end() for m in pattern.finditer(text)}
     try:
         # The regex module's timeout covers the whole iteration, not one match.
-        return {m.end() for m in pattern.finditer(text, timeout=compiled.timeout)}
+        bounded = cast("regex.Pattern[str]", pattern)  # a user's rules come from compile_bounded
+        return {m.end() for m in bounded.finditer(text, timeout=compiled.timeout)}
     except TimeoutError:
         raise UserError(f"{compiled.names[i]} took longer than {compiled.timeout:g} s on one paragraph "
                         f"of {len(text)} characters (catastrophic backtracking?); simplify the rule") from None

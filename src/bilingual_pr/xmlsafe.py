@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 from pathlib import Path
-from typing import IO, Iterator
+from typing import Generator, Iterator, Protocol
 
 from lxml import etree, html
 
@@ -31,9 +31,7 @@ _PARSER_KW = dict(
 
 def xml_parser(**overrides: object) -> etree.XMLParser:
     """Return an lxml XML parser with entities, DTDs and network access disabled."""
-    kw = dict(_PARSER_KW)
-    kw.update(overrides)
-    return etree.XMLParser(**kw)  # type: ignore[arg-type]
+    return etree.XMLParser(**{**_PARSER_KW, **overrides})
 
 
 def html_parser() -> html.HTMLParser:
@@ -54,7 +52,8 @@ def _reject_doctype_entities(tree: etree._ElementTree, where: str) -> None:
         raise UserError(f"{where}: XML entity declarations are not accepted (possible entity-expansion attack)")
 
 
-def _reject_entity_references(tree: etree._ElementTree, where: str) -> None:
+def reject_entity_references(tree: etree._ElementTree | etree._Element, where: str) -> None:
+    """Raise a UserError when the tree (or element) holds a reference to an entity that was not expanded."""
     # A reference to an entity of an external DTD (never loaded) stays an unexpanded node
     # that every reader would silently skip: refuse it instead of losing text.
     ref = next(tree.iter(etree.Entity), None)
@@ -98,7 +97,7 @@ def parse_xml_bytes(data: bytes, where: str = "<input>") -> etree._ElementTree:
     except etree.XMLSyntaxError as err:
         raise _describe(err, where) from None
     _reject_doctype_entities(tree, where)
-    _reject_entity_references(tree, where)
+    reject_entity_references(tree, where)
     return tree
 
 
@@ -113,8 +112,15 @@ def parse_xml_file(path: str | Path) -> etree._ElementTree:
 _FEED_BYTES = 64 * 1024
 
 
-def iterparse_xml(source: str | Path | IO[bytes], tag: str | tuple[str, ...] | None = None,
-                  events: tuple[str, ...] = ("end",), where: str | None = None) -> Iterator[tuple[str, etree._Element]]:
+class BinaryReader(Protocol):
+    """What iterparse_xml reads from besides a path: an open binary file or a wrapper of one."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def iterparse_xml(source: str | Path | BinaryReader, tag: str | tuple[str, ...] | None = None,
+                  events: tuple[str, ...] = ("end",),
+                  where: str | None = None) -> Generator[tuple[str, etree._Element], None, None]:
     """Stream-parse XML safely; every event before a syntax error is delivered, then a UserError."""
     label = where or str(source)
     if isinstance(source, (str, Path)):

@@ -9,7 +9,7 @@ evidence is one new class with ``prepare``; nothing in ``search.py`` changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -35,10 +35,6 @@ class Bead:
     def kind(self) -> str:
         """The bead type as ``"a-b"`` (e.g. ``"1-2"``, ``"1-0"``)."""
         return f"{len(self.src)}-{len(self.tgt)}"
-
-    def as_vecalign(self) -> str:
-        """The bead in vecalign notation, e.g. ``[1,2]:[3]``."""
-        return f"[{','.join(map(str, self.src))}]:[{','.join(map(str, self.tgt))}]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +67,7 @@ class AlignParams:
     def with_weight(self, name: str, value: float) -> "AlignParams":
         """A copy with one scorer weight changed."""
         rest = tuple((k, v) for k, v in self.weights if k != name)
-        return _replace(self, weights=rest + ((name, value),))
-
-
-def _replace(obj, **changes):
-    import dataclasses
-
-    return dataclasses.replace(obj, **changes)
+        return replace(self, weights=rest + ((name, value),))
 
 
 @dataclass(slots=True)

@@ -18,11 +18,11 @@ from __future__ import annotations
 import inspect
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Protocol, Sequence, cast
 
 import numpy as np
 
-from bilingual_pr.align.base import BEAD_TYPES, MATCH_TYPES, AlignParams, Band, PreparedScorer, Scorer
+from bilingual_pr.align.base import BEAD_TYPES, MATCH_TYPES, AlignParams, Band, PreparedScorer, Scorer, coarsened
 
 FULL_CELLS = 250_000
 #: at most this many sentences per group at each coarse level (levels recurse: 20k sentences -> 2,500 -> 313)
@@ -55,11 +55,19 @@ def _block_starts(blocks: np.ndarray) -> np.ndarray:
     return starts
 
 
-def _takes_out(scorer: PreparedScorer) -> bool:
+class _ScoresInto(Protocol):
+    """A prepared scorer whose ``score`` also writes into ``out=`` (the built-in ones; see PreparedScorer)."""
+
+    def score(self, band: Band, a: int, b: int, out: np.ndarray) -> np.ndarray: ...
+
+
+def _scores_into(scorer: PreparedScorer) -> _ScoresInto | None:
+    """The scorer as one that takes ``out=``, or None when its ``score`` has no such parameter."""
     try:
-        return "out" in inspect.signature(scorer.score).parameters
+        takes_out = "out" in inspect.signature(scorer.score).parameters
     except (TypeError, ValueError):
-        return False
+        return None
+    return cast(_ScoresInto, scorer) if takes_out else None
 
 
 def bead_scores(band: Band, prepared: Sequence[tuple[PreparedScorer, float]], params: AlignParams,
@@ -68,7 +76,7 @@ def bead_scores(band: Band, prepared: Sequence[tuple[PreparedScorer, float]], pa
     # Every band-sized temporary lives in the band's scratch arrays, reused from shape to shape.
     out: dict[tuple[int, int], np.ndarray] = {}
     total, feature, weighted = band.work("total"), band.work("feature"), band.work("weighted")
-    writes_out = [_takes_out(scorer) for scorer, _ in prepared]
+    writes_out = [_scores_into(scorer) for scorer, _ in prepared]
     if blocks is not None and len(blocks[0]) and len(blocks[1]):
         # Per row (column): the block of its last sentence and of each sentence, and block starts.
         bs, bt = blocks
@@ -83,7 +91,7 @@ def bead_scores(band: Band, prepared: Sequence[tuple[PreparedScorer, float]], pa
         total.fill(shape_prior(a, b, params))
         for (scorer, weight), into in zip(prepared, writes_out):
             if weight:
-                value = scorer.score(band, a, b, out=feature) if into else scorer.score(band, a, b)
+                value = into.score(band, a, b, out=feature) if into is not None else scorer.score(band, a, b)
                 total += np.multiply(value, weight, out=weighted)
         ok, bad, i0, j0 = band.starts(a, b)
         if blocks is not None:
@@ -332,8 +340,8 @@ def plan_band(src: Sequence[str], tgt: Sequence[str], scorers: Sequence[Scorer],
               prepared: Sequence[PreparedScorer] | None = None) -> Band:
     """The full grid for small inputs, else a band around a coarse alignment of sentence groups.
 
-    The coarse pass uses the scorers marked ``coarse``; a prepared scorer with a
-    ``coarsen(k)`` method supplies group-level evidence without re-reading the
+    The coarse pass uses the scorers marked ``coarse``; a prepared scorer that is a
+    ``CoarsePrepared`` supplies group-level evidence without re-reading the
     text, others are prepared again on the joined groups.
     """
     n, m = len(src), len(tgt)
@@ -344,11 +352,11 @@ def plan_band(src: Sequence[str], tgt: Sequence[str], scorers: Sequence[Scorer],
     cheap: list[Scorer] = []
     coarse: list[PreparedScorer] = []
     for idx, scorer in enumerate(scorers):
-        if not getattr(scorer, "coarse", False):
+        if not scorer.coarse:
             continue
-        prep = prepared[idx] if prepared is not None else None
+        grouped = coarsened(prepared[idx], k) if prepared is not None else None
         cheap.append(scorer)
-        coarse.append(prep.coarsen(k) if prep is not None and hasattr(prep, "coarsen") else scorer.prepare(cs, ct))
+        coarse.append(grouped if grouped is not None else scorer.prepare(cs, ct))
     coarse_band = plan_band(cs, ct, cheap, params, band_width, full_cells, coarse)
     weighted = [(p, params.weight(s.name, s.default_weight)) for s, p in zip(cheap, coarse)]
     path = search_band(coarse_band, weighted, params, None, margins=False)  # group deletions: flat score

@@ -69,7 +69,9 @@ def threshold_text(min_confidence: float) -> str:
 
 def route_beads(pairs: Sequence[AlignedPair], min_confidence: float) -> BeadRoutes:
     """Which beads go to the memory, which to review and which to no TMX at all (one side only)."""
-    memory, review, one_sided = [], [], []
+    memory: list[int] = []
+    review: list[int] = []
+    one_sided: list[int] = []
     for n, p in enumerate(pairs, 1):
         (one_sided if not p.is_pair else memory if p.confidence >= min_confidence else review).append(n)
     return BeadRoutes(tuple(memory), tuple(review), tuple(one_sided))
@@ -122,8 +124,9 @@ def write_tmx_pairs(path: str | Path, pairs: Sequence[AlignedPair], meta: Output
         for p, tuid in zip(pairs, tuids, strict=True):
             if not p.is_pair:
                 continue
-            props = ((PROP_CONFIDENCE, f"{p.confidence:.2f}"), (PROP_BEAD, p.kind),
-                     (PROP_SOURCE_DOC, meta.src_doc), (PROP_TARGET_DOC, meta.tgt_doc), (PROP_ORIGIN, "Alignment"))
+            props: tuple[tuple[str, str], ...] = (
+                (PROP_CONFIDENCE, f"{p.confidence:.2f}"), (PROP_BEAD, p.kind),
+                (PROP_SOURCE_DOC, meta.src_doc), (PROP_TARGET_DOC, meta.tgt_doc), (PROP_ORIGIN, "Alignment"))
             if needs_review:
                 props += ((PROP_NEEDS_REVIEW, "yes"),)
             writer.write(TranslationUnit(one_line(p.src_text), one_line(p.tgt_text), meta.src_lang, meta.tgt_lang,

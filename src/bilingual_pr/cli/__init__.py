@@ -43,7 +43,7 @@ class LazyGroup(click.Group):
             return with_verbosity(getattr(importlib.import_module(module), attr))
         return super().get_command(ctx, cmd_name)
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Run the group; usage errors become one line too (Click's own are several)."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -126,14 +126,13 @@ def _verbosity_after_command(ctx: click.Context, param: click.Parameter, value: 
 
 def with_verbosity(command: click.Command) -> click.Command:
     """Let ``command`` (and a group's subcommands) take -v/-q after its name, as the group does before it."""
-    if not getattr(command, "_verbosity_added", False):
+    if not any(p.name == "verbose_here" for p in command.params):
         command.params.extend([
             click.Option(["-v", "--verbose", "verbose_here"], count=True, expose_value=False, is_eager=True,
                          callback=_verbosity_after_command, help="Say more; -vv adds debug output (as before the command)."),
             click.Option(["-q", "--quiet", "quiet_here"], is_flag=True, expose_value=False, is_eager=True,
                          callback=_verbosity_after_command, help="Only errors (as before the command)."),
         ])
-        command._verbosity_added = True  # type: ignore[attr-defined]
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             with_verbosity(sub)

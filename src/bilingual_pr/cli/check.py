@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -88,18 +89,20 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
 
         gloss = load_glossary(glossary, source.source_lang, source.target_lang)
     chosen = resolve_profile(profile, gloss)
-    options = dict(glossary=gloss, profile=chosen, families=families, input_name=source.name, jobs=jobs)
-    if sys.stderr.isatty() and source.read_progress is not None and source.size > 1_000_000:
+    run = functools.partial(run_checks, glossary=gloss, profile=chosen, families=families, input_name=source.name,
+                            jobs=jobs)
+    read_progress = source.read_progress
+    if sys.stderr.isatty() and read_progress is not None and source.size > 1_000_000:
         with click.progressbar(length=source.size, label="Checking", file=sys.stderr) as bar:
             calls = {"n": 0}
 
             def read():
                 calls["n"] += 1  # only the first pass moves the bar
-                return source.read_progress(bar.update) if calls["n"] == 1 else source.read()
+                return read_progress(bar.update) if calls["n"] == 1 else source.read()
 
-            report = run_checks(read, pieces=source.pieces, piece_progress=bar.update, **options)
+            report = run(read, pieces=source.pieces, piece_progress=bar.update)
     else:
-        report = run_checks(source.read, pieces=source.pieces, **options)
+        report = run(source.read, pieces=source.pieces)
     report.tuids = source.kind == "tmx"  # a TMX unit's id is its tuid: findings carry it
     for out, kind in zip(reports, kinds):
         if kind == "html":

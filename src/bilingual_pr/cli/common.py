@@ -51,7 +51,7 @@ class AliasOption(click.Option):
         with self._shown_names():
             return super().get_help_record(ctx)
 
-    def get_error_hint(self, ctx: click.Context) -> str:
+    def get_error_hint(self, ctx: click.Context | None) -> str:
         with self._shown_names():
             return super().get_error_hint(ctx)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import refuse_overwriting_inputs
 from bilingual_pr.formats.xliff import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
 from bilingual_pr.language import base_language
+
+if TYPE_CHECKING:
+    from bilingual_pr.translate.enforce import Strategy
 
 
 @click.command()
@@ -42,7 +46,7 @@ from bilingual_pr.language import base_language
               help="Segmentation rules (SRX 2.0) instead of the built-in ones.")
 @strict_option
 def draft(file: Path, src: str, tgt: str, output: Path, tm_paths: tuple[Path, ...],
-          glossary_path: Path | None, fuzzy: int, use_mt: bool, glossary_strategy: str, xliff_version: str,
+          glossary_path: Path | None, fuzzy: int, use_mt: bool, glossary_strategy: Strategy, xliff_version: str,
           beam_size: int, batch_size: int, max_length: int, srx_path: Path | None, strict: bool) -> None:
     """Draft a translation of FILE (text, HTML or .docx), sentence by sentence.
 

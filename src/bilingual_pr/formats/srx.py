@@ -251,17 +251,17 @@ def _category_table() -> dict[str, list[int]]:
 
 
 def _ranges(points: list[int]) -> str:
+    if not points:
+        return ""
     out: list[str] = []
-    start = prev = None
-    for cp in points:
-        if prev is not None and cp == prev + 1:
+    start = prev = points[0]
+    for cp in points[1:]:
+        if cp == prev + 1:
             prev = cp
             continue
-        if start is not None:
-            out.append(_range_text(start, prev))
-        start = prev = cp
-    if start is not None:
         out.append(_range_text(start, prev))
+        start = prev = cp
+    out.append(_range_text(start, prev))
     return "".join(out)
 
 

@@ -17,16 +17,14 @@ from datetime import datetime, timezone
 
 from bilingual_pr import __version__
 
-# Property types the project writes (documented in docs/tmx.md).
+# Property types the project writes or reads (documented in docs/tmx.md).
 PROP_CONFIDENCE = "x-confidence"      # alignment confidence, "0.00".."1.00"
 PROP_BEAD = "x-bead"                  # alignment bead type, e.g. "1-1", "1-2"
 PROP_NEEDS_REVIEW = "x-needs-review"  # "yes" when a person should check the pair
 PROP_SOURCE_DOC = "x-source-doc"      # file name (or symbol) of the source document
 PROP_TARGET_DOC = "x-target-doc"      # file name (or symbol) of the target document
-PROP_CONTEXT = "x-context"            # context key; translate-toolkit maps it to getcontext()
-PROP_CONTEXT_PRE = "x-context-pre"    # previous source segment (Trados/MateCat convention)
+PROP_CONTEXT_PRE = "x-context-pre"    # previous source segment (Trados/MateCat convention); read by draft --tm
 PROP_CONTEXT_POST = "x-context-post"  # next source segment
-PROP_GLOSSARY = "x-glossary"          # one glossary finding per prop, e.g. "forbidden: X"
 PROP_ORIGIN = "x-Origin"              # Trados-style origin: Alignment, MachineTranslation, TM
 PROP_SIGNATURE = "x-bilingual-pr-signature"  # header prop: version, scorers:weights, calibration of an alignment
 PROP_STATE = "x-state"                # XLIFF state of the target, as the XLIFF reader reports it
@@ -149,7 +147,8 @@ def parse_tmx_date(value: str | None) -> datetime | None:
     if match is None:
         return None
     try:
-        return datetime(*(int(g) for g in match.groups()), tzinfo=timezone.utc)
+        year, month, day, hour, minute, second = (int(g) for g in match.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
     except ValueError:
         return None
 

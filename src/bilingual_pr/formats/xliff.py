@@ -44,7 +44,7 @@ from lxml import etree
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import atomic_output
 from bilingual_pr.formats.units import PROP_STATE, InlineCode, TaggedUnit, TranslationUnit, clean_xml_text
-from bilingual_pr.xmlsafe import _reject_entity_references, iterparse_xml
+from bilingual_pr.xmlsafe import iterparse_xml, reject_entity_references
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -298,7 +298,7 @@ def flatten_inline(el: etree._Element, where: str = "<input>") -> tuple[str, tup
                 walk(child)
             elif child.tag is etree.Entity:
                 # An entity of an external DTD (never loaded): refuse it rather than lose its text.
-                _reject_entity_references(node, where)
+                reject_entity_references(node, where)
             add(child.tail)
 
     walk(el)

@@ -17,7 +17,7 @@ import io
 from pathlib import Path
 
 from bilingual_pr.errors import UserError
-from bilingual_pr.fileio import atomic_output, read_input_bytes
+from bilingual_pr.fileio import atomic_output
 from bilingual_pr.glossary import vocab
 from bilingual_pr.glossary.model import DEFAULT_STATUS, Entry, Glossary, LoadIssue, Term
 from bilingual_pr.language import base_language
@@ -29,7 +29,6 @@ _ENTRY_COLS = ("subject", "entry_note", "dnt")
 _ALIASES = {"entry": "id", "concept": "id", "language": "lang", "partofspeech": "pos", "part_of_speech": "pos",
             "termtype": "type", "term_type": "type", "comment": "note", "subjectfield": "subject",
             "domain": "subject", "donottranslate": "dnt", "do_not_translate": "dnt", "entrynote": "entry_note"}
-OMEGAT_SUFFIXES = (".utf8", ".tab", ".txt")
 
 
 def decode_text(data: bytes, where: str) -> str:
@@ -164,7 +163,7 @@ def _read_wide(text: str, delim: str, where: str) -> Glossary:
     cols = [_norm_col(c) for c in header]
     langs = _lang_columns(cols)
     issues: list[LoadIssue] = []
-    entries = []
+    entries: list[Entry] = []
     for n, row in rows:
         at = f"{where}:{n}"
         if len(row) > len(cols):
@@ -197,7 +196,7 @@ def _read_wide(text: str, delim: str, where: str) -> Glossary:
 
 
 def _read_omegat(text: str, delim: str, where: str, source_lang: str, target_lang: str) -> Glossary:
-    entries = []
+    entries: list[Entry] = []
     for n, row in _rows(text, delim, where):
         at = f"{where}:{n}"
         src = " ".join(row[0].split())
@@ -222,12 +221,6 @@ def parse_delimited(text: str, where: str = "<csv>", source_lang: str = "fr", ta
     if layout == "wide":
         return _read_wide(text, delim, where)
     return _read_omegat(text, delim, where, source_lang, target_lang)
-
-
-def read_delimited(path: str | Path, source_lang: str = "fr", target_lang: str = "en") -> Glossary:
-    """Read a CSV/TSV/OmegaT glossary file."""
-    where = str(path)
-    return parse_delimited(decode_text(read_input_bytes(path), where), where, source_lang, target_lang)
 
 
 # ----------------------------------------------------------------------------- writing

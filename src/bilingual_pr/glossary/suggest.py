@@ -165,7 +165,7 @@ def suggest_terms(pairs: Iterable[tuple[str, str]], source_lang: str = "fr", tar
     for dice, n, s, t in scored:
         shadowed = any(
             (t2 == t and _contains(s2, s) and n2 >= n) or (s2 == s and _contains(t2, t) and n2 >= n)
-            for d2, n2, s2, t2 in scored)
+            for _, n2, s2, t2 in scored)
         if not shadowed:
             keep.append((dice, n, s, t))
     keep.sort(key=lambda x: (-x[0], -x[1], x[2]))

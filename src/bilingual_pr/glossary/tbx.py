@@ -111,6 +111,7 @@ def _term(tsec: etree._Element, lang: str, r: _Reader) -> Term:
     text = None
     term_el = tsec
     status = ttype = pos = gender = number = None
+    value: str | None
     notes: list[str] = []
     later: list[tuple[etree._Element, str, str]] = []
     tag_term, tag_note, tag_termnote = r.tag_term, r.tag_note, r.tag_termnote

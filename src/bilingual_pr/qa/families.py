@@ -45,11 +45,6 @@ def names() -> tuple[str, ...]:
     return tuple(REGISTRY)
 
 
-def check_table() -> dict[str, tuple[str, str, str]]:
-    """Check id -> (family, default severity, description), every registered family's (live)."""
-    return _CHECK_TABLE
-
-
 for _family in (
     terms.FAMILY,
     consistency.FAMILY,

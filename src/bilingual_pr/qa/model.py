@@ -23,13 +23,6 @@ def _family_names() -> tuple[str, ...]:
     return tuple(FAMILY_NAMES)
 
 
-def __getattr__(name: str) -> Any:
-    # FAMILIES: the registry's list of names, as registered when asked for.
-    if name == "FAMILIES":
-        return _family_names()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 Span = tuple[int, int]
 
 
@@ -130,10 +123,6 @@ class Report:
         for f in self.findings:
             counts[f.severity] += 1
         return counts
-
-    def worst(self) -> str | None:
-        """The highest severity found, or None when there is no finding."""
-        return max((f.severity for f in self.findings), key=SEVERITY_RANK.__getitem__, default=None)
 
 
 UnitCheck = Callable[[Segment], list[Finding]]

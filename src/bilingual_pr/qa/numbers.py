@@ -81,7 +81,8 @@ def check_numbers(seg: Segment) -> list[Finding]:
                                seg.index, tuple(sp for _, sp in missing), tuple(sp for _, sp in t_left)))
     # Fast path: the same digit runs on both sides and no decimal/thousands separator to read by locale.
     if sorted(_DIGIT_RUNS(src)) == sorted(_DIGIT_RUNS(tgt)) and not (_DECIMAL_LIKE(src) or _DECIMAL_LIKE(tgt)):
-        s_miss, t_extra = [], []
+        s_miss: list[Placeable] = []
+        t_extra: list[Placeable] = []
     else:
         s_miss, t_extra = _match(number_tokens(src, seg.source_lang) if s_digit else [],
                                  number_tokens(tgt, seg.target_lang) if t_digit else [])

@@ -17,7 +17,7 @@ import tempfile
 import time
 from array import array
 from collections import deque
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import ScratchDir, write_scratch
@@ -27,11 +27,14 @@ from bilingual_pr.qa.model import (SEVERITY_RANK, CheckSetup, Family, Finding, R
 from bilingual_pr.qa.terms import Matcher
 from bilingual_pr.qa.typography import PROFILES
 
+if TYPE_CHECKING:
+    from bilingual_pr.glossary import Glossary
 
-def resolve_profile(option: str | None, glossary: Any | None) -> str:
+
+def resolve_profile(option: str | None, glossary: Glossary | None) -> str:
     """The typography profile: the --profile option, else the glossary's ``typography.fr`` property, else fr-FR."""
     chosen = option
-    if chosen is None and glossary is not None and hasattr(glossary, "typography"):
+    if chosen is None and glossary is not None:
         chosen = glossary.typography("fr")
     chosen = chosen or "fr-FR"
     for p in PROFILES:
@@ -253,7 +256,7 @@ def _by_pieces(plan: Any, checks: UnitChecks, jobs: int, progress: Callable[[int
     return checked
 
 
-def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = None, profile: str = "fr-FR",
+def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Glossary | None = None, profile: str = "fr-FR",
                families: Iterable[str] | None = None, matcher_factory: Callable[[Any, str], Matcher] | None = None,
                progress: Callable[[int], None] | None = None, input_name: str = "<input>",
                jobs: int = 1, pieces: Callable[[], Any] | None = None,
@@ -315,7 +318,7 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Any | None = 
     used = {f.unit for f in findings} | {r for f in findings for r in f.related}
     segments = {i: s for i, s in segments.items() if i in used}
     return Report(findings=findings, segments=segments, units=checked.units, profile=profile, input_name=input_name,
-                  glossary_name=getattr(glossary, "path", None) if glossary is not None else None,
+                  glossary_name=glossary.path if glossary is not None else None,
                   source_lang=langs[0], target_lang=langs[1], checks=tuple(f.name for f in chosen),
                   elapsed_s=time.perf_counter() - started)
 

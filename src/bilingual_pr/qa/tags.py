@@ -10,7 +10,7 @@ from bilingual_pr.qa.model import Family, Finding, InlineCode, Segment, Span, fi
 # {0}, {name}, {user.name}, %s, %1$s, %d, %(name)s, %.2f -- not "45 %" nor "45% of".
 _PLACEHOLDER = re.compile(r"\{\{?\s*[A-Za-z_0-9][\w.]*\s*\}\}?|%(?:\(\w+\)|\d+\$)?[-+#0]?\d*(?:\.\d+)?[sdifuxXeEgGc@](?![^\W\d_])")
 # Markup typed into the text (TSV, TMX without inline elements): <b>, </b>, <br/>; not "x < 3".
-_MARKUP = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+_MARKUP = re.compile(r"</?([A-Za-z][\w:-]*)(?:\s[^<>]*)?/?>")
 
 
 def _maybe(text: str) -> bool:
@@ -29,7 +29,7 @@ def markup(text: str) -> list[tuple[str, Span]]:
     out = []
     for m in _MARKUP.finditer(text):
         tag = m.group()
-        name = re.match(r"</?([\w:-]+)", tag).group(1).lower()
+        name = m.group(1).lower()
         kind = "/" + name if tag.startswith("</") else (name + "/" if tag.endswith("/>") else name)
         out.append((kind, m.span()))
     return out

@@ -11,11 +11,14 @@ The concept renderings seen per document are also recorded here for the
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
 
 from bilingual_pr.language import base_language
 from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, Span, UnitCheck, finding
 from bilingual_pr.lexical import ascii_fold, fold, loose_term_pattern, symbols, url_spans
+
+if TYPE_CHECKING:
+    from bilingual_pr.glossary import Term
 
 _SHORT_TYPES = frozenset({"acronym", "abbreviation", "shortForm"})
 _KEEP_UNITS = 20  # units remembered per (document, concept, term): enough to point at, bounded memory
@@ -163,8 +166,8 @@ class TermChecker:
                                seg.index, s_spans, ((m.start, m.end),), suggestion=good[0].text if good else None))
         return out
 
-    def _record(self, seg: Segment, entry_id: str, term: Any, span: Span | None) -> None:
-        if getattr(term, "type", None) in _SHORT_TYPES:
+    def _record(self, seg: Segment, entry_id: str, term: Term, span: Span | None) -> None:
+        if term.type in _SHORT_TYPES:
             return  # "HRC" after "Human Rights Council" is house style, not inconsistency
         slot = self.usage.setdefault((seg.doc, entry_id), {}).setdefault(term.text, [0, []])
         slot[0] += 1

@@ -17,16 +17,15 @@ import logging
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.translate.base import MTEngine
 
+if TYPE_CHECKING:
+    import sentencepiece
+
 log = logging.getLogger(__name__)
-
-INSTALL_HINT = ("install one offline with `bilingual-pr models install translate-{src}_{tgt}-*.argosmodel` "
-                "(see docs/translation.md)")
-
 
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
@@ -55,9 +54,9 @@ def packages_dir() -> Path:
     return Path(settings.package_data_dir)
 
 
-def _info(p: object) -> ModelInfo:
-    return ModelInfo(Path(p.package_path).name, p.from_code, p.to_code, p.package_version or "",  # type: ignore[attr-defined]
-                     Path(p.package_path))  # type: ignore[attr-defined]
+def _info(p: Any) -> ModelInfo:
+    # p: an argostranslate.package.Package (the package has no type information).
+    return ModelInfo(Path(p.package_path).name, p.from_code, p.to_code, p.package_version or "", Path(p.package_path))
 
 
 def installed_models() -> list[ModelInfo]:
@@ -163,7 +162,8 @@ class ArgosEngine(MTEngine):
         self.model = model
         self.name = f"argos:{model.name}"
         self.src_lang, self.tgt_lang = model.from_code, model.to_code
-        self.options = dict(beam_size=beam_size, max_batch_size=max_batch_size, batch_type="examples",
+        # ctranslate2's translate_batch keyword arguments (numbers, a string, flags).
+        self.options: dict[str, Any] = dict(beam_size=beam_size, max_batch_size=max_batch_size, batch_type="examples",
                             max_decoding_length=max_decoding_length, max_input_length=max_input_length,
                             length_penalty=length_penalty, replace_unknowns=True, num_hypotheses=1)
         meta = json.loads((model.path / "metadata.json").read_text(encoding="utf-8"))
@@ -175,16 +175,17 @@ class ArgosEngine(MTEngine):
         except (RuntimeError, ValueError) as err:
             raise UserError(f"cannot load the model in {model.path}: {err}") from None
         sp_path = model.path / "sentencepiece.model"
+        # One of the two tokenizers; argostranslate (the BPE one) has no type information.
+        self._sp: sentencepiece.SentencePieceProcessor | None = None
+        self._bpe: Any = None
         if sp_path.exists():
             import sentencepiece as spm
 
             self._sp = spm.SentencePieceProcessor(model_file=str(sp_path))
-            self._bpe = None
         else:
             # Older packages use BPE with Moses tokenization: reuse Argos's tokenizer.
             from argostranslate.tokenizer import BPETokenizer
 
-            self._sp = None
             self._bpe = BPETokenizer(model.path / "bpe.model", model.from_code, model.to_code)
         self.calls = 0
         # Called with the number of sentences done after each chunk (a progress bar).
@@ -194,13 +195,13 @@ class ArgosEngine(MTEngine):
         """Tokenize sentences for the model."""
         if self._sp is not None:
             return self._sp.encode(list(sentences), out_type=str)
-        return [self._bpe.encode(s) for s in sentences]  # type: ignore[union-attr]
+        return [self._bpe.encode(s) for s in sentences]
 
     def decode(self, tokens: Sequence[str]) -> str:
         """Detokenize one hypothesis."""
         if self._sp is not None:
             return self._sp.decode_pieces(list(tokens))
-        return self._bpe.decode(list(tokens))  # type: ignore[union-attr]
+        return self._bpe.decode(list(tokens))
 
     def placeholder_survives(self, placeholder: str) -> bool:
         """True when the tokenizer reproduces the placeholder (no unknown pieces)."""
@@ -212,7 +213,7 @@ class ArgosEngine(MTEngine):
             return []
         if self.progress is not None:
             # Chunks large enough to keep batches full, small enough to show progress.
-            step = max(64, 8 * int(self.options["max_batch_size"]))  # type: ignore[call-overload]
+            step = max(64, 8 * int(self.options["max_batch_size"]))
             out: list[str] = []
             for i in range(0, len(sentences), step):
                 out.extend(self._translate(sentences[i:i + step]))

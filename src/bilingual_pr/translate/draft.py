@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from bilingual_pr.translate.base import Engine, MTEngine, Origin, Suggestion
-from bilingual_pr.translate.enforce import GlossaryEnforcer
+from bilingual_pr.translate.enforce import GlossaryEnforcer, Strategy
 
 if TYPE_CHECKING:
     from bilingual_pr.formats.units import TranslationUnit
     from bilingual_pr.formats.xliff import XliffSegment
+    from bilingual_pr.glossary import Glossary
     from bilingual_pr.translate.memory import TranslationMemory
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,9 @@ def draft_sentences(sources: Sequence[str], engines: Sequence[Engine | MTEngine]
                 texts = engine.translate_batch([sources[i] for i in unique])
                 got = {i: (Suggestion(t, "mt", engine.name), (), ()) for i, t in zip(unique, texts)}
             for i in todo:
-                sug = got[rep[i]]
-                if sug[0].target.strip():
-                    chosen[i] = sug
+                drafted = got[rep[i]]
+                if drafted[0].target.strip():
+                    chosen[i] = drafted
         else:
             for i, sug in zip(todo, engine.suggest(sources, todo)):
                 if sug is not None:
@@ -181,8 +182,8 @@ def output_format(path: str | Path) -> str:
 
 
 def draft_document(sentences: Sequence[str], src_lang: str, tgt_lang: str, *, blocks: Sequence[int] | None = None,
-                   tm_paths: Sequence[str | Path] = (), glossary: object | None = None, fuzzy: float = 75.0,
-                   use_mt: bool = True, strategy: str = "auto", mt: MTEngine | None = None,
+                   tm_paths: Sequence[str | Path] = (), glossary: Glossary | None = None, fuzzy: float = 75.0,
+                   use_mt: bool = True, strategy: Strategy = "auto", mt: MTEngine | None = None,
                    engine_options: dict | None = None, progress: Callable[[int], None] | None = None,
                    memory: "TranslationMemory | None" = None) -> DraftResult:
     """Draft sentences: memories (``memory``, or read from ``tm_paths``), then the installed Argos model."""
@@ -206,7 +207,7 @@ def draft_document(sentences: Sequence[str], src_lang: str, tgt_lang: str, *, bl
             mt.progress = progress
     if use_mt and mt is not None:
         engines.append(mt)
-    enforcer = GlossaryEnforcer(glossary, src_lang, tgt_lang, strategy) if glossary is not None else None  # type: ignore[arg-type]
+    enforcer = GlossaryEnforcer(glossary, src_lang, tgt_lang, strategy) if glossary is not None else None
     started = time.perf_counter()
     segments = draft_sentences(sentences, engines, enforcer=enforcer, blocks=blocks)
     log.info("drafted %d sentences in %.2f s", len(segments), time.perf_counter() - started)

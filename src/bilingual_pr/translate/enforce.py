@@ -22,9 +22,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Literal, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Sequence
 
 from bilingual_pr.language import base_language
+
+if TYPE_CHECKING:
+    from bilingual_pr.glossary import Entry, Glossary, TermMatch
+    from bilingual_pr.translate.base import MTEngine
 
 Strategy = Literal["auto", "protect", "repair", "off"]
 STRATEGIES: tuple[str, ...] = ("auto", "protect", "repair", "off")
@@ -118,29 +122,29 @@ class _Span:
 class GlossaryEnforcer:
     """Finds glossary terms in source sentences and enforces them in translations."""
 
-    def __init__(self, glossary: object, src_lang: str, tgt_lang: str, strategy: Strategy = "auto",
-                 finder: Callable[[str], Iterable[object]] | None = None) -> None:
+    def __init__(self, glossary: Glossary, src_lang: str, tgt_lang: str, strategy: Strategy = "auto",
+                 finder: Callable[[str], Iterable[TermMatch]] | None = None) -> None:
         if strategy not in STRATEGIES:
             raise ValueError(f"unknown strategy {strategy!r}")
         self.glossary, self.strategy = glossary, strategy
         self.src, self.tgt = base_language(src_lang), base_language(tgt_lang)
-        self._tgt_find: Callable[[str], Iterable[object]] | None = None
+        self._tgt_find: Callable[[str], Iterable[TermMatch]] | None = None
         if finder is None:
             from bilingual_pr.glossary import TermMatcher
 
-            finder = TermMatcher(glossary, self.src).find  # type: ignore[arg-type]
+            finder = TermMatcher(glossary, self.src).find
             # The glossary's own matcher knows more inflections than term_pattern.
-            self._tgt_find = TermMatcher(glossary, self.tgt).find  # type: ignore[arg-type]
+            self._tgt_find = TermMatcher(glossary, self.tgt).find
         self._find = finder
         self._patterns: dict[str, re.Pattern[str]] = {}
         # Which concepts a target term belongs to as an approved term (ambiguity check).
         self._approved_owner: dict[str, set[str]] = {}
-        for e in getattr(glossary, "entries", ()):
+        for e in glossary.entries:
             for t in self._terms(e, approved=True):
                 self._approved_owner.setdefault(t.lower(), set()).add(e.id)
 
-    def _terms(self, entry: object, approved: bool) -> list[str]:
-        terms = [t for t in entry.terms if base_language(t.lang) == self.tgt]  # type: ignore[attr-defined]
+    def _terms(self, entry: Entry, approved: bool) -> list[str]:
+        terms = [t for t in entry.terms if base_language(t.lang) == self.tgt]
         if approved:
             keep = sorted((t for t in terms if t.status in ("preferred", "admitted")),
                           key=lambda t: t.status != "preferred")
@@ -157,14 +161,14 @@ class GlossaryEnforcer:
     def requirements(self, source: str) -> list[Requirement]:
         """The glossary concepts in a source sentence that constrain its translation."""
         reqs: list[Requirement] = []
-        for m in sorted(self._find(source), key=lambda m: (m.start, -m.end)):  # type: ignore[attr-defined]
-            e = m.entry  # type: ignore[attr-defined]
-            if reqs and m.start < reqs[-1].end:  # type: ignore[attr-defined]
+        for m in sorted(self._find(source), key=lambda m: (m.start, -m.end)):
+            e = m.entry
+            if reqs and m.start < reqs[-1].end:
                 continue  # overlapping match: keep the first, longest one
             targets = tuple(self._terms(e, approved=True))
             if not targets and not e.dnt:
                 continue
-            reqs.append(Requirement(e.id, m.surface, m.start, m.end, targets,  # type: ignore[attr-defined]
+            reqs.append(Requirement(e.id, m.surface, m.start, m.end, targets,
                                     tuple(self._terms(e, approved=False)), bool(e.dnt)))
         return reqs
 
@@ -220,12 +224,12 @@ class GlossaryEnforcer:
                     issues.append(Issue("missing-term", r.entry_id, f"do-not-translate term {r.source_surface!r} is missing"))
                 continue
             present = any(self._pattern(t).search(target) for t in r.targets) or any(
-                h.entry.id == r.entry_id and h.term.status in ("preferred", "admitted") for h in hits)  # type: ignore[attr-defined]
-            bad = [(v, m) for v in r.rejected for m in self._pattern(v).finditer(target)
+                h.entry.id == r.entry_id and h.term.status in ("preferred", "admitted") for h in hits)
+            bad: list[tuple[str, re.Match[str] | _Span]] = [(v, m) for v in r.rejected for m in self._pattern(v).finditer(target)
                    if not any(self._pattern(t).fullmatch(m.group(0)) for t in r.targets)]
             if not bad:
-                bad = [(h.term.text, _Span(h.start, h.end, h.surface)) for h in hits  # type: ignore[attr-defined]
-                       if h.entry.id == r.entry_id and h.term.status in ("deprecated", "forbidden")]  # type: ignore[attr-defined]
+                bad = [(h.term.text, _Span(h.start, h.end, h.surface)) for h in hits
+                       if h.entry.id == r.entry_id and h.term.status in ("deprecated", "forbidden")]
             if not bad:
                 if not present:
                     issues.append(Issue("missing-term", r.entry_id,
@@ -250,32 +254,32 @@ class GlossaryEnforcer:
 
     # ------------------------------------------------------------ whole batch
 
-    def translate(self, engine: object, sources: Sequence[str]) -> list[Enforced]:
+    def translate(self, engine: MTEngine, sources: Sequence[str]) -> list[Enforced]:
         """Translate sentences with ``engine`` under this glossary, in at most two batches."""
         reqs = [self.requirements(s) for s in sources]
         if self.strategy == "off":
-            outs = engine.translate_batch(list(sources))  # type: ignore[attr-defined]
+            outs = engine.translate_batch(list(sources))
             return [Enforced(t, issues=self.check(t, r, repair=False).issues) for t, r in zip(outs, reqs)]
-        can_protect = self.strategy in ("auto", "protect") and engine.placeholder_survives(PLACEHOLDER.format(1))  # type: ignore[attr-defined]
+        can_protect = self.strategy in ("auto", "protect") and engine.placeholder_survives(PLACEHOLDER.format(1))
         masked: list[str] = []
         slots: list[list[tuple[str, Requirement]]] = []
         for s, r in zip(sources, reqs):
             m, sl = self.protect(s, r) if can_protect else (s, [])
             masked.append(m)
             slots.append(sl)
-        first = engine.translate_batch(masked)  # type: ignore[attr-defined]
+        first = engine.translate_batch(masked)
         texts: list[str | None] = []
         for t, sl in zip(first, slots):
             texts.append(self.restore(t, sl) if sl else t)
         lost = [i for i, t in enumerate(texts) if t is None]
         lost_set = set(lost)
         if lost:
-            again = engine.translate_batch([sources[i] for i in lost])  # type: ignore[attr-defined]
+            again = engine.translate_batch([sources[i] for i in lost])
             for i, t in zip(lost, again):
                 texts[i] = t
         out = []
-        for i, (t, r) in enumerate(zip(texts, reqs)):
-            res = self.check(t or "", r, repair=True)
+        for i, (text, r) in enumerate(zip(texts, reqs)):
+            res = self.check(text or "", r, repair=True)
             out.append(Enforced(res.target, res.repairs, res.issues,
                                 protected=0 if i in lost_set else len(slots[i]),
                                 retranslated=i in lost_set))

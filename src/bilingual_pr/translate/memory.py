@@ -17,9 +17,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 
+from bilingual_pr.formats.units import PROP_CONTEXT_POST, PROP_CONTEXT_PRE
 from bilingual_pr.translate.base import Suggestion
+
+if TYPE_CHECKING:
+    from bilingual_pr.formats.units import TranslationUnit
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACE = re.compile(r"\s+", re.UNICODE)
@@ -47,7 +51,7 @@ class Match:
 
     entry: MemoryEntry
     score: float  # 101 context, 100 exact, else fuzzy percentage
-    kind: str  # "tm-context" | "tm-exact" | "tm-fuzzy"
+    kind: Literal["tm-context", "tm-exact", "tm-fuzzy"]
 
 
 class TranslationMemory:
@@ -87,14 +91,14 @@ class TranslationMemory:
         return len(self.entries)
 
     @classmethod
-    def from_units(cls, units: Iterable[object], origin: str = "tm", **kw: object) -> "TranslationMemory":
-        """Build a memory from TranslationUnit-like objects read from one file, in file order."""
+    def from_units(cls, units: Iterable[TranslationUnit], origin: str = "tm", **kw: int) -> "TranslationMemory":
+        """Build a memory from translation units read from one file, in file order."""
         units = list(units)
         entries = []
         for i, u in enumerate(units):
-            props = dict(getattr(u, "props", ()) or ())
-            prev = props.get("x-context-pre", units[i - 1].source if i > 0 else None)
-            nxt = props.get("x-context-post", units[i + 1].source if i + 1 < len(units) else None)
+            props = dict(u.props)
+            prev = props.get(PROP_CONTEXT_PRE, units[i - 1].source if i > 0 else None)
+            nxt = props.get(PROP_CONTEXT_POST, units[i + 1].source if i + 1 < len(units) else None)
             entries.append(MemoryEntry(u.source, u.target, prev, nxt, origin))
         return cls(entries, **kw)
 
@@ -137,7 +141,8 @@ class TranslationMemory:
         ranked = sorted(words, key=lambda w: len(self._postings[w]))
         # Rare words first; very common ones ("de", "the") add little but cost
         # a lot, so stop once the posting budget is spent (keeping at least three).
-        chosen, total = [], 0
+        chosen: list[int] = []
+        total = 0
         for w in ranked:
             size = len(self._postings[w])
             if len(chosen) >= 3 and total + size > self.posting_budget:
@@ -210,5 +215,5 @@ class MemoryEngine:
             if m is None and self.threshold <= 100:
                 m = self.memory.fuzzy(sources[i], self.threshold)
             out.append(None if m is None else Suggestion(
-                m.entry.target, m.kind, m.entry.origin, m.score, m.entry.source))  # type: ignore[arg-type]
+                m.entry.target, m.kind, m.entry.origin, m.score, m.entry.source))
         return out

@@ -242,10 +242,10 @@ class UnitParser:
         # Five get() calls cost less than building a dict of the attributes first (callgrind).
         get = el.get
         sides = self._sides(langs, get("srclang"))
-        if sides.__class__ is str:
-            self.skip(el.sourceline, sides)  # type: ignore[arg-type]
+        if isinstance(sides, str):
+            self.skip(el.sourceline, sides)
             return None
-        si, ti, source_lang, target_lang = sides  # type: ignore[misc]
+        si, ti, source_lang, target_lang = sides
         source, target = texts[si], texts[ti]
         if source is None or target is None:
             self.skip(el.sourceline, "<tuv> without <seg>")
@@ -392,15 +392,15 @@ class SerialTmxReader:
     def _events(self) -> Iterator:
         if self.progress is None:
             return iterparse_xml(self.path, tag=("header", "tu"), where=str(self.path))
-        return self._counted_events()
+        return self._counted_events(self.progress)
 
-    def _counted_events(self) -> Iterator:
+    def _counted_events(self, progress: Progress) -> Iterator:
         where = str(self.path)
         # One look at the path first, so xmlsafe's checks of the file head run as usual.
         with contextlib.closing(iterparse_xml(self.path, events=("start",), where=where)) as probe:
             next(probe, None)
         with open(self.path, "rb") as fh:
-            yield from iterparse_xml(_CountingReader(fh, self.progress), tag=("header", "tu"), where=where)
+            yield from iterparse_xml(_CountingReader(fh, progress), tag=("header", "tu"), where=where)
 
     def __iter__(self) -> Iterator[TranslationUnit]:
         if not self.path.exists():

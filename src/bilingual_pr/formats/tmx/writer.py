@@ -85,7 +85,6 @@ class TmxWriter:
         self.skipped_empty = 0
         self.cleaned_units = 0
         self.removed_chars = 0
-        self.dropped_dates = 0
         self._stack: contextlib.ExitStack | None = None
         self._fh: IO[str] | None = None
         self._buf: list[str] = []
@@ -127,10 +126,7 @@ class TmxWriter:
     def _date(self, value: str | None) -> str | None:
         if value is None:
             return None
-        norm = _normalize_date(value)
-        if norm is None:
-            self.dropped_dates += 1
-        return norm
+        return _normalize_date(value)
 
     def _write_header(self, header: TmxHeader) -> None:
         srclang = canonical_lang(header.srclang)
@@ -235,9 +231,7 @@ class TmxWriter:
 
     def _attr_date(self, parts: list[str], name: str, value: str) -> None:
         norm = _normalize_date(value)
-        if norm is None:
-            self.dropped_dates += 1
-        else:
+        if norm is not None:
             parts.append(f' {name}="{norm}"')
 
     def _flush(self) -> None:
