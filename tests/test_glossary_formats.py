@@ -140,6 +140,7 @@ def test_bundled_glossary_round_trips_through_every_lossless_format(martif_dtd: 
     assert tbx_bytes(g) == BUNDLED.read_bytes()
 
 
+@pytest.mark.translate_toolkit
 def test_translate_toolkit_reads_the_martif_export() -> None:
     tbx = require_module("translate.storage.tbx")
     store = tbx.tbxfile(tbx_bytes(load_glossary(FIX / "mini.tbx"), "2008"))

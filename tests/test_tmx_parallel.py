@@ -246,6 +246,7 @@ def test_cli_commands_give_the_same_output_with_several_jobs(tmp_path, small_pie
     assert '"duplicates": 80' in outputs[0][0]
 
 
+@pytest.mark.linux_timing
 @pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
 def test_ctrl_c_to_the_whole_process_group_stops_reader_and_workers(tmp_path, sig) -> None:
     import os

@@ -106,6 +106,7 @@ def test_read_xliff_rejects_other_xml(tmp_path):
         list(read_xliff(p))
 
 
+@pytest.mark.translate_toolkit
 def test_translate_toolkit_reads_the_12_draft(tmp_path):
     from translate.storage import xliff
 
@@ -123,6 +124,7 @@ def test_translate_toolkit_reads_the_12_draft(tmp_path):
     assert units[3].getalttrans()[0].target == "If x < 3 & y > 2: error!"
 
 
+@pytest.mark.translate_toolkit
 def test_translate_toolkit_reads_the_21_draft(tmp_path):
     from translate.storage import xliff2
 
