@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,6 +96,7 @@ WORD_PIECES = ["un", "octante", "Quatre", "une", "Un", "UNE", "deux", "Deux", "t
                "thousands", "mille", "famille", "ſix", "ſept"]
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(WORD_PIECES), max_size=10).map("".join))
 def test_word_candidates_give_the_tokens_of_the_full_scan(text: str) -> None:

@@ -217,3 +217,15 @@ def test_the_check_catches_a_missing_or_stray_marker(source: str, expected: str)
 ])
 def test_a_declared_use_passes(source: str) -> None:
     assert check_source(source, "t.py") == []
+
+
+def test_every_declared_marker_is_used() -> None:
+    # A declared marker no test carries (as `slow` once was) selects nothing and promises nothing.
+    import re
+    import tomllib
+
+    config = tomllib.loads((TESTS.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {line.split(":")[0] for line in config["tool"]["pytest"]["ini_options"]["markers"]}
+    used = {m for path in TESTS.glob("test_*.py") if path.name != Path(__file__).name
+            for m in re.findall(r"pytest\.mark\.(\w+)", path.read_text(encoding="utf-8"))}
+    assert declared - used == set()
