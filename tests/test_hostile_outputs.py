@@ -93,6 +93,7 @@ def test_interrupt_while_the_writer_opens_leaves_no_temporary_file(tmp_path: Pat
     def interrupted(self, header) -> None:
         raise KeyboardInterrupt
 
+    # Private on purpose: the header write is the one step between opening the temporary file and the first unit.
     monkeypatch.setattr(tmx.TmxWriter, "_write_header", interrupted)
     out = tmp_path / "memory.tmx"
     out.write_text("previous output\n", encoding="utf-8")

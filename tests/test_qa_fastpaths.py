@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+# Private on purpose: each fast path is compared with the slower private definition it stands in for.
 from bilingual_pr.lexical import _MONTH_WORD_RE, _MONTH_WORDS, URL, _has_month_word, url_spans
 
 _LETTER_RUNS = re.compile(r"[^\W\d_]+").findall

@@ -102,6 +102,7 @@ def test_check_workers_die_on_sigterm_whatever_handler_they_inherit() -> None:
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
     try:
         with workers.signals_held():
+            # Private on purpose: the pool's initializer is what a real check worker runs before its first task.
             worker = ctx.Process(target=_wait_like_an_idle_worker, args=(runner._init_check_worker, ready, held))
             worker.start()
     finally:
