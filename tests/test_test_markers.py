@@ -201,7 +201,7 @@ def test_the_markers_checked_here_are_declared_in_pyproject() -> None:
     # a marker that promises a tool the test never touches
     ("import pytest\n\n@pytest.mark.chromium\ndef test_e():\n    assert 1\n",
      "t.py::test_e: is marked chromium but never uses it"),
-])
+], ids=["tool-imported-in-test", "tool-through-helper", "tool-through-fixture", "signal", "stray-marker"])
 def test_the_check_catches_a_missing_or_stray_marker(source: str, expected: str) -> None:
     assert [str(p) for p in check_source(source, "t.py")] == [expected]
 
@@ -214,7 +214,7 @@ def test_the_check_catches_a_missing_or_stray_marker(source: str, expected: str)
     "import pytest\n\n@pytest.mark.linux_timing\nclass TestX:\n    def test_c(self, proc):\n        proc.send_signal(2)\n",
     "import pytest\npytestmark = [pytest.mark.mt, pytest.mark.translate_toolkit]\nimport argos_tiny\n"
     "from translate.storage import tmx\n\ndef test_d():\n    assert tmx and argos_tiny\n",
-])
+], ids=["module-pytestmark", "mark-alias", "class-mark", "mark-list"])
 def test_a_declared_use_passes(source: str) -> None:
     assert check_source(source, "t.py") == []
 
