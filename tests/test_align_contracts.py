@@ -226,6 +226,7 @@ def test_cli_mt_warns_once_and_says_uncalibrated(tmp_path: Path, monkeypatch) ->
     engine = TestEngine(LEXICON)
     monkeypatch.setattr("bilingual_pr.translate.argos.find_model", lambda src, tgt: object())
     monkeypatch.setattr("bilingual_pr.translate.argos.ArgosEngine", lambda model: engine)
+    # Private on purpose: the warn-once memory is process-wide and has no public reset; start it empty.
     monkeypatch.setattr(confidence, "_warned", set())
     fr, en = tmp_path / "a.fr.txt", tmp_path / "a.en.txt"
     fr.write_text("\n".join(FR) + "\n", encoding="utf-8")

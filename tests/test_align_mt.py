@@ -103,6 +103,7 @@ def test_cli_mt_uses_the_installed_engine(tmp_path, monkeypatch) -> None:
     assert out.read_text(encoding="utf-8").split() == ["[0]:[0]", "[1]:[]", "[2]:[1]", "[3]:[2]"]
 
 
+@pytest.mark.slow
 @pytest.mark.mt
 def test_cli_mt_with_a_real_argos_package(tmp_path) -> None:
     """Slow-ish: the real discovery and engine path, with a tiny untrained package (its output is noise)."""

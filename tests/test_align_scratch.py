@@ -9,7 +9,7 @@ from bilingual_pr.align.anchors import AnchorScorer
 from bilingual_pr.align.base import MATCH_TYPES, AlignParams, Band
 from bilingual_pr.align.length import LengthScorer, log_erfc
 from bilingual_pr.align.position import PositionScorer
-from bilingual_pr.align.search import NEG, _block_starts, bead_scores, shape_prior
+from bilingual_pr.align.search import NEG, bead_scores, shape_prior
 
 FR = ["Le Conseil des droits de l’homme a ouvert sa 58e session à Genève le 24 février 2025.",
       "Le Haut-Commissaire a présenté son rapport annuel.", "Il a appelé à un cessez-le-feu immédiat.",
@@ -20,6 +20,12 @@ EN = ["The Human Rights Council opened its 58th session in Geneva on 24 February
       "The session will end on 4 April.", "CERN announced the LHC start-up at 3 p.m.",
       "Member States adopted resolution A/HRC/58/L.3 without a vote.", "Contact: info@unog.ch.",
       "Follow us online."]
+
+
+def block_starts(blocks) -> np.ndarray:
+    """For each gap 0..n between sentences: does a block start there (the two ends always do)?"""
+    n = len(blocks)
+    return np.array([k in (0, n) or blocks[k] != blocks[k - 1] for k in range(n + 1)])
 
 
 def bands() -> list[Band]:
@@ -103,6 +109,6 @@ def test_bead_scores_equal_the_plain_sum(band: Band) -> None:
         cross = (bs[np.minimum(ie, len(bs) - 1)] != bs[np.minimum(i0, len(bs) - 1)]).astype(np.float64)
         cross += bt[np.minimum(je, len(bt) - 1)] != bt[np.minimum(j0, len(bt) - 1)]
         total -= params.cross_block * cross
-        total -= params.block_start_mismatch * (_block_starts(bs)[i0] != _block_starts(bt)[j0])
+        total -= params.block_start_mismatch * (block_starts(bs)[i0] != block_starts(bt)[j0])
         expected = np.where(ok, total, NEG).astype(np.float32)
         assert np.array_equal(got[(a, b)], expected), (a, b)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+# Private on purpose: the fast folding paths are compared with their own per-character table, which is not public.
 from bilingual_pr.glossary.matcher import _folder
 
 

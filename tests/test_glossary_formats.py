@@ -7,38 +7,18 @@ from pathlib import Path
 
 import pytest
 from interop import require_module
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from lxml import etree
 
 from bilingual_pr.errors import UserError
-from bilingual_pr.glossary import Entry, Glossary, Term, load_glossary, parse_glossary, save_glossary
+from bilingual_pr.glossary import Term, load_glossary, parse_glossary
 from bilingual_pr.glossary.files import without_rejected
-from bilingual_pr.glossary.csvio import long_csv_text, omegat_tsv_text, parse_delimited
+from bilingual_pr.glossary.csvio import omegat_tsv_text, parse_delimited
 from bilingual_pr.glossary.lint import lint
-from bilingual_pr.glossary.model import GENDERS, NUMBERS, PARTS_OF_SPEECH, STATUSES, TERM_TYPES
-from bilingual_pr.glossary.tbx import parse_tbx, tbx_bytes
+from bilingual_pr.glossary.tbx import tbx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).resolve().parent / "fixtures" / "glossary"
 BUNDLED = ROOT / "glossaries" / "unog-cern.tbx"
-
-
-@pytest.fixture(scope="module")
-def rng(standards: Path) -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(standards / "tbx" / "TBXcoreStructV03.rng")))
-
-
-@pytest.fixture(scope="module")
-def martif_dtd(standards: Path) -> etree.DTD:
-    return etree.DTD(str(standards / "tbx" / "TBXcoreStructV02.dtd"))
-
-
-def _tree(data: bytes) -> etree._ElementTree:
-    # Trusted bytes we just wrote; parsed without DTD loading, as everywhere.
-    from bilingual_pr.xmlsafe import parse_xml_bytes
-
-    return parse_xml_bytes(data)
 
 
 # TBX-Basic's Schematron (xslt2) cannot run under lxml; these are its picklists, checked here instead.
@@ -62,9 +42,9 @@ def _check_tbx_basic_picklists(tree: etree._ElementTree) -> None:
         assert d.get("type") in ("subjectField", "context", "definition")
 
 
-def test_bundled_glossary_is_valid_tbx_basic(rng: etree.RelaxNG) -> None:
+def test_bundled_glossary_is_valid_tbx_basic(tbx_rng: etree.RelaxNG) -> None:
     tree = etree.parse(str(BUNDLED))
-    assert rng.validate(tree), rng.error_log
+    assert tbx_rng.validate(tree), tbx_rng.error_log
     _check_tbx_basic_picklists(tree)
     g = load_glossary(BUNDLED)
     assert len(g.entries) >= 80
@@ -86,8 +66,8 @@ def test_exports_shipped_for_omegat_are_current(tmp_path: Path) -> None:
     assert (ROOT / "glossaries" / "unog-cern.utf8").read_text(encoding="utf-8") == text
 
 
-def test_fixture_reads_every_category(rng: etree.RelaxNG) -> None:
-    assert rng.validate(etree.parse(str(FIX / "mini.tbx")))
+def test_fixture_reads_every_category(tbx_rng: etree.RelaxNG) -> None:
+    assert tbx_rng.validate(etree.parse(str(FIX / "mini.tbx")))
     g = load_glossary(FIX / "mini.tbx")
     assert g.dialect == "tbx-v3" and g.title == "Test glossary" and g.typography("fr") == "fr-CH"
     dg, cern = g.entries
@@ -115,31 +95,7 @@ def test_martif_fixture_and_sample(standards: Path) -> None:
     assert [t.text for e in v3.entries for t in e.terms] == ["mémoire de traduction", "translation memory", "R&D", "R&D"]
 
 
-def test_tbx_round_trips(rng: etree.RelaxNG, martif_dtd: etree.DTD, tmp_path: Path) -> None:
-    g = load_glossary(FIX / "mini.tbx")
-    for fmt, name in (("tbx", "a.tbx"), ("tbx2008", "a.martif.tbx"), ("csv", "a.csv"), ("tsv", "a.tsv")):
-        out = tmp_path / name
-        save_glossary(g, out, fmt)
-        back = load_glossary(out)
-        assert back.entries == g.entries, fmt
-        if fmt.startswith("tbx"):
-            assert back.title == g.title and back.properties == g.properties
-    assert rng.validate(etree.parse(str(tmp_path / "a.tbx")))
-    assert martif_dtd.validate(etree.parse(str(tmp_path / "a.martif.tbx"))), martif_dtd.error_log
-    # Writing what was read gives the same bytes.
-    save_glossary(load_glossary(tmp_path / "a.tbx"), tmp_path / "b.tbx", "tbx")
-    assert (tmp_path / "a.tbx").read_bytes() == (tmp_path / "b.tbx").read_bytes()
-
-
-def test_bundled_glossary_round_trips_through_every_lossless_format(martif_dtd: etree.DTD) -> None:
-    g = load_glossary(BUNDLED)
-    assert parse_tbx(tbx_bytes(g, "2008")).entries == g.entries
-    assert martif_dtd.validate(_tree(tbx_bytes(g, "2008")))
-    assert parse_delimited(long_csv_text(g)).entries == g.entries
-    assert parse_delimited(long_csv_text(g, "\t")).entries == g.entries
-    assert tbx_bytes(g) == BUNDLED.read_bytes()
-
-
+@pytest.mark.translate_toolkit
 def test_translate_toolkit_reads_the_martif_export() -> None:
     tbx = require_module("translate.storage.tbx")
     store = tbx.tbxfile(tbx_bytes(load_glossary(FIX / "mini.tbx"), "2008"))
@@ -180,38 +136,6 @@ def test_wide_csv() -> None:
     assert hr.terms[0] == Term("droits de l'Homme", "fr", "deprecated")
     assert lhc.dnt and not ms.dnt
     assert [f.code for f in lint(g)] == ["missing-language"]
-
-
-terms_st = st.builds(
-    Term,
-    text=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co")), min_size=1, max_size=12).map(
-        lambda s: " ".join(s.split())).filter(bool),
-    lang=st.sampled_from(["fr", "en"]),
-    status=st.sampled_from(STATUSES),
-    type=st.none() | st.sampled_from(TERM_TYPES),
-    pos=st.none() | st.sampled_from(PARTS_OF_SPEECH),
-    gender=st.none() | st.sampled_from(GENDERS),
-    number=st.none() | st.sampled_from(NUMBERS),
-    note=st.none() | st.sampled_from(["a note", "« citée » & <b>", "x;y=z"]),
-)
-entries_st = st.lists(st.builds(
-    Entry, id=st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True),
-    terms=st.lists(terms_st, min_size=1, max_size=4).map(tuple),
-    subject=st.none() | st.sampled_from(["UN system", "CERN"]), note=st.none() | st.just("entry, note"),
-    dnt=st.booleans()), min_size=1, max_size=5, unique_by=lambda e: e.id).map(tuple)
-
-
-@settings(max_examples=60, deadline=None)
-@given(entries_st)
-def test_round_trip_property(entries: tuple[Entry, ...]) -> None:
-    g = Glossary(entries, title="t", properties=(("typography.fr", "fr-CH"),))
-    assert parse_delimited(long_csv_text(g)).entries == entries
-    # TBX groups the terms of an entry by language (first-seen order).
-    grouped = tuple(Entry(e.id, tuple(t for lang in e.languages for t in e.terms_in(lang)), e.subject, e.note, e.dnt)
-                    for e in entries)
-    assert parse_tbx(tbx_bytes(g)).entries == grouped
-    assert parse_tbx(tbx_bytes(g, "2008")).entries == grouped
-    assert parse_tbx(tbx_bytes(g)).properties == g.properties
 
 
 # ----------------------------------------------------------------------------- malformed input

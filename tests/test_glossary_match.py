@@ -227,6 +227,7 @@ ODD_PIECES = ["C++", "C", "+", ".NET", "NET", "framework", "etc.", "etc", "(a)",
 def test_run_index_hits_are_the_automaton_hits(glossary: Glossary, text: str) -> None:
     for lang in ("en", "fr"):
         matcher = TermMatcher(glossary, lang) if glossary is ODD else (EN if lang == "en" else FR)
+        # Private on purpose: the run-index path and the automaton must agree; find() shows only one of them.
         norm, index = matcher._fold.fold(text)
         fast: dict = {}
         if index is not None or not matcher._run_hits(norm, fast):
@@ -239,5 +240,5 @@ def test_run_index_hits_are_the_automaton_hits(glossary: Glossary, text: str) ->
 def test_a_punctuation_only_key_keeps_the_automaton() -> None:
     glossary = Glossary((E("amp", Term("&", "en", "preferred")), E("hr", Term("human rights", "en", "preferred"))))
     matcher = TermMatcher(glossary, "en")
-    assert not matcher._run_hits("human rights & more", {})
+    assert not matcher._run_hits("human rights & more", {})  # private on purpose: the path, then the public result
     assert [m.surface for m in matcher.find("human rights & more")] == ["human rights", "&"]

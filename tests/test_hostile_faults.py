@@ -132,6 +132,7 @@ def test_a_full_disk_under_a_scratch_file_is_one_line_too() -> None:
 # ------------------------------------------------------------------ two batches on one folder
 
 
+@pytest.mark.slow
 def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     src = _releases(tmp_path / "in", 300)
     out = tmp_path / "out"

@@ -57,6 +57,7 @@ def big_inputs(tmp_path_factory) -> tuple[Path, Path]:
     return big_tmx(d / "a.tmx", 60_000), big_tmx(d / "b.tmx", 60_000, offset=1_000_000)
 
 
+@pytest.mark.linux_timing
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["INT", "TERM", "KILL"])
 def test_interrupted_merge_keeps_previous_output(tmp_path: Path, big_inputs, sig: signal.Signals) -> None:
     out = tmp_path / "memory.tmx"
@@ -92,6 +93,7 @@ def test_interrupt_while_the_writer_opens_leaves_no_temporary_file(tmp_path: Pat
     def interrupted(self, header) -> None:
         raise KeyboardInterrupt
 
+    # Private on purpose: the header write is the one step between opening the temporary file and the first unit.
     monkeypatch.setattr(tmx.TmxWriter, "_write_header", interrupted)
     out = tmp_path / "memory.tmx"
     out.write_text("previous output\n", encoding="utf-8")
@@ -106,6 +108,7 @@ def test_interrupt_while_the_writer_opens_leaves_no_temporary_file(tmp_path: Pat
     assert out.read_text(encoding="utf-8") == "previous output\n"
 
 
+@pytest.mark.linux_timing
 def test_interrupted_align_leaves_no_temporary_file(tmp_path: Path) -> None:
     fr = tmp_path / "long.fr.txt"
     en = tmp_path / "long.en.txt"

@@ -342,6 +342,7 @@ def _outputs_written(w: dict[str, Path]) -> str:
     return "\n".join(texts)
 
 
+@pytest.mark.linux_timing
 @pytest.mark.parametrize("kind", PAYLOADS)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_hostile_xml_is_refused_quickly_and_leaks_nothing(workdir, fmt: str, kind: str) -> None:
@@ -372,6 +373,7 @@ def test_hostile_xml_is_refused_quickly_and_leaks_nothing(workdir, fmt: str, kin
             assert res.code != 0, f"hostile entity declarations accepted: {where}"
 
 
+@pytest.mark.linux_timing
 def test_html_never_touches_entities_or_network(workdir) -> None:
     # The HTML parser has no DTD machinery: an entity declaration is inert text, never expanded.
     f = hostile_file(workdir, "html", "xxe-file")
@@ -380,6 +382,7 @@ def test_html_never_touches_entities_or_network(workdir) -> None:
     assert "The Council met in Geneva." in res.out
 
 
+@pytest.mark.linux_timing
 def test_external_dtd_reference_is_not_silently_dropped(workdir) -> None:
     # &xxe; defined only in a never-loaded external DTD: the tree readers say so instead of losing text.
     f = hostile_file(workdir, "xliff21", "external-dtd")
@@ -387,6 +390,7 @@ def test_external_dtd_reference_is_not_silently_dropped(workdir) -> None:
     assert res.code == 2 and "&xxe;" in res.err
 
 
+@pytest.mark.linux_timing
 def test_safe_result_for_harmless_files(workdir) -> None:
     # The same commands on the well-formed bases succeed: the checks above test the payloads, not breakage.
     for fmt in FORMATS:
@@ -406,6 +410,7 @@ HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 READERS = {".tmx": _read_tmx, ".tbx": _read_glossary, ".xlf": _read_xliff, ".srx": _read_srx}
 
 
+@pytest.mark.linux_timing
 @pytest.mark.parametrize("name", sorted(p.name for p in HOSTILE.iterdir() if p.suffix in READERS))
 def test_committed_hostile_files_are_refused(tmp_path: Path, name: str) -> None:
     path = HOSTILE / name

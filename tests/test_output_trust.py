@@ -238,6 +238,7 @@ def test_align_writes_tuids_and_merged_memory_keeps_unique_ones(tmp_path, releas
     assert {t.split(":")[0] for t in ids} == {"DG27-101", "DG27-102"}
 
 
+@pytest.mark.translate_toolkit
 def test_translate_toolkit_reads_the_tuids_run_writes(tmp_path, release, no_model):
     from interop import unavailable
 
@@ -336,6 +337,7 @@ def _start(args: list[str], cwd: Path) -> subprocess.Popen:
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
+@pytest.mark.linux_timing
 def test_interrupted_run_says_which_stage_and_leaves_no_half_written_file(tmp_path):
     from bilingual_pr.pipeline import RUN_STAGES
 
@@ -354,6 +356,7 @@ def test_interrupted_run_says_which_stage_and_leaves_no_half_written_file(tmp_pa
     assert not leftovers
 
 
+@pytest.mark.linux_timing
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_interrupted_batch_says_how_many_pairs_are_done_and_the_rerun_resumes(tmp_path, jobs):
     folder = tmp_path / "in"

@@ -282,6 +282,7 @@ def test_workers_give_the_same_report(glossary):
 
 
 def test_rejected_term_prefilter_never_misses(glossary):
+    # Private on purpose: a pre-test that misses hides a finding silently; the public check cannot show which ran.
     from bilingual_pr.qa.terms import _prefilter
 
     maybe = _prefilter(["pays membre", "expert autonome", "Généraux"])

@@ -198,7 +198,8 @@ def test_the_three_strategies_give_the_same_report_on_the_seeded_memory(tmp_path
                                                                          monkeypatch) -> None:
     from bilingual_pr.qa import runner
 
-    monkeypatch.setattr(runner, "_BATCH", 7)  # several batches in flight, and batch edges inside groups
+    # Private on purpose (no public batch-size option): several batches in flight, and batch edges inside groups.
+    monkeypatch.setattr(runner, "_BATCH", 7)
     one = _same(_strategies(_repeated(tmp_path, 3), glossary))
     assert one.units == 105
     checks = {f.check for f in one.findings}
@@ -210,7 +211,7 @@ def test_the_three_strategies_run_a_registered_whole_pass_alike(tmp_path, glossa
                                                                 registered_dummy) -> None:
     from bilingual_pr.qa import runner
 
-    monkeypatch.setattr(runner, "_BATCH", 7)
+    monkeypatch.setattr(runner, "_BATCH", 7)  # private on purpose: see the test above
     one = _same(_strategies(_repeated(tmp_path, 2), glossary, families=["shouting", "numbers"]))
     same = [f for f in one.findings if f.check == "same-initial"]
     assert len(same) > 20 and all(f.related[0] in one.segments for f in same)

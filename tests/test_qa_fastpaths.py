@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+# Private on purpose: each fast path is compared with the slower private definition it stands in for.
 from bilingual_pr.lexical import _MONTH_WORD_RE, _MONTH_WORDS, URL, _has_month_word, url_spans
 
 _LETTER_RUNS = re.compile(r"[^\W\d_]+").findall
@@ -95,6 +97,7 @@ WORD_PIECES = ["un", "octante", "Quatre", "une", "Un", "UNE", "deux", "Deux", "t
                "thousands", "mille", "famille", "ſix", "ſept"]
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(WORD_PIECES), max_size=10).map("".join))
 def test_word_candidates_give_the_tokens_of_the_full_scan(text: str) -> None:

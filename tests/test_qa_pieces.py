@@ -86,6 +86,7 @@ def _wait_like_an_idle_worker(init, ready, held) -> None:
     held.acquire()  # as an idle pool worker waits for the task queue's lock
 
 
+@pytest.mark.linux_timing
 def test_check_workers_die_on_sigterm_whatever_handler_they_inherit() -> None:
     # When a pool ends, its idle workers wait on a lock nobody will release, and only its
     # terminate() (SIGTERM) ends them: a Python handler inherited from the parent (the CLI
@@ -101,6 +102,7 @@ def test_check_workers_die_on_sigterm_whatever_handler_they_inherit() -> None:
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
     try:
         with workers.signals_held():
+            # Private on purpose: the pool's initializer is what a real check worker runs before its first task.
             worker = ctx.Process(target=_wait_like_an_idle_worker, args=(runner._init_check_worker, ready, held))
             worker.start()
     finally:

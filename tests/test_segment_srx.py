@@ -283,6 +283,7 @@ def test_a_backtracking_rule_does_not_hang(tmp_path: Path, command: str) -> None
     assert res.returncode == 0, res.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["segment", "draft"])
 def test_a_rule_past_the_time_bound_fails_in_one_line_naming_it(tmp_path: Path, command: str) -> None:
     srx = tmp_path / "slow.srx"

@@ -49,6 +49,7 @@ def test_side_choice_is_remembered_per_language_set_and_header(tmp_path, monkeyp
     from bilingual_pr.formats.tmx import reader as tmx
     from bilingual_pr.formats.units import TmxHeader
 
+    # Private on purpose: the memo is invisible in the units read; its key and its bound are what is checked.
     reader = TmxReader(tmp_path / "x.tmx").parser  # the unit parser chooses the sides
     reader.header = TmxHeader(srclang="fr-FR")
     assert reader._sides(["en-GB", "fr-FR"], None) == (1, 0, "fr-FR", "en-GB")

@@ -63,6 +63,7 @@ def test_omegat_applies_the_memory_exact_matches(memory: Path, tmp_path: Path) -
     assert not [p for p in result.log_problems if p.startswith("TMXR_WARNING")], result.log_problems
 
 
+@pytest.mark.translate_toolkit
 def test_translate_toolkit_reads_every_unit(memory: Path) -> None:
     try:
         from translate.storage import tmx as ttk_tmx

@@ -246,6 +246,7 @@ def test_cli_commands_give_the_same_output_with_several_jobs(tmp_path, small_pie
     assert '"duplicates": 80' in outputs[0][0]
 
 
+@pytest.mark.linux_timing
 @pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
 def test_ctrl_c_to_the_whole_process_group_stops_reader_and_workers(tmp_path, sig) -> None:
     import os
@@ -298,8 +299,10 @@ def test_split_starts_here_and_follows_measured_costs() -> None:
         split.record_worker(4000, 0.01, 0.1)
     assert split.share < 0.1
     # The balance itself: own 20, receive 5, worker 35 µs a unit -> f * 20 + (1 - f) * 5 = (1 - f) * 35.
-    balanced = tmxchunks.PieceSplit(2)
-    balanced._own, balanced._receive, balanced._worker = [20.0, 1], [5.0, 1], [35.0, 1]
-    assert abs(balanced._balance() - 30 / 50) < 1e-9
+    assert abs(tmxchunks.main_share(2, 20.0, 5.0, 35.0) - 30 / 50) < 1e-9
+    balanced = tmxchunks.PieceSplit(2)  # measured costs that outweigh the prior by far settle on that balance
+    balanced.record_own(10**9, 20e-6 * 10**9)
+    balanced.record_worker(10**9, 5e-6 * 10**9, 35e-6 * 10**9)
+    assert abs(balanced.share - 30 / 50) < 1e-3
     assert tmxchunks.PieceSplit(1).share == 1.0
     assert tmxchunks.PieceSplit(3).share < first

@@ -22,7 +22,7 @@ from bilingual_pr.formats.tmx import read_tmx, write_tmx
 from bilingual_pr.formats.units import TranslationUnit
 from bilingual_pr.formats.xliff import read_xliff
 
-pytestmark = pytest.mark.mt
+pytestmark = [pytest.mark.mt, pytest.mark.slow]  # a model is built and installed per module: ~3 s a test
 require_module("ctranslate2")
 require_module("argostranslate")
 
