@@ -85,7 +85,7 @@ def measure(cmd: Command, stdout: Path) -> Usage:
 
 def line(label: str, u: Usage) -> str:
     """One run's figures on one line."""
-    return (f"{label:16s} wall {u.wall:7.2f} s  user {u.user:7.2f} s  sys {u.sys:5.2f} s  CPU {u.cpu:7.2f} s  "
+    return (f"{label:22s} wall {u.wall:7.2f} s  user {u.user:7.2f} s  sys {u.sys:5.2f} s  CPU {u.cpu:7.2f} s  "
             f"sys/CPU {u.sys / max(u.cpu, 1e-9):5.1%}  peak RSS {u.rss_mb:6.0f} MB  minor faults {u.minflt:>9,.0f}")
 
 
