@@ -1,7 +1,11 @@
 """Whole-process measuring shared by the benches: a command as a user runs it, next to an anchor tool's.
 
-Each child's own resource usage comes from ``os.wait4`` (not the bench's, not earlier children's):
-wall, user, system, peak RSS, minor page faults. ``compare`` runs ours and the anchors alternately
+Each child's own resource usage (not the bench's, not earlier children's): wall, user, system, peak
+RSS, minor page faults. GNU time (``/usr/bin/time``) runs the command and reports them: ``os.wait4``
+on a child the bench started itself reports at least the bench's own RSS, because Linux keeps the
+forking process's high-water mark across ``exec`` (a ``perl -e 1`` started from a 300 MB Python
+process "peaks" at 310 MB that way, at 5 MB through GNU time). Without GNU time the bench falls back
+to ``os.wait4`` and says that peak RSS then has its own RSS as a floor. ``compare`` runs ours and the anchors alternately
 (ours, anchor 1, anchor 2, ours, ...) so a busy machine slows them alike, prints every run, the
 medians and the ratios ours/anchor. CPU time (user + system), peak RSS and faults are robust on a
 shared machine; wall time depends on its load.
@@ -10,6 +14,7 @@ shared machine; wall time depends on its load.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -21,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Anchors that are no project dependency live here (pip install --target /tmp/h15-tools pysbd ...).
 TOOLS = os.environ.get("BENCH_TOOLS", "/tmp/h15-tools")
+GNU_TIME = shutil.which("time", path="/usr/bin:/bin")
+_TIME_FORMAT = "%U %S %M %R"
 
 
 @dataclass(frozen=True)
@@ -38,12 +45,13 @@ class Usage:
 
 @dataclass(frozen=True)
 class Command:
-    """One command line to time: its label, argv, extra PYTHONPATH entries and accepted exit codes."""
+    """One command line to time: its label, argv, extra PYTHONPATH entries, accepted exit codes, stdin file."""
 
     label: str
     argv: Sequence[str]
     pythonpath: Sequence[str] = ()
     ok: Sequence[int] = (0,)
+    stdin: Path | None = None
 
 
 def ours(*args: str, label: str = "ours") -> Command:
@@ -69,10 +77,12 @@ def _env(pythonpath: Sequence[str]) -> dict[str, str]:
 
 
 def measure(cmd: Command, stdout: Path) -> Usage:
-    """Run ``cmd`` with its output to ``stdout`` and return its own rusage."""
-    with open(stdout, "wb") as out:
+    """Run ``cmd`` with its output to ``stdout`` and return its own resource usage."""
+    usage_file = stdout.with_name(stdout.name + ".usage")
+    argv = [GNU_TIME, "-f", _TIME_FORMAT, "-o", str(usage_file), *cmd.argv] if GNU_TIME else list(cmd.argv)
+    with open(stdout, "wb") as out, open(cmd.stdin or os.devnull, "rb") as inp:
         t = time.perf_counter()
-        proc = subprocess.Popen(list(cmd.argv), stdout=out, stderr=subprocess.PIPE, env=_env(cmd.pythonpath))
+        proc = subprocess.Popen(argv, stdin=inp, stdout=out, stderr=subprocess.PIPE, env=_env(cmd.pythonpath))
         # stderr is read after the child ends: the commands here print at most a few lines there.
         _, status, ru = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t
@@ -80,7 +90,18 @@ def measure(cmd: Command, stdout: Path) -> Usage:
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.returncode not in cmd.ok:
         raise SystemExit(f"{cmd.label} failed ({proc.returncode}): {' '.join(cmd.argv)[:300]}\n{err.strip()[-800:]}")
-    return Usage(wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss / 1024, ru.ru_minflt)
+    if not GNU_TIME:
+        return Usage(wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss / 1024, ru.ru_minflt)
+    # GNU time writes "Command exited with non-zero status N" first when the command fails.
+    user, sys_, rss_kb, minflt = usage_file.read_text().split("\n")[-2].split()
+    return Usage(wall, float(user), float(sys_), int(rss_kb) / 1024, int(minflt))
+
+
+def resource_rss_mb() -> float:
+    """This bench process's own peak RSS."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def line(label: str, u: Usage) -> str:
@@ -107,9 +128,13 @@ def compare(title: str, mine: Command, anchors: Sequence[Command], folder: Path,
           f"runs alternate", flush=True)
     print(f"{mine.label}: {' '.join(mine.argv[1:])}")
     for a in anchors:
-        print(f"{a.label}: {' '.join(a.argv[1:]) if a.argv[1] != '-c' else 'python -c <script> ' + ' '.join(a.argv[3:])}")
+        shown = ' '.join(a.argv[1:]) if a.argv[1] != '-c' else 'python -c <script> ' + ' '.join(a.argv[3:])
+        print(f"{a.label}: {shown}{' < ' + str(a.stdin) if a.stdin else ''}")
     for note in missing:
         print(f"skipped: {note}")
+    if not GNU_TIME:
+        print("GNU time (/usr/bin/time) not found: usage from os.wait4, whose peak RSS is at least this bench's own "
+              f"({resource_rss_mb():.0f} MB)")
     usages: dict[str, list[Usage]] = {c.label: [] for c in (mine, *anchors)}
     for k in range(runs):
         for i, c in enumerate((mine, *anchors)):

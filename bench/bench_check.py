@@ -189,6 +189,8 @@ def main() -> None:
     tmx, gloss_path = folder / f"bench_{args.units}.tmx", folder / f"glossary_{args.terms}.csv"
     if args.only_process:
         process(folder, gloss_path, args.terms, args.process_units, args.runs)
+        if not args.keep:
+            shutil.rmtree(folder)
         return
     t0 = time.perf_counter()
     if not (tmx.exists() and gloss_path.exists()):
