@@ -9,7 +9,7 @@ Both tools get the same wmt-news sentences (../shared/eval/speed, as ``bench_ali
 ours ``align --presegmented --no-embeddings --format beads``; hunalign (``$HUNALIGN`` or on PATH) an
 empty dictionary and the same lines tokenised (words and punctuation split by spaces, as its README
 asks), default options. Runs alternate (ours, hunalign, ours, ...) so a busy machine slows both alike.
-Each child's own resource usage comes from ``os.wait4``: wall, user, system, peak RSS, minor page
+Each child's own resource usage comes from bench/_process.py (GNU time): wall, user, system, peak RSS, minor page
 faults. Medians are printed with the ratios ours/hunalign for CPU time (user + system) and peak RSS.
 Writes only into a temporary folder.
 """
