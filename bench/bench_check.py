@@ -14,7 +14,19 @@ check family, the consistency pass), the per-unit checks in ``--jobs``
 forked workers; resident memory of the main process is read from /proc every
 100,000 units to show it stays flat. Target: under 60 s for 1,000,000 units.
 
+Then the whole process as a user runs it (bench/_process.py: wall, user, system, peak RSS, minor
+faults from ``os.wait4``) on a memory of ``--process-units`` units built the same way, runs
+alternating with translate-toolkit's ``pofilter``, which reads the same TMX itself (French source,
+as written). Two pairings, one process each (``-j 1``, pofilter has no workers):
+
+* matched checks: ``bilingual-pr check --checks numbers,untranslated,spacing,typography,tags`` vs
+  ``pofilter -t numbers -t untranslated -t unchanged -t doublespacing -t startwhitespace
+  -t endwhitespace -t puncspacing -t endpunc -t doublequoting -t brackets -t xmltags``;
+* defaults: ``bilingual-pr check -g glossary.csv`` (every family, terms included) vs ``pofilter``
+  with its default test set (no terminology there).
+
 Usage: python bench/bench_check.py [--units 1000000] [--jobs N] [--keep DIR] [--profile fr-FR]
+       python bench/bench_check.py --only-process --process-units 100000 --runs 3
 """
 
 from __future__ import annotations
@@ -24,15 +36,20 @@ import os
 import random
 import re
 import resource
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from bilingual_pr.glossary import load_glossary
-from bilingual_pr.qa.inputs import open_input
-from bilingual_pr.qa.runner import run_checks
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _process import Command, compare, importable, ours  # noqa: E402
+
+from bilingual_pr.glossary import load_glossary  # noqa: E402
+from bilingual_pr.qa.inputs import open_input  # noqa: E402
+from bilingual_pr.qa.runner import run_checks  # noqa: E402
 
 EVAL = Path(os.environ.get("BILINGUAL_PR_EVAL") or Path(__file__).resolve().parents[1].parent / "shared" / "eval")
 _WORD = re.compile(r"^[^\W\d_]{5,12}$")
@@ -124,6 +141,34 @@ def _rss_mb() -> float:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+_MATCHED_OURS = "numbers,untranslated,spacing,typography,tags"
+_MATCHED_POFILTER = ("numbers", "untranslated", "unchanged", "doublespacing", "startwhitespace", "endwhitespace",
+                     "puncspacing", "endpunc", "doublequoting", "brackets", "xmltags")
+
+
+def process(folder: Path, gloss_path: Path, terms: int, units: int, runs: int) -> None:
+    """``bilingual-pr check`` as a user runs it, next to ``pofilter`` on the same TMX."""
+    tmx = folder / f"bench_{units}.tmx"
+    if not tmx.exists():
+        # Seed 7 first feeds the glossary in main() too: the file written again here is the same.
+        pairs = _pairs()
+        entries = make_glossary(gloss_path, _vocab([f for f, _ in pairs], 3000), _vocab([e for _, e in pairs], 3000),
+                                terms, random.Random(7))
+        make_tmx(tmx, pairs, entries, units, random.Random(7))
+    pofilter = [sys.executable, "-m", "translate.filters.pofilter"]
+    have = importable("translate.filters.pofilter")
+    missing = [] if have else ["translate-toolkit (pofilter) is not installed: only ours is measured"]
+    pairings = [
+        ("matched checks", ours("check", "-j", "1", "--fail-on", "never", "--checks", _MATCHED_OURS, str(tmx)),
+         [*pofilter, *(a for t in _MATCHED_POFILTER for a in ("-t", t)), str(tmx), str(folder / "pofilter.tmx")]),
+        ("defaults, glossary for ours", ours("check", "-j", "1", "--fail-on", "never", "-g", str(gloss_path), str(tmx)),
+         [*pofilter, str(tmx), str(folder / "pofilter.tmx")]),
+    ]
+    for title, mine, anchor in pairings:
+        compare(f"check, {units:,} units, {title}", mine, [Command("pofilter", anchor)] if have else [], folder,
+                runs, missing)
+
+
 def main() -> None:
     """Build the data, run the checks once, print the figures."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -134,11 +179,19 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="build the data in this folder and keep it (reused when present)")
     ap.add_argument("--no-pieces", action="store_true",
                     help="read the TMX in the main process and send units to the workers (the older path)")
+    ap.add_argument("--process-units", type=int, default=100_000, help="units of the whole-process comparison")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each whole process (alternating)")
+    ap.add_argument("--only-process", action="store_true", help="only the whole-process comparison")
     args = ap.parse_args()
     rng = random.Random(7)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_check_"))
     folder.mkdir(parents=True, exist_ok=True)
     tmx, gloss_path = folder / f"bench_{args.units}.tmx", folder / f"glossary_{args.terms}.csv"
+    if args.only_process:
+        process(folder, gloss_path, args.terms, args.process_units, args.runs)
+        if not args.keep:
+            shutil.rmtree(folder)
+        return
     t0 = time.perf_counter()
     if not (tmx.exists() and gloss_path.exists()):
         pairs = _pairs()
@@ -192,10 +245,9 @@ def main() -> None:
     print(f"RSS before {rss0:.0f} MiB, after {_rss_mb():.0f} MiB, peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     print(f"findings: {len(report.findings):,} in {len({f.unit for f in report.findings}):,} units; "
           + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    process(folder, gloss_path, args.terms, args.process_units, args.runs)
     if not args.keep:
-        tmx.unlink()
-        gloss_path.unlink()
-        folder.rmdir()
+        shutil.rmtree(folder)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,16 @@
    perturbed copies), 500 queries; median/p95 ms per fuzzy lookup, and how
    often the indexed lookup agrees with scoring every unit.
 
+4. Whole process as a user runs it (bench/_process.py: wall, user, system, peak RSS, minor faults,
+   through GNU time): ``bilingual-pr draft --source-lang fr --target-lang en --beam-size 4
+   --max-length L -o out.txt in.txt`` next to, alternately, Argos Translate's own
+   ``argostranslate.translate.translate`` on the same text (one sentence a line: Argos translates
+   each line as a paragraph) in a script, same package, beam 4, the same decoding cap, Argos's
+   sentence splitter replaced by "the line is the sentence" as in (1). The package is an installed
+   real fr->en Argos model when there is one; none here, so the bench says so and builds the tiny
+   test package (tests/argos_tiny.py defaults) or, with ``--process-model real-size``, the random
+   package of (1).
+
 Reads the evaluation data from ../shared/eval (BILINGUAL_PR_EVAL overrides).
 """
 
@@ -28,12 +38,17 @@ import argparse
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _process import compare, ours, python  # noqa: E402
+
 EVAL = Path(os.environ.get("BILINGUAL_PR_EVAL", ROOT.parent / "shared" / "eval"))
 
 
@@ -217,6 +232,86 @@ def bench_glossary(tmp: Path) -> None:
           f"{sum(o.retranslated for o in out)} retranslated without placeholders")
 
 
+_ARGOS = """import sys
+import argostranslate.translate as at
+max_len = int(sys.argv[2])
+translation = at.get_translation_from_codes("fr", "en")
+inner = translation.underlying
+
+
+class OneSentence:  # the line is the sentence (Argos would otherwise fetch a splitter model)
+    def split_sentences(self, text):
+        return [text]
+
+
+inner.sentencizer = OneSentence()
+text = open(sys.argv[1], encoding="utf-8").read().rstrip("\\n")
+translation.translate(text[:1])  # loads the model, as the first call of any user does
+real = inner.translator
+
+
+class Capped:  # the same decoding cap as ours (--max-length)
+    def translate_batch(self, *a, **kw):
+        kw.setdefault("max_decoding_length", max_len)
+        return real.translate_batch(*a, **kw)
+
+
+inner.translator = Capped()
+print(at.translate(text, "fr", "en"))
+"""
+
+
+def _installed_real_model() -> str | None:
+    """The installed fr->en Argos package, if any (asked in a child: Argos reads its folders once, at import)."""
+    import subprocess
+
+    code = "from bilingual_pr.translate.argos import find_model; print(find_model('fr', 'en') or '')"
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout.strip() or None
+
+
+def bench_process(n: int, max_len: int, size: str, runs: int, tmp: Path) -> None:
+    """``bilingual-pr draft`` as a user runs it, next to Argos's own translate call on the same text."""
+    real = _installed_real_model()
+    if "bilingual_pr.translate.argos" in sys.modules or "argostranslate.settings" in sys.modules:
+        raise SystemExit("bench_process must run before Argos is imported (it reads its folders at import)")
+    if real:
+        print(f"\nwhole process: installed Argos fr->en package {real}")
+    else:
+        os.environ.update(ARGOS_PACKAGES_DIR=str(tmp / "packages"), XDG_DATA_HOME=str(tmp / "data"),
+                          XDG_CONFIG_HOME=str(tmp / "config"), XDG_CACHE_HOME=str(tmp / "cache"),
+                          ARGOS_BEAM_SIZE="4", ARGOS_DEVICE_TYPE="cpu")
+        sys.path.insert(0, str(ROOT / "tests"))
+        import argos_tiny
+
+        from bilingual_pr.translate.argos import install_model
+
+        if size == "real-size":
+            dev_fr, wmt_fr = eval_sentences("fr")
+            dev_en, wmt_en = eval_sentences("en")
+            corpus = dev_fr + dev_en + wmt_fr[:6000] + wmt_en[:6000]
+            pkg = argos_tiny.build_package(tmp / "translate-fr_en.argosmodel", "fr", "en", layers=6, d_model=512,
+                                           heads=8, ffn=2048, vocab_size=32000, sp_vocab=8000, corpus=corpus,
+                                           compress=False)
+        else:
+            pkg = argos_tiny.build_package(tmp / "translate-fr_en.argosmodel", "fr", "en")
+        install_model(pkg)
+        print(f"\nwhole process: no real Argos fr->en package installed; measuring with the {size} random "
+              f"package of tests/argos_tiny.py ({pkg.stat().st_size / 1e6:.1f} MB)")
+    dev_fr, _ = eval_sentences("fr")
+    sents = distinct(dev_fr)[:n]
+    text = tmp / "in.fr.txt"
+    text.write_text("\n".join(sents) + "\n", encoding="utf-8")
+    mine = ours("draft", "--source-lang", "fr", "--target-lang", "en", "--beam-size", "4", "--max-length",
+                str(max_len), "-o", str(tmp / "ours.txt"), str(text))
+    anchor = python("argostranslate", _ARGOS, str(text), str(max_len))
+    compare(f"draft fr->en, {len(sents)} dev sentences, beam 4, max length {max_len}, {size} package", mine,
+            [anchor], tmp, runs)
+    drafted = [ln for ln in (tmp / "ours.txt").read_text(encoding="utf-8").splitlines() if ln.strip()]
+    print(f"ours drafted {len(drafted)} non-empty lines (first: {drafted[0][:80] if drafted else ''!r}); "
+          f"the anchor's output is the last run's stdout, {tmp.name}/process-1.out")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sentences", type=int, default=500)
@@ -226,7 +321,14 @@ def main() -> None:
     ap.add_argument("--skip-mt", action="store_true")
     ap.add_argument("--skip-tm", action="store_true")
     ap.add_argument("--skip-glossary", action="store_true")
+    ap.add_argument("--skip-process", action="store_true")
+    ap.add_argument("--only-process", action="store_true", help="only the whole-process comparison")
+    ap.add_argument("--process-sentences", type=int, default=200)
+    ap.add_argument("--process-model", choices=("tiny", "real-size"), default="tiny")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each whole process (alternating)")
     args = ap.parse_args()
+    if args.only_process:
+        args.skip_glossary = args.skip_tm = args.skip_mt = True
     if not (EVAL / "dev").is_dir():
         sys.exit(f"evaluation data not found at {EVAL} (set BILINGUAL_PR_EVAL)")
     if not args.skip_glossary:
@@ -237,7 +339,14 @@ def main() -> None:
     if not args.skip_mt:
         with tempfile.TemporaryDirectory() as tmp:
             bench_mt(args.sentences, args.max_length, Path(tmp))
-
+    if args.only_process:
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_process(args.process_sentences, args.max_length, args.process_model, args.runs, Path(tmp))
+    elif not args.skip_process:
+        # A fresh process: Argos reads its folders once, at import, and the sections above imported it.
+        subprocess.run([sys.executable, __file__, "--only-process", "--process-sentences", str(args.process_sentences),
+                        "--process-model", args.process_model, "--runs", str(args.runs), "--max-length",
+                        str(args.max_length)], check=True)
 
 if __name__ == "__main__":
     main()

@@ -19,7 +19,17 @@ sentences joined with spaces into paragraphs of 8 sentences separated by blank
 lines, segmented with ``segment_document``; sentences out per CPU-second of the
 (single-threaded) process, best of 5 runs.
 
+Whole process as a user runs it (bench/_process.py: wall, user, system, peak RSS, minor faults
+from ``os.wait4``): the same novel paragraphs written to one text file per language,
+``bilingual-pr segment --lang L FILE -o OUT`` next to, alternately, pysbd (a script that splits the
+file at blank lines and segments each paragraph, one sentence a line), the Moses splitter itself
+(``perl split-sentences.perl -l L -q < FILE``, the script the ``mosestokenizer`` package ships) and
+``sentence-splitter`` (its Python port). None of them is a project dependency: install them apart,
+``pip install --target /tmp/h15-tools pysbd mosestokenizer sentence-splitter`` (``BENCH_TOOLS``
+names another folder); an anchor that is not there is skipped, and the bench says so.
+
 Usage: python bench/bench_segment.py [--engines ours,pysbd,sentencex,choppa] [--errors]
+       python bench/bench_segment.py --only-process --runs 3
 """
 
 from __future__ import annotations
@@ -28,12 +38,17 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
 
-from bilingual_pr.documents import read_document, read_text_string
-from bilingual_pr.segment import compile_rules, segment_document, segment_text
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _process import TOOLS, Command, compare, importable, ours, python  # noqa: E402
+
+from bilingual_pr.documents import read_document, read_text_string  # noqa: E402
+from bilingual_pr.segment import compile_rules, segment_document, segment_text  # noqa: E402
 
 EVAL = Path(os.environ.get("BILINGUAL_PR_EVAL") or Path(__file__).resolve().parents[1].parent / "shared" / "eval")
 _WS = re.compile(r"\s+")
@@ -159,13 +174,7 @@ def evaluate_heldout(split: Splitter, lang: str, folder: str = "newstest2013") -
 
 
 def _novel_documents(per_paragraph: int = 8):
-    docs = []
-    for path in sorted((EVAL / "speed" / "novels").glob("*.sent")):
-        lang = path.name.split(".")[-2]
-        lines = [ln.strip() for ln in path.read_text(encoding="utf-8").split("\n") if ln.strip()]
-        paras = [" ".join(lines[i:i + per_paragraph]) for i in range(0, len(lines), per_paragraph)]
-        docs.append((lang, read_text_string("\n\n".join(paras))))
-    return docs
+    return [(lang, read_text_string(text)) for lang, text in _novel_documents_by_lang(per_paragraph).items()]
 
 
 def throughput(repeat: int = 5) -> tuple[float, float, int]:
@@ -193,6 +202,55 @@ def engine_throughput(split: Splitter) -> float:
     return count / (time.process_time() - t0)
 
 
+_PYSBD = """import sys, pysbd
+seg = pysbd.Segmenter(language=sys.argv[2], clean=False)
+text = open(sys.argv[1], encoding="utf-8").read()
+sys.stdout.writelines(s.strip() + "\\n" for p in text.split("\\n\\n") if p.strip() for s in seg.segment(p))
+"""
+_SENTENCE_SPLITTER = """import sys
+from sentence_splitter import SentenceSplitter
+split = SentenceSplitter(language=sys.argv[2]).split
+text = open(sys.argv[1], encoding="utf-8").read()
+sys.stdout.writelines(s + "\\n" for p in text.split("\\n\\n") if p.strip() for s in split(p))
+"""
+
+
+def process(runs: int) -> None:
+    """``bilingual-pr segment`` as a user runs it, next to pysbd and the Moses splitter on the same files."""
+    moses = Path(TOOLS) / "mosestokenizer" / "split-sentences.perl"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for lang, doc in _novel_documents_by_lang().items():
+            path = folder / f"novels.{lang}.txt"
+            path.write_text(doc, encoding="utf-8")
+            anchors, missing = [], []
+            if importable("pysbd", [TOOLS]):
+                anchors.append(python("pysbd", _PYSBD, str(path), lang, pythonpath=[TOOLS]))
+            else:
+                missing.append(f"pysbd is not installed in {TOOLS}")
+            if moses.exists():
+                anchors.append(Command("moses", ["perl", str(moses), "-l", lang, "-q"], stdin=path))
+            else:
+                missing.append(f"the Moses splitter ({moses}, from the mosestokenizer package) is not there")
+            if importable("sentence_splitter", [TOOLS]):
+                anchors.append(python("sentence-splitter", _SENTENCE_SPLITTER, str(path), lang, pythonpath=[TOOLS]))
+            else:
+                missing.append(f"sentence-splitter is not installed in {TOOLS}")
+            compare(f"segment, novels ({lang}, {len(doc) / 1e3:,.0f} k characters, paragraphs of 8 sentences)",
+                    ours("segment", "--lang", lang, str(path), "-o", str(folder / "ours.out")), anchors, folder,
+                    runs, missing)
+
+
+def _novel_documents_by_lang(per_paragraph: int = 8) -> dict[str, str]:
+    """The novels' text per language, as _novel_documents builds it (paragraphs at blank lines)."""
+    texts: dict[str, list[str]] = {}
+    for path in sorted((EVAL / "speed" / "novels").glob("*.sent")):
+        lang = path.name.split(".")[-2]
+        lines = [ln.strip() for ln in path.read_text(encoding="utf-8").split("\n") if ln.strip()]
+        texts.setdefault(lang, []).extend(" ".join(lines[i:i + per_paragraph]) for i in range(0, len(lines), per_paragraph))
+    return {lang: "\n\n".join(paras) + "\n" for lang, paras in texts.items()}
+
+
 def main() -> int:
     """Print the comparison table and the throughput."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -200,10 +258,15 @@ def main() -> int:
     ap.add_argument("--errors", action="store_true", help="list the boundary errors of the first engine")
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--speed-all", action="store_true", help="also time every engine on the novels (slow)")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each whole process (alternating)")
+    ap.add_argument("--only-process", action="store_true", help="only the whole-process comparison")
     args = ap.parse_args()
     if not (EVAL / "dev").is_dir():
         print(f"evaluation data not found at {EVAL} (set BILINGUAL_PR_EVAL)", file=sys.stderr)
         return 2
+    if args.only_process:
+        process(args.runs)
+        return 0
     names = [n for n in args.engines.split(",") if n]
     print(f"dev set: {EVAL / 'dev'}")
     print("| engine | lang | P (all) | R (all) | F1 (all) | P (in-block) | R (in-block) | F1 (in-block) | s |")
@@ -234,6 +297,8 @@ def main() -> int:
         for name in names:
             print(f"throughput {name} (novels, one run, per block): {engine_throughput(ENGINES[name]()):,.0f} sentences/s",
                   flush=True)
+    if not args.no_speed:
+        process(args.runs)
     return 0
 
 

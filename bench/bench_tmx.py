@@ -6,8 +6,20 @@ under 200 MB peak RSS; merge of two 500,000-unit files < 60 s. Reading is
 measured twice: in one process, and with ``jobs=2`` (this process reads its
 balanced share of the body's pieces, one worker the rest).
 
+Then the whole process as a user runs it (bench/_process.py: wall, user, system,
+peak RSS, minor faults from ``os.wait4``), runs alternating with translate-toolkit
+(``translate.storage.tmx.tmxfile``, lxml) doing the same job on the same files:
+
+* read: ``bilingual-pr tmx stats big.tmx`` vs ``tmxfile.parsefile`` + every unit's source and target
+  (what reading a memory is for; parsing alone leaves the texts in the lxml tree);
+* copy: ``bilingual-pr tmx filter --min-confidence 0 big.tmx -o out.tmx`` (read, write every unit)
+  vs ``parsefile`` + ``savefile``;
+* merge: ``bilingual-pr tmx merge a.tmx b.tmx -o m.tmx`` vs parsing both, adding b's units to a
+  (translate-toolkit does not de-duplicate: less work than ours) and ``savefile``.
+
     python bench/bench_tmx.py               # full size
     python bench/bench_tmx.py --units 100000 --workdir /tmp/tmxbench
+    python bench/bench_tmx.py --units 100000 --only-process --runs 3
 """
 
 from __future__ import annotations
@@ -20,6 +32,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _process import compare, importable, ours, python  # noqa: E402
 
 WORDS_FR = ("le Conseil", "la session", "les droits", "de l’homme", "à Genève", "«\u00a0rapport\u00a0»",
             "la délégation", "a adopté", "une résolution", "sur", "l’ordre du jour", "& annexes", "<note>")
@@ -111,10 +127,48 @@ def phase(name: str, workdir: Path, units: int) -> None:
           f"(interpreter+imports {base_rss:.0f} MB){size}; load average {os.getloadavg()[0]:.1f}", flush=True)
 
 
+_TT_READ = """import sys
+from translate.storage.tmx import tmxfile
+store = tmxfile.parsefile(sys.argv[1])
+print(len(store.units), "units,", sum(len(u.source) + len(u.target) for u in store.units), "characters")
+"""
+_TT_COPY = """import sys
+from translate.storage.tmx import tmxfile
+tmxfile.parsefile(sys.argv[1]).savefile(sys.argv[2])
+"""
+_TT_MERGE = """import sys
+from translate.storage.tmx import tmxfile
+a, b = tmxfile.parsefile(sys.argv[1]), tmxfile.parsefile(sys.argv[2])
+for unit in b.units:
+    a.addunit(unit)
+a.savefile(sys.argv[3])
+"""
+
+
+def process(workdir: Path, units: int, runs: int) -> None:
+    """The whole commands as a user runs them, next to translate-toolkit on the same files."""
+    big, a, b = workdir / "big.tmx", workdir / "a.tmx", workdir / "b.tmx"
+    have_tt = importable("translate.storage.tmx")
+    missing = [] if have_tt else ["translate-toolkit is not installed: only ours is measured"]
+    jobs = [
+        (f"TMX read, {units:,} units", ours("tmx", "stats", str(big)),
+         python("translate-toolkit", _TT_READ, str(big))),
+        (f"TMX read + write, {units:,} units", ours("tmx", "filter", "--min-confidence", "0", str(big), "-o",
+                                                    str(workdir / "copy-ours.tmx")),
+         python("translate-toolkit", _TT_COPY, str(big), str(workdir / "copy-tt.tmx"))),
+        (f"TMX merge, 2 x {units // 2:,} units", ours("tmx", "merge", str(a), str(b), "-o", str(workdir / "m-ours.tmx")),
+         python("translate-toolkit", _TT_MERGE, str(a), str(b), str(workdir / "m-tt.tmx"))),
+    ]
+    for title, mine, anchor in jobs:
+        compare(title, mine, [anchor] if have_tt else [], workdir, runs, missing)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each whole process (alternating)")
+    parser.add_argument("--only-process", action="store_true", help="only the whole-process comparison")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -122,9 +176,12 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         print(f"TMX bench: {args.units:,} units, python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
-        for name in ("generate", "write", "read", "read-jobs2", "prepare-merge", "merge"):
+        phases = ("write", "prepare-merge") if args.only_process else \
+            ("generate", "write", "read", "read-jobs2", "prepare-merge", "merge")
+        for name in phases:
             subprocess.run([sys.executable, __file__, "--phase", name, "--units", str(args.units),
                             "--workdir", tmp], check=True)
+        process(Path(tmp), args.units, args.runs)
 
 
 if __name__ == "__main__":
