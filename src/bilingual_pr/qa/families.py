@@ -7,6 +7,7 @@ named ``FAMILY``; adding a family is one new module and one line below.
 from __future__ import annotations
 
 from bilingual_pr.qa import consistency, numbers, spacing, tags, terms, typography, untranslated
+from bilingual_pr.qa import model
 from bilingual_pr.qa.model import CHECKS, FAMILY_NAMES, Family
 
 REGISTRY: dict[str, Family] = {}
@@ -45,6 +46,9 @@ def names() -> tuple[str, ...]:
     return tuple(REGISTRY)
 
 
+# From here on the registry is the one source: drop what the modules declared on import.
+model.registry_loaded = True
+_CHECK_TABLE.clear()
 for _family in (
     terms.FAMILY,
     consistency.FAMILY,

@@ -13,10 +13,13 @@ SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITI
 
 #: Check id -> (family, default severity, one-line description), as the families declare them.
 #: qa/families.py fills this very dict as each family registers: the family modules import this
-#: module, so it cannot import them (or the registry) back. Import qa.families before reading it.
+#: module, so it cannot import them (or the registry) back. Until the registry is loaded, each
+#: family module's own declaration fills it (see Family), so a family's check functions work alone.
 CHECKS: dict[str, tuple[str, str, str]] = {}
 #: The registered family names, in registry order; filled like CHECKS.
 FAMILY_NAMES: list[str] = []
+#: Set by qa/families.py once it has registered the families: CHECKS is then exactly the registry's.
+registry_loaded = False
 
 
 def _family_names() -> tuple[str, ...]:
@@ -191,3 +194,8 @@ class Family:
     unit: Callable[[CheckSetup], UnitCheck | None] | None = None
     whole: Callable[[CheckSetup], WholePass | None] | None = None
     silencing: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not registry_loaded:
+            for check, (severity, description) in self.checks.items():
+                CHECKS.setdefault(check, (self.name, severity, description))
