@@ -637,6 +637,36 @@ def month_placeables(text: str, lang: str) -> list[Placeable]:
             for v, (s, e) in months(text, lang)]
 
 
+# ------------------------------------------------------------------ scale words
+
+
+def scale_word(text: str, pos: int, lang: str | None) -> tuple[int, int] | None:
+    """The scale word right after a number ending at ``pos`` (``2,5 millions``): its end and what it multiplies by.
+
+    The same words :func:`placeables` scales a number's value by (French ``billion`` is 10**12).
+    """
+    m = _SCALE.match(text, pos)
+    if m is None:
+        return None
+    scales = _SCALE_VALUE_FR if _base(lang) == "fr" else _SCALE_VALUE
+    return m.end(), scales[m.group(1).lower()]
+
+
+def inflect_scale_word(word: str, written: float, lang: str) -> str:
+    """A scale word agreeing with the number written before it: French ``1,5 million`` but ``2 millions``.
+
+    English scale words after a number never take the plural (``2 million``); French ``mille`` never does.
+    """
+    if _base(lang) != "fr":
+        return word
+    bare = word.rstrip("sS")
+    if bare.lower() in ("mille", "k") or word.lower() == "mille":
+        return word
+    if abs(written) < 2:
+        return bare
+    return bare + ("S" if bare.isupper() else "s")
+
+
 # ------------------------------------------------------------------ weekdays
 
 _WEEKDAYS = {

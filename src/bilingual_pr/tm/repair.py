@@ -41,6 +41,8 @@ class Piece:
     value: Any  # number: float (scaled); time: minutes; month 1-12; weekday 1-7; symbol/url: key; term: entry id
     keys: frozenset[str]
     key: str
+    unit: float = 1.0  # a number's scale word multiplies it by this (``2,5 millions``: 1e6)
+    digits: str = ""  # a number's text without its scale word (``2,5``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,13 @@ def _placeable_pieces(text: str, lang: str) -> tuple[Piece, ...]:
     for p in found:
         if out and p.start < out[-1].end:
             continue  # placeables() never overlaps; a day name inside a symbol or address would
-        out.append(Piece(p.kind, p.start, p.end, p.text, p.value, p.keys, p.key))
+        if p.kind == "number":
+            # The scale word belongs to the piece: "1,5 million" and "2 millions" differ in nothing else.
+            scaled = lexical.scale_word(text, p.end, lang)
+            end, unit = scaled if scaled is not None else (p.end, 1)
+            out.append(Piece(p.kind, p.start, end, text[p.start:end], p.value, p.keys, p.key, float(unit), p.text))
+        else:
+            out.append(Piece(p.kind, p.start, p.end, p.text, p.value, p.keys, p.key))
     return tuple(out)
 
 
@@ -138,13 +146,6 @@ def _meet(a: Piece, b: Piece) -> bool:
     return a.key in b.keys or b.key in a.keys
 
 
-def _scale(p: Piece, lang: str) -> float:
-    """What a number piece's scale word multiplies it by (``2,5 millions`` -> 1,000,000; none -> 1)."""
-    read = lexical.placeables(p.text, lang)
-    written = read[0].value if read and read[0].kind == "number" else p.value
-    return p.value / written if written else 1.0
-
-
 def _recase(like: str, new: str) -> str:
     if like.isupper() and len(like) > 1:
         return new.upper()
@@ -174,23 +175,23 @@ def _render(old: Piece, new: Piece, t: Piece, target: str, target_pieces: Sequen
     """The new text of target piece ``t`` (which says what ``old`` said) once the source says ``new``."""
     kind = new.kind
     if kind == "number":
-        k_new, k_t = _scale(new, source_lang), _scale(t, target_lang)
-        if not math.isclose(_scale(old, source_lang), k_new):
-            return None  # the scale word changed (millions -> milliards): not a placeable-only change
-        same_scale = math.isclose(k_t, k_new)
+        if not math.isclose(old.unit, new.unit):
+            return None  # the scale word changed (millions -> milliards): more than a figure
         # Written as the target wrote the old value: "2.5 million" stays in millions, "2,500,000" in units.
-        value = round(new.value / k_t, 9)  # float division noise (3100000 / 1e6)
-        t_style = lexical.number_style(t.text, target_lang)
-        n_style = lexical.number_style(new.text, source_lang)
+        value = round(new.value / t.unit, 9)  # float division noise (3100000 / 1e6)
+        t_style = lexical.number_style(t.digits, target_lang)
+        n_style = lexical.number_style(new.digits, source_lang)
         if float(value).is_integer() and _is_day(target, t, target_pieces):
             return lexical.day_of_month(int(value), target_lang, ordinal=t_style.ordinal)
         if t_style.group and value >= 1000:
             group: bool | str = t_style.group
         else:
             group = bool(n_style.group) or value >= 10000
-        decimals = n_style.decimals if same_scale else None
-        return lexical.format_number(value, target_lang, decimals=decimals, group=group,
-                                     ordinal=t_style.ordinal and float(value).is_integer())
+        decimals = n_style.decimals if math.isclose(t.unit, new.unit) else None
+        digits = lexical.format_number(value, target_lang, decimals=decimals, group=group,
+                                       ordinal=t_style.ordinal and float(value).is_integer())
+        word = t.text[len(t.digits):]
+        return digits + (lexical.inflect_scale_word(word, value, target_lang) if word else "")
     if kind == "time":
         return lexical.format_time(new.value, target_lang, style=lexical.time_style(t.text, target_lang))
     if kind == "month":
