@@ -660,7 +660,7 @@ def inflect_scale_word(word: str, written: float, lang: str) -> str:
     if _base(lang) != "fr":
         return word
     bare = word.rstrip("sS")
-    if bare.lower() in ("mille", "k") or word.lower() == "mille":
+    if word.strip().lower() in ("mille", "k"):
         return word
     if abs(written) < 2:
         return bare

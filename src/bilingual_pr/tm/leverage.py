@@ -59,6 +59,11 @@ class LeverageRules:
     #: highest score of a fuzzy (not repaired) match
     fuzzy_max: float = 99.0
 
+    def __post_init__(self) -> None:
+        # Only an identical sentence may reach 100: a repaired or fuzzy match is never presented as exact.
+        if not (self.repaired_max < 100 and self.fuzzy_max < 100):
+            raise ValueError("repaired_max and fuzzy_max must stay below 100")
+
     def origin_penalty(self, origin: str) -> float:
         """Points off for a unit of this origin."""
         for name, points in self.origin_penalties:
