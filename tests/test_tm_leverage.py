@@ -182,6 +182,8 @@ def test_an_exact_match_outranks_a_repaired_one_of_the_same_origin():
      "Le budget atteint 2 milliards de dollars.", "the scale word changed"),
     ("Du 3 au 3 mai, 3 experts.", "From 3 May, 3 experts.", "Du 4 au 5 mai, 3 experts.",
      "the old value is in the target fewer times than the sources need"),
+    ("Les 3 experts du Comité se sont réunis trois fois.", "The 3 experts of the Committee met 3 times.",
+     "Les 4 experts du Comité se sont réunis trois fois.", "the old value is in the target more often"),
 ])
 def test_repair_refuses_what_it_cannot_do_safely(old_fr, en, new_fr, why):
     m = best(new_fr, unit(old_fr, en))
@@ -198,6 +200,16 @@ def test_repair_checks_that_the_new_target_reads_back():
     assert repair("Le 3 mai.", "Le 3 mai.", "On 3 May.", "fr", "en").changes == ()
     assert skeleton("Le 3 mai 2025 à 15 h", "fr") == skeleton("Le  12 juin 2026 à 9 h 30", "fr")
     assert skeleton("Le 3 mai", "fr") != skeleton("Le trois mai", "fr")
+
+
+def test_a_target_that_does_not_read_back_refuses_the_repair(monkeypatch):
+    from bilingual_pr import lexical
+
+    args = ("La séance reprendra à 16 heures.", "La séance reprendra à 15 heures.",
+            "The meeting will resume at 3 p.m.", "fr", "en")
+    assert repair(*args).target == "The meeting will resume at 4 p.m."
+    monkeypatch.setattr(lexical, "format_time", lambda minutes, lang, style=None: "later")
+    assert repair(*args) is None
 
 
 def test_glossary_terms_are_swapped_by_their_preferred_translation():

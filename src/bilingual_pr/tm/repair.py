@@ -236,14 +236,11 @@ def repair(new_source: str, unit_source: str, unit_target: str, source_lang: str
     for x0, x1 in changed:
         group = [(y0, y1) for y0, y1 in pairs if y0.kind == x0.kind and _same(y0, x0)]
         found = [i for i, t in enumerate(b) if _meet(x0, t)]
-        if not found:
+        if len(found) != len(group):
+            # Not in the target, or not as often as in the source ("3 experts ... met three times" may
+            # be "3 experts ... met 3 times"): which occurrence is which cannot be told.
             return None
-        if all(_same(y1, x1) for _, y1 in group):
-            targets = found  # every occurrence of the old fact becomes the new one
-        elif len(found) == len(group):
-            targets = [found[k] for k, (y0, y1) in enumerate(group) if y1 is x1]  # the same order on both sides
-        else:
-            return None
+        targets = [found[k] for k, (_, y1) in enumerate(group) if y1 is x1]  # the same order on both sides
         for i in targets:
             text = _render(x0, x1, b[i], unit_target, b, source_lang, target_lang, terms)
             if text is None:
