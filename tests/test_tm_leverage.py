@@ -258,3 +258,17 @@ def test_next_years_release_is_repaired_and_unchanged_sentences_are_exact(draft)
     assert r.repair_rate >= 0.8, "\n".join(r.misses)
     assert r.exact_rate == 1.0, "\n".join(r.misses)
     assert r.wrong_repairs == 0 and r.new_leveraged == 0, "\n".join(r.misses)
+
+
+def test_equal_skeletons_share_an_outline():
+    from bilingual_pr.tm.repair import outline
+
+    bench = _bench()
+    old = [u.source for u in bench.memory_units()]
+    new = [fr for _, rows in bench.this_year() for _, fr, _ in rows]
+    pairs = [(a, b) for a in old for b in new if skeleton(a, "fr") == skeleton(b, "fr")]
+    assert len(pairs) >= 30
+    assert all(outline(a) == outline(b) for a, b in pairs)
+    assert outline("Le 3 mai à 15 h, 2,5 millions (DG25/114F) www.un.org.") == outline(
+        "Le 12 juin à 9 heures, 3 milliards (A/HRC/60/1) https://x.org/a")
+    assert outline("Le Conseil se réunit le 3 mai.") != outline("Le Comité se réunit le 3 mai.")

@@ -212,20 +212,23 @@ class TranslationMemory:
     # ---------------------------------------------------------------- leverage (drafting)
 
     def skeleton_hits(self, sentence: str) -> list[int]:
-        """Entries whose source differs from the sentence only in numbers, dates, times, symbols or addresses."""
-        from bilingual_pr.lexical import has_digit
-        from bilingual_pr.tm.repair import skeleton
+        """Entries that may differ from the sentence only in numbers, dates, times, symbols or addresses.
 
-        if self.source_lang is None or not has_digit(sentence) and "www." not in sentence and "@" not in sentence:
+        Looked up by :func:`~bilingual_pr.tm.repair.outline`, a cheap key that equal skeletons share;
+        the leverage rules then check the real skeleton.
+        """
+        from bilingual_pr.tm.repair import outline
+
+        if self.source_lang is None or not _repairable(sentence):
             return []
         if self._skeletons is None:
             # Built on first use: only sentences with a digit or an address can have a piece to repair.
             index: dict[str, list[int]] = {}
             for idx, key in enumerate(self._keys):
-                if has_digit(key) or "www." in key or "@" in key:
-                    index.setdefault(skeleton(key, self.source_lang), []).append(idx)
+                if _repairable(key):
+                    index.setdefault(outline(key), []).append(idx)
             self._skeletons = index
-        return self._skeletons.get(skeleton(normalize(sentence), self.source_lang), [])
+        return self._skeletons.get(outline(sentence), [])
 
     def leverage_candidates(self, sentence: str, threshold: float, limit: int = 10) -> list[int]:
         """Entry indices worth ranking: exact hits, skeleton hits, and the ``limit`` most similar index candidates."""
@@ -247,6 +250,13 @@ class TranslationMemory:
                               e.confidence, e.origin, prev_source=e.prev, next_source=e.next)
             self._units[idx] = unit
         return unit
+
+
+def _repairable(text: str) -> bool:
+    """Whether a sentence may hold a repairable piece (every placeable needs a digit or an address)."""
+    from bilingual_pr.lexical import has_digit
+
+    return has_digit(text) or "@" in text or "://" in text or "www." in text.lower()
 
 
 def _same(memory_side: str | None, doc_side: str | None) -> bool:
