@@ -1,6 +1,6 @@
 """Leverage quality on "next year's release": how many changed sentences come back correctly repaired.
 
-    python bench/bench_leverage.py [--fixtures tests/fixtures/tm] [--no-glossary] [--draft] [-v]
+    python bench/bench_leverage.py [--fixtures tests/fixtures/tm] [--no-glossary] [--number-words] [--draft] [-v]
 
 Last year's aligned releases (``NAME-2025.tsv``, origin ``aligned``) are one memory; every
 sentence of this year's French (``NAME-2026.tsv``) is looked up with its neighbours
@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from bilingual_pr.tm.leverage import rank_matches  # noqa: E402
+from bilingual_pr.tm.leverage import LeverageRules, rank_matches  # noqa: E402
 from bilingual_pr.tm.units import StoredUnit  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "tm"
@@ -84,23 +84,23 @@ class Outcome:
         return self.exact / self.unchanged if self.unchanged else 1.0
 
 
-def _best_leverage(units: list[StoredUnit], glossary: object) -> object:
+def _best_leverage(units: list[StoredUnit], glossary: object, rules: LeverageRules) -> object:
     def best(sentences: list[str], i: int) -> tuple[str, str] | None:
         prev = sentences[i - 1] if i else None
         nxt = sentences[i + 1] if i + 1 < len(sentences) else None
         ranked = rank_matches(sentences[i], units, prev_source=prev, next_source=nxt, target_lang="en",
-                              glossary=glossary)
+                              glossary=glossary, rules=rules)
         return (ranked[0].kind, ranked[0].target) if ranked else None
     return best
 
 
-def _best_draft(units: list[StoredUnit], glossary: object) -> object:
+def _best_draft(units: list[StoredUnit], glossary: object, rules: LeverageRules) -> object:
     from bilingual_pr.translate.memory import MemoryEngine, MemoryEntry, TranslationMemory
 
     memory = TranslationMemory([MemoryEntry(u.source, u.target, u.prev_source, u.next_source, u.document or "tm",
                                             unit_origin=u.origin, confidence=u.confidence) for u in units],
                                source_lang="fr", target_lang="en")
-    engine = MemoryEngine(memory, 50.0, glossary=glossary)
+    engine = MemoryEngine(memory, 50.0, glossary=glossary, rules=rules)
 
     def best(sentences: list[str], i: int) -> tuple[str, str] | None:
         s = engine.suggest(sentences, [i])[0]
@@ -111,15 +111,16 @@ def _best_draft(units: list[StoredUnit], glossary: object) -> object:
     return best
 
 
-def evaluate(fixtures: Path = FIXTURES, *, glossary: bool = True, draft: bool = False) -> Outcome:
-    """Look every 2026 sentence up in the 2025 memory and judge the best match."""
+def evaluate(fixtures: Path = FIXTURES, *, glossary: bool = True, draft: bool = False,
+             number_words: bool = False) -> Outcome:
+    """Look every 2026 sentence up in the 2025 memory and judge the best match (default leverage rules)."""
     gloss = None
     if glossary and (fixtures / "glossary.csv").exists():
         from bilingual_pr.glossary.files import load_glossary
 
         gloss = load_glossary(fixtures / "glossary.csv", "fr", "en")
     units = memory_units(fixtures)
-    best = (_best_draft if draft else _best_leverage)(units, gloss)
+    best = (_best_draft if draft else _best_leverage)(units, gloss, LeverageRules(number_words=number_words))
     out = Outcome()
     for name, rows in this_year(fixtures):
         sentences = [fr for _, fr, _ in rows]
@@ -152,10 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fixtures", type=Path, default=FIXTURES)
     ap.add_argument("--no-glossary", action="store_true", help="repair without the fixtures' glossary")
+    ap.add_argument("--number-words", action="store_true", help="repair small cardinals written as words too")
     ap.add_argument("--draft", action="store_true", help="look up through translate.memory (draft --tm)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list the sentences that missed")
     args = ap.parse_args(argv)
-    r = evaluate(args.fixtures, glossary=not args.no_glossary, draft=args.draft)
+    r = evaluate(args.fixtures, glossary=not args.no_glossary, draft=args.draft, number_words=args.number_words)
     print(f"changed sentences correctly repaired: {r.repaired}/{r.changed} = {100 * r.repair_rate:.1f} % "
           f"(wrong repairs: {r.wrong_repairs})")
     print(f"unchanged sentences as exact matches: {r.exact}/{r.unchanged} = {100 * r.exact_rate:.1f} %")

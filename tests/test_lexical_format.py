@@ -101,3 +101,13 @@ def test_weekdays_and_scale_words():
     assert inflect_scale_word(" milliard", 2.1, "fr") == " milliards"
     assert inflect_scale_word(" mille", 3, "fr") == " mille"
     assert inflect_scale_word(" million", 3, "en") == " million"
+
+
+def test_small_cardinals_as_words():
+    from bilingual_pr.lexical import cardinal_words, number_word
+
+    found = cardinal_words("Trois experts, une session, dix-sept États, vingt-deux fois, le second.", "fr")
+    assert [(p.text, p.value) for p in found] == [("Trois", 3), ("dix-sept", 17)]
+    assert [p.value for p in cardinal_words("Three experts, one session, the second, twelve", "en")] == [3, 12]
+    assert number_word(4, "en") == "four" and number_word(18, "fr") == "dix-huit"
+    assert number_word(1, "fr") is None and number_word(21, "en") is None and number_word(2.5, "en") is None

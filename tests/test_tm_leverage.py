@@ -61,7 +61,7 @@ def test_context_needs_both_neighbours():
 
 def test_a_fuzzy_match_never_reaches_100():
     u = unit("Le Comité a adopté trois résolutions.", "The Committee adopted three resolutions.")
-    m = best("Le Comité a adopté deux résolutions.", u)
+    m = best("Le Comité a examiné trois résolutions.", u)
     assert m.kind == "fuzzy" and not m.repaired and 75 <= m.score < 100
     assert m.target == u.target and m.score == int(m.raw_similarity)
     with pytest.raises(ValueError):
@@ -136,12 +136,31 @@ def test_the_newer_of_two_equal_units_wins():
      "Le chômage a reculé de 9 % en un an.", "Unemployment fell by 9 per cent in a year."),
     ("La 59e session du Comité.", "The 59th session of the Committee.",
      "La 61e session du Comité.", "The 61st session of the Committee."),
+    ("Les 3 experts du Comité se sont réunis trois fois.", "The 3 experts of the Committee met three times.",
+     "Les 4 experts du Comité se sont réunis trois fois.", "The 4 experts of the Committee met three times."),
 ])
 def test_a_placeable_only_difference_is_repaired_in_the_target_language(old_fr, en, new_fr, expected):
     m = best(new_fr, unit(old_fr, en))
     assert (m.kind, m.repaired, m.target) == ("repaired", True, expected)
     assert m.score < 100 and not m.is_exact
     assert m.score == 100 - len(m.changes) and m.changes
+
+
+@pytest.mark.parametrize(("old_fr", "en", "new_fr", "expected"), [
+    ("Le Comité a adopté 3 résolutions.", "The Committee adopted three resolutions.",
+     "Le Comité a adopté 4 résolutions.", "The Committee adopted four resolutions."),
+    ("Trois nouvelles expériences ont été approuvées.", "Three new experiments were approved.",
+     "Deux nouvelles expériences ont été approuvées.", "Two new experiments were approved."),
+    ("Le Comité a adopté trois résolutions.", "The Committee adopted 3 resolutions.",
+     "Le Comité a adopté 25 résolutions.", "The Committee adopted 25 resolutions."),
+])
+def test_small_numbers_in_words_are_repaired_when_the_rules_say_so(old_fr, en, new_fr, expected):
+    # UN English writes small numbers in words, whatever the French does.
+    words = LeverageRules(number_words=True)
+    m = best(new_fr, unit(old_fr, en), rules=words)
+    assert (m.kind, m.target) == ("repaired", expected)
+    off = best(new_fr, unit(old_fr, en))
+    assert off.kind == "fuzzy" and off.target == en
 
 
 def test_english_to_french_repair_agrees_scale_words_and_writes_the_first_of_the_month():
@@ -174,16 +193,18 @@ def test_an_exact_match_outranks_a_repaired_one_of_the_same_origin():
 
 
 @pytest.mark.parametrize(("old_fr", "en", "new_fr", "why"), [
-    ("Le Comité a adopté 3 résolutions.", "The Committee adopted three resolutions.",
-     "Le Comité a adopté 4 résolutions.", "the target writes the number in words"),
+    ("Le Comité a adopté 12 résolutions.", "The Committee adopted a dozen resolutions.",
+     "Le Comité a adopté 13 résolutions.", "the target does not write the number as a digit or a cardinal"),
     ("Le Comité a adopté 3 résolutions.", "The Committee adopted 3 resolutions.",
      "Le Comité a rejeté 4 résolutions.", "a word changed too"),
     ("Le budget atteint 2 millions de dollars.", "The budget reaches $2 million.",
      "Le budget atteint 2 milliards de dollars.", "the scale word changed"),
     ("Du 3 au 3 mai, 3 experts.", "From 3 May, 3 experts.", "Du 4 au 5 mai, 3 experts.",
      "the old value is in the target fewer times than the sources need"),
-    ("Les 3 experts du Comité se sont réunis trois fois.", "The 3 experts of the Committee met 3 times.",
-     "Les 4 experts du Comité se sont réunis trois fois.", "the old value is in the target more often"),
+    ("Les 3 experts ont tenu des séances.", "The 3 experts held 3 sessions.",
+     "Les 4 experts ont tenu des séances.", "the old value is in the target more often"),
+    ("Le Comité a adopté 3 résolutions.", "The Committee adopted three resolutions.",
+     "Le Comité a adopté 4 résolutions.", "the target writes the number in words (number_words is off)"),
 ])
 def test_repair_refuses_what_it_cannot_do_safely(old_fr, en, new_fr, why):
     m = best(new_fr, unit(old_fr, en))
@@ -251,9 +272,10 @@ def _bench():
     return module
 
 
-@pytest.mark.parametrize("draft", [False, True], ids=["rank_matches", "draft-memory"])
-def test_next_years_release_is_repaired_and_unchanged_sentences_are_exact(draft):
-    r = _bench().evaluate(glossary=True, draft=draft)
+@pytest.mark.parametrize(("draft", "words"), [(False, False), (True, False), (False, True)],
+                         ids=["rank_matches", "draft-memory", "number-words"])
+def test_next_years_release_is_repaired_and_unchanged_sentences_are_exact(draft, words):
+    r = _bench().evaluate(glossary=True, draft=draft, number_words=words)
     assert r.changed >= 30 and r.unchanged >= 6 and r.new >= 3
     assert r.repair_rate >= 0.8, "\n".join(r.misses)
     assert r.exact_rate == 1.0, "\n".join(r.misses)

@@ -667,6 +667,32 @@ def inflect_scale_word(word: str, written: float, lang: str) -> str:
     return bare + ("S" if bare.isupper() else "s")
 
 
+# ------------------------------------------------------------------ small cardinals as words
+
+#: Cardinal numbers from two to twenty as words (one is left out: ``un``/``une``/``one`` are mostly articles).
+CARDINAL_WORDS = {
+    "fr": dict(enumerate(("deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
+                          "dix-sept dix-huit dix-neuf vingt").split(), start=2)),
+    "en": dict(enumerate(("two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                          "sixteen seventeen eighteen nineteen twenty").split(), start=2)),
+}
+_CARDINAL_VALUE = {lang: {w: v for v, w in table.items()} for lang, table in CARDINAL_WORDS.items()}
+
+
+def cardinal_words(text: str, lang: str) -> list[Placeable]:
+    """The cardinals two to twenty written as words (``trois``, ``Three``), kind ``number-word``."""
+    table = _CARDINAL_VALUE.get(_base(lang))
+    if table is None:
+        return []
+    return [p for p in number_words(text, _base(lang)) if p.text.lower() in table]
+
+
+def number_word(value: float, lang: str) -> str | None:
+    """A whole number from two to twenty as a word (``trois``, ``three``); None for any other."""
+    table = CARDINAL_WORDS.get(_base(lang), {})
+    return table.get(int(value)) if float(value).is_integer() else None
+
+
 # ------------------------------------------------------------------ weekdays
 
 _WEEKDAYS = {

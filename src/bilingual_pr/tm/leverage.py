@@ -53,6 +53,8 @@ class LeverageRules:
     multiple_translations: float = 1.0
     #: substitute changed placeables into fuzzy matches' targets
     repair: bool = True
+    #: small cardinals written as words (``trois``/``three``) are numbers a repair may change too
+    number_words: bool = False
     #: points off a repaired match per substituted piece, and its highest score
     repair_penalty: float = 1.0
     repaired_max: float = 99.0
@@ -155,7 +157,8 @@ def _score_one(text: str, unit: StoredUnit, prev_source: str | None, next_source
     else:
         kind, base = "fuzzy", min(rules.fuzzy_max, float(math.floor(raw)))
         if rules.repair:
-            fixed = repair(text, unit.source, unit.target, unit.source_lang, target_lang, terms)
+            fixed = repair(text, unit.source, unit.target, unit.source_lang, target_lang, terms,
+                           words=rules.number_words)
             if fixed is not None and fixed.changes:
                 target, changes, repaired = fixed.target, fixed.changes, True
                 kind = "repaired"

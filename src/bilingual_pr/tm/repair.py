@@ -43,6 +43,7 @@ class Piece:
     key: str
     unit: float = 1.0  # a number's scale word multiplies it by this (``2,5 millions``: 1e6)
     digits: str = ""  # a number's text without its scale word (``2,5``)
+    word: bool = False  # a number written as a word (``trois``, ``three``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,15 +92,18 @@ def _base(lang: str | None) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def _placeable_pieces(text: str, lang: str) -> tuple[Piece, ...]:
+def _placeable_pieces(text: str, lang: str, words: bool) -> tuple[Piece, ...]:
     found = [*lexical.placeables(text, lang), *lexical.month_placeables(text, lang),
-             *lexical.weekday_placeables(text, lang)]
+             *lexical.weekday_placeables(text, lang), *(lexical.cardinal_words(text, lang) if words else ())]
     found.sort(key=lambda p: (p.start, p.end))
     out: list[Piece] = []
     for p in found:
         if out and p.start < out[-1].end:
             continue  # placeables() never overlaps; a day name inside a symbol or address would
-        if p.kind == "number":
+        if p.kind == "number-word":
+            # "trois" and "3" are the same kind of piece: UN English writes small numbers in words.
+            out.append(Piece("number", p.start, p.end, p.text, p.value, p.keys, p.key, 1.0, p.text, True))
+        elif p.kind == "number":
             # The scale word belongs to the piece: "1,5 million" and "2 millions" differ in nothing else.
             scaled = lexical.scale_word(text, p.end, lang)
             end, unit = scaled if scaled is not None else (p.end, 1)
@@ -109,9 +113,12 @@ def _placeable_pieces(text: str, lang: str) -> tuple[Piece, ...]:
     return tuple(out)
 
 
-def pieces(text: str, lang: str, terms: Sequence[Any] = ()) -> tuple[Piece, ...]:
-    """The replaceable pieces of a sentence in text order: placeables, then glossary ``terms`` hits not inside one."""
-    found = _placeable_pieces(text, _base(lang))
+def pieces(text: str, lang: str, terms: Sequence[Any] = (), *, words: bool = False) -> tuple[Piece, ...]:
+    """The replaceable pieces of a sentence in text order: placeables, then glossary ``terms`` hits not inside one.
+
+    ``words``: cardinals two to twenty written as words (``trois``, ``three``) count as numbers.
+    """
+    found = _placeable_pieces(text, _base(lang), words)
     if not terms:
         return found
     spans = [(p.start, p.end) for p in found]
@@ -129,9 +136,9 @@ def _mask(text: str, found: Sequence[Piece]) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(parts))).strip()
 
 
-def skeleton(text: str, lang: str, terms: Sequence[Any] = ()) -> str:
+def skeleton(text: str, lang: str, terms: Sequence[Any] = (), *, words: bool = False) -> str:
     """The sentence with every replaceable piece replaced by its kind and spaces folded: equal skeletons, repairable."""
-    return _mask(text, pieces(text, lang, terms))
+    return _mask(text, pieces(text, lang, terms, words=words))
 
 
 # Words a piece may cover without a digit: month and day names, scale words, the words of clock times.
@@ -139,7 +146,9 @@ _OUTLINE_DROP = frozenset({*(m.lower().rstrip(".") for table in lexical.MONTHS.v
                            *(d.lower() for table in lexical.WEEKDAYS.values() for d in table),
                            "million", "millions", "milliard", "milliards", "billion", "billions", "trillion",
                            "trillions", "thousand", "thousands", "mille", "k", "h", "heure", "heures", "a", "p", "m",
-                           "am", "pm"})
+                           "am", "pm",
+                           *(part for table in lexical.CARDINAL_WORDS.values() for w in table.values()
+                             for part in w.split("-"))})
 _WORDS = re.compile(r"\w+")
 # A space-separated token with a digit, a slash or an address mark.
 _MARKED_TOKEN = re.compile(r"\S*(?:[\d/@]|(?i:www\.))\S*")
@@ -200,6 +209,10 @@ def _render(old: Piece, new: Piece, t: Piece, target: str, target_pieces: Sequen
     if kind == "number":
         if not math.isclose(old.unit, new.unit):
             return None  # the scale word changed (millions -> milliards): more than a figure
+        if t.word:
+            word = lexical.number_word(new.value / t.unit, target_lang)
+            if word is not None:
+                return _recase(t.text, word)
         # Written as the target wrote the old value: "2.5 million" stays in millions, "2,500,000" in units.
         value = round(new.value / t.unit, 9)  # float division noise (3100000 / 1e6)
         t_style = lexical.number_style(t.digits, target_lang)
@@ -233,20 +246,21 @@ def _render(old: Piece, new: Piece, t: Piece, target: str, target_pieces: Sequen
 
 
 def repair(new_source: str, unit_source: str, unit_target: str, source_lang: str, target_lang: str,
-           terms: TermSides | None = None) -> Repair | None:
+           terms: TermSides | None = None, *, words: bool = False) -> Repair | None:
     """The unit's target with the new sentence's pieces substituted, or None when that is not safe.
 
     None when the sources differ in more than replaceable pieces (their skeletons differ), when a
     changed piece is not found in the target exactly as often as the sources need, or when the
-    repaired target does not read back as carrying the new values.
+    repaired target does not read back as carrying the new values. ``words``: small cardinals
+    written as words are numbers too (``trois`` -> ``deux`` gives ``three`` -> ``two``).
     """
     source_lang, target_lang = _base(source_lang), _base(target_lang)
     if terms is None and outline(new_source) != outline(unit_source):
         return None  # cheap: the skeletons differ too
     src_terms = terms.source.find if terms is not None else None
     tgt_terms = terms.target.find if terms is not None else None
-    a0 = pieces(unit_source, source_lang, src_terms(unit_source) if src_terms else ())
-    a1 = pieces(new_source, source_lang, src_terms(new_source) if src_terms else ())
+    a0 = pieces(unit_source, source_lang, src_terms(unit_source) if src_terms else (), words=words)
+    a1 = pieces(new_source, source_lang, src_terms(new_source) if src_terms else (), words=words)
     if len(a0) != len(a1) or _mask(unit_source, a0) != _mask(new_source, a1):
         return None
     pairs = list(zip(a0, a1))
@@ -256,7 +270,7 @@ def repair(new_source: str, unit_source: str, unit_target: str, source_lang: str
     changed = [(x0, x1) for x0, x1 in pairs if not _same(x0, x1)]
     if not changed:
         return Repair(unit_target, ())
-    b = pieces(unit_target, target_lang, tgt_terms(unit_target) if tgt_terms else ())
+    b = pieces(unit_target, target_lang, tgt_terms(unit_target) if tgt_terms else (), words=words)
     plan: dict[int, tuple[str, Change]] = {}
     for x0, x1 in changed:
         group = [(y0, y1) for y0, y1 in pairs if y0.kind == x0.kind and _same(y0, x0)]
@@ -276,15 +290,15 @@ def repair(new_source: str, unit_source: str, unit_target: str, source_lang: str
     out = unit_target
     for i in sorted(plan, reverse=True):
         out = out[:b[i].start] + plan[i][0] + out[b[i].end:]
-    if not _reads_back(out, a1, changed, target_lang, tgt_terms):
+    if not _reads_back(out, a1, changed, target_lang, tgt_terms, words):
         return None
     return Repair(out, tuple(plan[i][1] for i in sorted(plan)))
 
 
 def _reads_back(target: str, new_pieces: Sequence[Piece], changed: Sequence[tuple[Piece, Piece]], target_lang: str,
-                tgt_terms: Any) -> bool:
+                tgt_terms: Any, words: bool) -> bool:
     """Whether the repaired target carries every new value, and no longer an old one the new source dropped."""
-    got = pieces(target, target_lang, tgt_terms(target) if tgt_terms else ())
+    got = pieces(target, target_lang, tgt_terms(target) if tgt_terms else (), words=words)
     for x0, x1 in changed:
         if not any(_meet(x1, t) for t in got):
             return False
