@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bilingual_pr.glossary import Entry, Glossary, Term
 from bilingual_pr.tm.leverage import LeverageRules, rank_matches
@@ -294,3 +296,21 @@ def test_equal_skeletons_share_an_outline():
     assert outline("Le 3 mai à 15 h, 2,5 millions (DG25/114F) www.un.org.") == outline(
         "Le 12 juin à 9 heures, 3 milliards (A/HRC/60/1) https://x.org/a")
     assert outline("Le Conseil se réunit le 3 mai.") != outline("Le Comité se réunit le 3 mai.")
+
+
+_WORDS = st.sampled_from(["le", "3", "1\u00a0200", "2,5", "millions", "octobre", "lundi", "15", "heures", "h", "30",
+                          "DG25/014F", "www.un.org", "Conseil", "trois", "2025", "1er", "%", ",", ".", "p.m.", "a"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=10), st.lists(_WORDS, min_size=1, max_size=10),
+       st.lists(_WORDS, min_size=1, max_size=10), st.booleans())
+def test_leverage_never_crashes_and_only_identical_text_is_exact(a, b, t, words):
+    new, old, target = " ".join(a), " ".join(b), " ".join(t)
+    for m in rank_matches(new, [unit(old, target, "aligned")], rules=LeverageRules(number_words=words)):
+        assert 0 <= m.score <= 101
+        assert m.is_exact == (" ".join(new.split()) == " ".join(old.split()))
+        if m.repaired:
+            assert m.kind == "repaired" and m.score < 100 and m.changes
+        else:
+            assert m.target == target
