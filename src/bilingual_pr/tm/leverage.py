@@ -151,7 +151,8 @@ def _score_one(text: str, unit: StoredUnit, prev_source: str | None, next_source
     if unit.confidence is not None and unit.confidence < rules.low_confidence_below and rules.low_confidence:
         penalties.append(("low-confidence", rules.low_confidence))
     raw = similarity(text, unit.source)
-    target, changes, repaired = unit.target, (), False
+    target, repaired = unit.target, False
+    changes: tuple[Change, ...] = ()
     if exact_key(text) == exact_key(unit.source):
         kind, base = ("context", 101.0) if in_context(unit, prev_source, next_source) else ("exact", 100.0)
     else:
