@@ -78,6 +78,9 @@ class TermSides:
         self.source_lang, self.target_lang = _base(source_lang), _base(target_lang)
         self.source = TermMatcher(glossary, self.source_lang)
         self.target = TermMatcher(glossary, self.target_lang)
+        # The new sentence is read once per candidate: keep the last texts' hits.
+        self.find_source = functools.lru_cache(maxsize=4096)(self.source.find)
+        self.find_target = functools.lru_cache(maxsize=4096)(self.target.find)
         self._entries = {e.id: e for e in glossary.entries}
 
     def preferred(self, entry_id: str) -> str | None:
@@ -257,8 +260,8 @@ def repair(new_source: str, unit_source: str, unit_target: str, source_lang: str
     source_lang, target_lang = _base(source_lang), _base(target_lang)
     if terms is None and outline(new_source) != outline(unit_source):
         return None  # cheap: the skeletons differ too
-    src_terms = terms.source.find if terms is not None else None
-    tgt_terms = terms.target.find if terms is not None else None
+    src_terms = terms.find_source if terms is not None else None
+    tgt_terms = terms.find_target if terms is not None else None
     a0 = pieces(unit_source, source_lang, src_terms(unit_source) if src_terms else (), words=words)
     a1 = pieces(new_source, source_lang, src_terms(new_source) if src_terms else (), words=words)
     if len(a0) != len(a1) or _mask(unit_source, a0) != _mask(new_source, a1):
