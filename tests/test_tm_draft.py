@@ -32,16 +32,30 @@ def test_a_draft_repairs_changed_figures_and_says_so():
                                         LAST_YEAR[2][1]]
     assert [s.origin for s in segs] == ["tm-fuzzy", "tm-fuzzy", "tm-exact"]
     assert [s.repaired for s in segs] == [True, True, False]
-    # Aligned units lose 2 points; a repair 1 point per substitution; an exact match stays "exact".
-    assert [s.score for s in segs] == [100 - 3 - 2, 100 - 1 - 2, 98]
-    assert [s.match for s in segs] == ["repaired 95", "repaired 97", "exact 98"]
+    # Aligned units lose 2 points and a repair 1 point per substitution; an exact match is recorded
+    # as 100 (the penalty ranked it and is noted).
+    assert [s.score for s in segs] == [100 - 3 - 2, 100 - 1 - 2, 100]
+    assert [s.match for s in segs] == ["repaired 95; origin:aligned -2", "repaired 97; origin:aligned -2",
+                                       "exact 98; origin:aligned -2"]
     assert summarize(segs)["tm-fuzzy-repaired"] == 2 and summarize(segs)["tm-fuzzy"] == 2
     x = xliff_segments(segs)
-    assert "x-match: repaired 95" in x[0].notes and "tm repair: 2025 -> 2026 (2025 -> 2026)" in x[0].notes
-    assert not any(n.startswith(("x-match", "tm repair")) for n in x[2].notes)
+    assert "x-match: repaired 95; origin:aligned -2" in x[0].notes
+    assert "tm repair: 2025 -> 2026 (2025 -> 2026)" in x[0].notes
+    assert not any(n.startswith("tm repair") for n in x[2].notes)
     props = [dict(u.props) for u in tmx_units(segs, "fr-FR", "en-GB")]
-    assert props[1]["x-match"] == "repaired 97" and props[1]["x-bilingual-pr-origin"] == "tm-fuzzy"
-    assert "x-match" not in props[2]
+    assert props[1]["x-match"].startswith("repaired 97") and props[1]["x-bilingual-pr-origin"] == "tm-fuzzy"
+    assert props[2]["x-match-quality"] == "100"
+
+
+def test_a_penalised_context_match_still_reads_back_as_context(tmp_path):
+    from bilingual_pr.translate.draft import write_draft
+
+    sources = [fr for fr, _ in LAST_YEAR]
+    segs = draft_sentences(sources, [MemoryEngine(_memory(), 75)])
+    assert [s.origin for s in segs] == ["tm-context"] * 3 and [s.score for s in segs] == [101] * 3
+    assert segs[1].match == "context 99; origin:aligned -2"
+    write_draft(tmp_path / "d.xlf", segs, "fr-FR", "en-GB", "d.txt", "1.2")
+    assert [u.prop("x-origin") for u in read_xliff(tmp_path / "d.xlf")] == ["tm-context"] * 3
 
 
 def test_a_memory_without_languages_ranks_but_repairs_nothing():
@@ -91,4 +105,4 @@ def test_cli_draft_marks_repaired_segments_in_xliff_and_tmx(tmp_path):
     assert res.exit_code == 0, res.output
     out = list(read_tmx(tmp_path / "o.tmx"))
     assert out[0].prop("x-match") == "repaired 99" and out[0].target == "In total, 41 donors made pledges."
-    assert out[1].prop("x-match") is None
+    assert out[1].prop("x-match") is None  # an exact match of a unit without penalties: nothing to note

@@ -47,7 +47,7 @@ class DraftSegment:
     block: int = 0
     repairs: tuple[str, ...] = ()
     issues: tuple[str, ...] = ()
-    match: str | None = None  # a memory match's kind and score: "exact 98", "repaired 96", "fuzzy 80"
+    match: str | None = None  # a repaired or penalised memory match: "repaired 96", "exact 98; origin:aligned -2"
     tm_repairs: tuple[str, ...] = ()  # the substitutions of a repaired memory match
 
     @property
@@ -133,7 +133,7 @@ def xliff_segments(segments: Sequence[DraftSegment]) -> list["XliffSegment"]:
     from bilingual_pr.formats.xliff import XliffSegment
 
     notes = lambda s: (tuple(f"glossary {x}" for x in s.issues) + tuple(f"glossary repair: {x}" for x in s.repairs)  # noqa: E731
-                       + ((f"x-match: {s.match}",) if s.repaired else ()) + tuple(f"tm repair: {x}" for x in s.tm_repairs))
+                       + ((f"x-match: {s.match}",) if s.match else ()) + tuple(f"tm repair: {x}" for x in s.tm_repairs))
     return [XliffSegment(f"s{s.index + 1}", s.source, s.target, s.origin, s.engine, s.score, s.match_source,
                          f"b{s.block + 1}", notes(s)) for s in segments]
 
@@ -166,8 +166,8 @@ def tmx_units(segments: Sequence[DraftSegment], src_tag: str, tgt_tag: str) -> l
                  ("x-needs-review", "no" if s.origin == "tm-context" else "yes")]
         if s.score is not None:
             props.append(("x-match-quality", f"{s.score:g}"))
-        if s.repaired:
-            props.append(("x-match", s.match or "repaired"))
+        if s.match:
+            props.append(("x-match", s.match))
         notes = tuple(s.issues)
         out.append(TranslationUnit(s.source, s.target, src_tag, tgt_tag, tuid=f"s{s.index + 1}",
                                    props=tuple(props), notes=notes, creationdate=now,

@@ -266,17 +266,26 @@ def _same(memory_side: str | None, doc_side: str | None) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class MemorySuggestion(Suggestion):
-    """A memory's suggestion with how the leverage rules got it (repaired or not, and why it scores so)."""
+    """A memory's suggestion with how the leverage rules got it (repaired or not, and why it scores so).
+
+    ``score`` is what drafts record as the match quality: 101 for a context match and 100 for an
+    exact one (XLIFF readers tell a context match by its 101), else the leverage score;
+    ``leverage`` is the score after penalties, which ranked it and met ``--fuzzy``.
+    """
 
     repaired: bool = False
     penalties: tuple[tuple[str, float], ...] = ()
     changes: tuple[str, ...] = ()  # each substitution of a repair, "old target -> new target (old -> new source)"
+    leverage: float | None = None
 
     @property
-    def match_note(self) -> str:
-        """``repaired 96`` / ``exact 98`` / ``fuzzy 80``: the match kind and score, as drafts record them."""
+    def match_note(self) -> str | None:
+        """``repaired 96``, ``exact 98; origin:aligned -2``: what a draft notes, None for an unremarkable match."""
+        if not (self.repaired or self.penalties):
+            return None
         kind = "repaired" if self.repaired else {"tm-context": "context", "tm-exact": "exact"}.get(self.origin, "fuzzy")
-        return f"{kind} {self.score:g}"
+        why = ", ".join(f"{name} -{points:g}" for name, points in self.penalties)
+        return f"{kind} {self.leverage:g}" + (f"; {why}" if why else "")
 
 
 _DRAFT_ORIGIN = {"context": "tm-context", "exact": "tm-exact", "repaired": "tm-fuzzy", "fuzzy": "tm-fuzzy"}
@@ -321,6 +330,7 @@ class MemoryEngine:
                 out.append(None)
                 continue
             entry = self.memory.entries[m.unit.id]
-            out.append(MemorySuggestion(m.target, _DRAFT_ORIGIN[m.kind], entry.origin, m.score,  # type: ignore[arg-type]
-                                        entry.source, m.repaired, m.penalties, tuple(map(str, m.changes))))
+            shown = {"context": 101.0, "exact": 100.0}.get(m.kind, m.score)
+            out.append(MemorySuggestion(m.target, _DRAFT_ORIGIN[m.kind], entry.origin, shown,  # type: ignore[arg-type]
+                                        entry.source, m.repaired, m.penalties, tuple(map(str, m.changes)), m.score))
         return out
