@@ -6,7 +6,10 @@ sees all remaining sentences at once (duplicates translated once) so a neural
 engine can batch them. Glossary enforcement wraps the MT step; memory matches
 are only checked (flagged, never rewritten: a reviewed translation is not
 second-guessed). Sentences nobody could translate stay untranslated and are
-flagged.
+flagged. A memory match whose numbers, dates, times, symbols or terms were
+repaired (tm/repair.py) is drafted as ``tm-fuzzy`` and says so: ``x-match:
+repaired 96`` and one ``tm repair:`` note per substitution in XLIFF, the
+``x-match`` prop in TMX; it is never presented as an exact match.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from bilingual_pr.translate.base import Engine, MTEngine, Origin, Suggestion
 from bilingual_pr.translate.enforce import GlossaryEnforcer, Strategy
+from bilingual_pr.translate.memory import MemorySuggestion
 
 if TYPE_CHECKING:
     from bilingual_pr.formats.units import TranslationUnit
@@ -44,11 +48,18 @@ class DraftSegment:
     block: int = 0
     repairs: tuple[str, ...] = ()
     issues: tuple[str, ...] = ()
+    match: str | None = None  # a repaired or penalised memory match: "repaired 96", "exact 98; origin:aligned -2"
+    tm_repairs: tuple[str, ...] = ()  # the substitutions of a repaired memory match
 
     @property
     def needs_translation(self) -> bool:
         """True when no engine produced a target."""
         return self.target is None
+
+    @property
+    def repaired(self) -> bool:
+        """True for a memory match whose placeables were substituted (a fuzzy match, never an exact one)."""
+        return bool(self.tm_repairs)
 
 
 def _dedupe(indices: Sequence[int], sources: Sequence[str]) -> tuple[list[int], dict[int, int]]:
@@ -99,15 +110,18 @@ def draft_sentences(sources: Sequence[str], engines: Sequence[Engine | MTEngine]
             out.append(DraftSegment(i, src, None, "untranslated", block=block))
         else:
             s, repairs, issues = c
+            match, tm_repairs = (s.match_note, s.changes) if isinstance(s, MemorySuggestion) else (None, ())
             out.append(DraftSegment(i, src, s.target, s.origin, s.engine, s.score, s.match_source, block,
-                                    repairs, issues))
+                                    repairs, issues, match, tm_repairs))
     return out
 
 
 def summarize(segments: Sequence[DraftSegment]) -> dict[str, int]:
     """Count segments per origin (and glossary-flagged ones)."""
     counts = Counter(s.origin for s in segments)
-    result = {o: counts.get(o, 0) for o in ("tm-context", "tm-exact", "tm-fuzzy", "mt", "untranslated")}
+    result = {o: counts.get(o, 0) for o in ("tm-context", "tm-exact", "tm-fuzzy")}
+    result["tm-fuzzy-repaired"] = sum(1 for s in segments if s.repaired)  # part of tm-fuzzy
+    result.update((o, counts.get(o, 0)) for o in ("mt", "untranslated"))
     result["glossary-flagged"] = sum(1 for s in segments if s.issues)
     return result
 
@@ -119,7 +133,8 @@ def xliff_segments(segments: Sequence[DraftSegment]) -> list["XliffSegment"]:
     """The drafts as XLIFF segments (one group per document block)."""
     from bilingual_pr.formats.xliff import XliffSegment
 
-    notes = lambda s: tuple(f"glossary {x}" for x in s.issues) + tuple(f"glossary repair: {x}" for x in s.repairs)  # noqa: E731
+    notes = lambda s: (tuple(f"glossary {x}" for x in s.issues) + tuple(f"glossary repair: {x}" for x in s.repairs)  # noqa: E731
+                       + ((f"x-match: {s.match}",) if s.match else ()) + tuple(f"tm repair: {x}" for x in s.tm_repairs))
     return [XliffSegment(f"s{s.index + 1}", s.source, s.target, s.origin, s.engine, s.score, s.match_source,
                          f"b{s.block + 1}", notes(s)) for s in segments]
 
@@ -152,6 +167,8 @@ def tmx_units(segments: Sequence[DraftSegment], src_tag: str, tgt_tag: str) -> l
                  ("x-needs-review", "no" if s.origin == "tm-context" else "yes")]
         if s.score is not None:
             props.append(("x-match-quality", f"{s.score:g}"))
+        if s.match:
+            props.append(("x-match", s.match))
         notes = tuple(s.issues)
         out.append(TranslationUnit(s.source, s.target, src_tag, tgt_tag, tuid=f"s{s.index + 1}",
                                    props=tuple(props), notes=notes, creationdate=now,
@@ -194,7 +211,7 @@ def draft_document(sentences: Sequence[str], src_lang: str, tgt_lang: str, *, bl
         memory = TranslationMemory.load(tm_paths, src_lang, tgt_lang)
         log.info("translation memory: %d units from %d file(s)", len(memory), len(tm_paths))
     if memory is not None:
-        engines.append(MemoryEngine(memory, fuzzy, name="tm"))
+        engines.append(MemoryEngine(memory, fuzzy, name="tm", glossary=glossary))
     missing = False
     if use_mt and mt is None:
         from bilingual_pr.translate.argos import ArgosEngine, find_model

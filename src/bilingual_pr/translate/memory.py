@@ -8,6 +8,13 @@ after it in the file). Fuzzy matching scores with rapidfuzz's normalized Indel
 similarity (``fuzz.ratio``, 0-100) over a short list of candidates chosen by an
 inverted word index weighted by rarity, so a 100,000-unit memory answers in
 about a millisecond instead of scoring every unit.
+
+Drafting (:class:`MemoryEngine`) ranks those candidates with the memory database's leverage
+rules (``tm/leverage.py``: origin penalties, multiple translations, context matches, and the
+placeable repair of a match that differs only in numbers, dates, times, symbols, addresses or
+glossary terms). A repaired match is drafted as a fuzzy match (``tm-fuzzy``) flagged
+``repaired``, never as an exact one; units that differ from a sentence only in such pieces are
+found through a second index on their :func:`~bilingual_pr.tm.repair.skeleton`, however short.
 """
 
 from __future__ import annotations
@@ -17,10 +24,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Sequence
 
 from bilingual_pr.formats.units import PROP_CONTEXT_POST, PROP_CONTEXT_PRE
-from bilingual_pr.translate.base import Suggestion
+from bilingual_pr.tm.leverage import DEFAULT_RULES, LeverageRules, Match as Leverage, rank_matches
+from bilingual_pr.tm.units import StoredUnit, origin_from_props
+from bilingual_pr.translate.base import Origin, Suggestion
 
 if TYPE_CHECKING:
     from bilingual_pr.formats.units import TranslationUnit
@@ -42,7 +51,9 @@ class MemoryEntry:
     target: str
     prev: str | None = None
     next: str | None = None
-    origin: str = "tm"
+    origin: str = "tm"  # the memory's name (a file name): the drafting engine it is shown as
+    unit_origin: str = "tm"  # where the pair came from, as the leverage rules rank it (tm/units.ORIGINS)
+    confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +69,14 @@ class TranslationMemory:
     """An in-memory index over memory entries for exact and fuzzy lookup."""
 
     def __init__(self, entries: Iterable[MemoryEntry], *, max_candidates: int = 100,
-                 posting_budget: int = 40_000) -> None:
+                 posting_budget: int = 40_000, source_lang: str | None = None,
+                 target_lang: str | None = None) -> None:
         import numpy as np
 
+        #: the sides' languages (None: unknown; then drafting repairs nothing)
+        self.source_lang, self.target_lang = source_lang, target_lang
+        self._skeletons: dict[str, list[int]] | None = None
+        self._units: dict[int, StoredUnit] = {}
         self.entries: list[MemoryEntry] = []
         self._keys: list[str] = []
         self._exact: dict[str, list[int]] = {}
@@ -91,7 +107,8 @@ class TranslationMemory:
         return len(self.entries)
 
     @classmethod
-    def from_units(cls, units: Iterable[TranslationUnit], origin: str = "tm", **kw: int) -> "TranslationMemory":
+    def from_units(cls, units: Iterable[TranslationUnit], origin: str = "tm",
+                   **kw: Any) -> "TranslationMemory":
         """Build a memory from translation units read from one file, in file order."""
         units = list(units)
         entries = []
@@ -99,7 +116,10 @@ class TranslationMemory:
             props = dict(u.props)
             prev = props.get(PROP_CONTEXT_PRE, units[i - 1].source if i > 0 else None)
             nxt = props.get(PROP_CONTEXT_POST, units[i + 1].source if i + 1 < len(units) else None)
-            entries.append(MemoryEntry(u.source, u.target, prev, nxt, origin))
+            unit_origin, confidence = origin_from_props(props)
+            entries.append(MemoryEntry(u.source, u.target, prev, nxt, origin, unit_origin, confidence))
+        if units and "source_lang" not in kw:
+            kw = {"source_lang": units[0].source_lang, "target_lang": units[0].target_lang, **kw}
         return cls(entries, **kw)
 
     @classmethod
@@ -114,7 +134,7 @@ class TranslationMemory:
             units = memory_units(path, src_lang, tgt_lang)
             # Units without a target still give their neighbours' context.
             entries.extend(e for e in cls.from_units(units, origin=Path(path).name).entries if e.target)
-        return cls(entries)
+        return cls(entries, source_lang=src_lang, target_lang=tgt_lang)
 
     # ---------------------------------------------------------------- lookup
 
@@ -194,26 +214,129 @@ class TranslationMemory:
         return None if best is None else Match(self.entries[best[1]], min(99.0, float(math.floor(best[0]))), "tm-fuzzy")
 
 
+    # ---------------------------------------------------------------- leverage (drafting)
+
+    def skeleton_hits(self, sentence: str) -> list[int]:
+        """Entries that may differ from the sentence only in numbers, dates, times, symbols or addresses.
+
+        Looked up by :func:`~bilingual_pr.tm.repair.outline`, a cheap key that equal skeletons share;
+        the leverage rules then check the real skeleton.
+        """
+        from bilingual_pr.tm.repair import outline
+
+        if self.source_lang is None or not _repairable(sentence):
+            return []
+        if self._skeletons is None:
+            # Built on first use: only sentences with a digit or an address can have a piece to repair.
+            index: dict[str, list[int]] = {}
+            for idx, key in enumerate(self._keys):
+                if _repairable(key):
+                    index.setdefault(outline(key), []).append(idx)
+            self._skeletons = index
+        return self._skeletons.get(outline(sentence), [])
+
+    def leverage_candidates(self, sentence: str, threshold: float, limit: int = 10) -> list[int]:
+        """Entry indices worth ranking: exact hits, skeleton hits, and the ``limit`` most similar index candidates."""
+        from rapidfuzz import fuzz
+
+        key = normalize(sentence)
+        found = dict.fromkeys([*self._exact.get(key, ()), *self.skeleton_hits(sentence)])
+        near = [(fuzz.ratio(key, self._keys[i]), i) for i in self.candidates(key, threshold) if i not in found]
+        near.sort(reverse=True)
+        found.update(dict.fromkeys(i for _, i in near[:limit]))
+        return list(found)
+
+    def stored_unit(self, idx: int) -> StoredUnit:
+        """Entry ``idx`` as the unit the leverage rules rank (its index is its id: later entries are newer)."""
+        unit = self._units.get(idx)
+        if unit is None:
+            e = self.entries[idx]
+            unit = StoredUnit(idx, e.source, e.target, self.source_lang or "", self.target_lang or "", e.unit_origin,
+                              e.confidence, e.origin, prev_source=e.prev, next_source=e.next)
+            self._units[idx] = unit
+        return unit
+
+
+def _repairable(text: str) -> bool:
+    """Whether a sentence may hold a repairable piece (every placeable needs a digit or an address)."""
+    from bilingual_pr.lexical import has_digit
+
+    return has_digit(text) or "@" in text or "://" in text or "www." in text.lower()
+
+
 def _same(memory_side: str | None, doc_side: str | None) -> bool:
     return (memory_side is None and doc_side is None) or (
         memory_side is not None and doc_side is not None and normalize(memory_side) == doc_side)
 
 
-class MemoryEngine:
-    """The translation-memory step of drafting: context, exact, then fuzzy matches."""
+@dataclass(frozen=True, slots=True)
+class MemorySuggestion(Suggestion):
+    """A memory's suggestion with how the leverage rules got it (repaired or not, and why it scores so).
 
-    def __init__(self, memory: TranslationMemory, threshold: float = 75.0, name: str = "tm") -> None:
+    ``score`` is what drafts record as the match quality: 101 for a context match and 100 for an
+    exact one (XLIFF readers tell a context match by its 101), else the leverage score;
+    ``leverage`` is the score after penalties, which ranked it and met ``--fuzzy``.
+    """
+
+    repaired: bool = False
+    penalties: tuple[tuple[str, float], ...] = ()
+    changes: tuple[str, ...] = ()  # each substitution of a repair, "old target -> new target (old -> new source)"
+    leverage: float | None = None
+
+    @property
+    def match_note(self) -> str | None:
+        """``repaired 96``, ``exact 98; origin:aligned -2``: what a draft notes, None for an unremarkable match."""
+        if not (self.repaired or self.penalties):
+            return None
+        kind = "repaired" if self.repaired else {"tm-context": "context", "tm-exact": "exact"}.get(self.origin, "fuzzy")
+        why = ", ".join(f"{name} -{points:g}" for name, points in self.penalties)
+        return f"{kind} {self.leverage:g}" + (f"; {why}" if why else "")
+
+
+_DRAFT_ORIGIN: dict[str, Origin] = {"context": "tm-context", "exact": "tm-exact", "repaired": "tm-fuzzy",
+                                   "fuzzy": "tm-fuzzy"}
+
+
+class MemoryEngine:
+    """The translation-memory step of drafting: context, exact, repaired, then fuzzy matches (tm/leverage.py)."""
+
+    def __init__(self, memory: TranslationMemory, threshold: float = 75.0, name: str = "tm", *,
+                 glossary: object | None = None, rules: LeverageRules = DEFAULT_RULES) -> None:
         self.memory, self.threshold, self.name = memory, threshold, name
+        self.glossary, self.rules = glossary, rules
+        if memory.source_lang is None or memory.target_lang is None:
+            # Without the sides' languages no number can be read: rank, but repair nothing.
+            from dataclasses import replace
+
+            self.rules = replace(rules, repair=False)
+
+    def best(self, sources: Sequence[str], i: int) -> Leverage | None:
+        """The best leverage for sentence ``i`` (its neighbours give context matches), None below the threshold."""
+        sentence = sources[i]
+        prev = sources[i - 1] if i > 0 else None
+        nxt = sources[i + 1] if i + 1 < len(sources) else None
+        floor = min(self.threshold, 100.0)
+        ids = self.memory.leverage_candidates(sentence, floor)
+        if not ids:
+            return None
+        ranked = rank_matches(sentence, [self.memory.stored_unit(j) for j in ids], prev_source=prev,
+                              next_source=nxt, rules=self.rules, target_lang=self.memory.target_lang or "en",
+                              glossary=self.glossary)
+        for m in ranked:
+            if m.is_exact or (self.threshold <= 100 and m.score >= self.threshold):
+                return m
+        return None
 
     def suggest(self, sources: Sequence[str], todo: Sequence[int]) -> list[Suggestion | None]:
         """Look every sentence in ``todo`` up, using its neighbours for context matches."""
         out: list[Suggestion | None] = []
         for i in todo:
-            prev = sources[i - 1] if i > 0 else None
-            nxt = sources[i + 1] if i + 1 < len(sources) else None
-            m = self.memory.exact(sources[i], prev, nxt)
-            if m is None and self.threshold <= 100:
-                m = self.memory.fuzzy(sources[i], self.threshold)
-            out.append(None if m is None else Suggestion(
-                m.entry.target, m.kind, m.entry.origin, m.score, m.entry.source))
+            m = self.best(sources, i)
+            if m is None:
+                out.append(None)
+                continue
+            entry = self.memory.entries[m.unit.id]
+            shown = {"context": 101.0, "exact": 100.0}.get(m.kind, m.score)
+            out.append(MemorySuggestion(m.target, _DRAFT_ORIGIN[m.kind], entry.origin, shown,
+                                        entry.source, m.repaired, m.penalties, tuple(map(str, m.changes)), m.score))
         return out

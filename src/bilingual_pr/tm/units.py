@@ -1,0 +1,62 @@
+"""The unit a translation-memory database stores and returns: source, target and where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Where a stored translation came from, most trusted first (leverage.py penalises by it).
+ORIGINS = ("human", "confirmed", "tm", "aligned", "mt")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUnit:
+    """One source/target pair of a memory database, with its provenance and neighbours."""
+
+    id: int
+    source: str
+    target: str
+    source_lang: str
+    target_lang: str
+    origin: str  # 'aligned' | 'confirmed' | 'human' | 'mt' | 'tm'
+    confidence: float | None = None
+    document: str | None = None
+    created: str | None = None
+    changed: str | None = None
+    creation_id: str | None = None
+    change_id: str | None = None
+    prev_source: str | None = None
+    next_source: str | None = None
+    props: tuple[tuple[str, str], ...] = ()
+
+
+# Trados x-Origin values and our drafts' x-bilingual-pr-origin values -> stored origin.
+_TRADOS_ORIGIN = {"alignment": "aligned", "machinetranslation": "mt", "tm": "tm", "adaptivemt": "mt",
+                  "interactive": "human", "source": "human"}
+_DRAFT_ORIGIN = {"mt": "mt", "tm-fuzzy": "tm", "tm-exact": "tm", "tm-context": "tm"}
+_CONFIRMED_STATES = frozenset({"final", "signed-off", "reviewed", "translated", "needs-review-l10n"})
+
+
+def origin_from_props(props: tuple[tuple[str, str], ...] | dict[str, str]) -> tuple[str, float | None]:
+    """The stored origin and confidence a memory file's unit props give (``x-Origin=Alignment`` -> aligned).
+
+    Aligned pairs a person marked reviewed (``x-needs-review=no``) are ``confirmed``; an XLIFF
+    segment in a confirmed state (translated, reviewed, final, signed-off) is ``human`` unless it
+    was left as the machine or memory proposed it; anything else is ``tm``.
+    """
+    p = dict(props)
+    confidence: float | None = None
+    try:
+        confidence = float(p["x-confidence"]) if "x-confidence" in p else None
+    except ValueError:
+        confidence = None
+    draft = _DRAFT_ORIGIN.get(p.get("x-bilingual-pr-origin", "") or p.get("x-origin", ""))
+    state = p.get("x-state")
+    if state is not None:
+        # An XLIFF segment: its state says whether a person translated or checked it.
+        if state in _CONFIRMED_STATES:
+            return "human", confidence
+        return draft or "tm", confidence
+    origin = _TRADOS_ORIGIN.get(p.get("x-Origin", "").lower(), None)
+    if origin == "aligned" and p.get("x-needs-review") == "no":
+        origin = "confirmed"
+    return origin or draft or "tm", confidence
