@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bilingual_pr.lexical import (day_of_month, format_date, format_number, format_time, inflect_scale_word,
-                                  month_name, months, number_style, placeables, scale_word, time_style,
-                                  weekday_name, weekday_placeables)
+from bilingual_pr.lexical import months, placeables
+from bilingual_pr.lexical.wordforms import inflect_scale_word, scale_word, weekday_placeables
+from bilingual_pr.lexical.writing import (day_of_month, format_date, format_number, format_time, month_name,
+                                          number_style, time_style, weekday_name)
 
 
 @pytest.mark.parametrize(("value", "lang", "kw", "expected"), [
@@ -104,7 +105,7 @@ def test_weekdays_and_scale_words():
 
 
 def test_small_cardinals_as_words():
-    from bilingual_pr.lexical import cardinal_words, number_word
+    from bilingual_pr.lexical.wordforms import cardinal_words, number_word
 
     found = cardinal_words("Trois experts, une session, dix-sept États, vingt-deux fois, le second.", "fr")
     assert [(p.text, p.value) for p in found] == [("Trois", 3), ("dix-sept", 17)]

@@ -226,12 +226,12 @@ def test_repair_checks_that_the_new_target_reads_back():
 
 
 def test_a_target_that_does_not_read_back_refuses_the_repair(monkeypatch):
-    from bilingual_pr import lexical
+    from bilingual_pr.lexical import writing as lexical_writing
 
     args = ("La séance reprendra à 16 heures.", "La séance reprendra à 15 heures.",
             "The meeting will resume at 3 p.m.", "fr", "en")
     assert repair(*args).target == "The meeting will resume at 4 p.m."
-    monkeypatch.setattr(lexical, "format_time", lambda minutes, lang, style=None: "later")
+    monkeypatch.setattr(lexical_writing, "format_time", lambda minutes, lang, style=None: "later")
     assert repair(*args) is None
 
 

@@ -5,7 +5,7 @@ A memory unit whose source differs from the new sentence *only* in such pieces (
 unit's target (the same fact, read in the target's language: French ``1 200`` is English
 ``1,200``, ``15 heures`` is ``3 p.m.``, ``DG25/014F`` is ``DG25/014E``) and rewritten with the new
 value in the target language's convention and in the style the target already used
-(``lexical.format_number`` / ``format_time`` / ``month_name`` ...). Anything that cannot be found
+(``writing.format_number`` / ``format_time`` / ``month_name`` ...). Anything that cannot be found
 once and only once, or that the rewritten target does not read back as the new value, refuses
 the repair: the match then stays an ordinary fuzzy match.
 """
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from bilingual_pr import lexical
+from bilingual_pr.lexical import wordforms, writing
 
 if TYPE_CHECKING:
     from bilingual_pr.glossary.model import Glossary
@@ -97,7 +98,7 @@ def _base(lang: str | None) -> str:
 @functools.lru_cache(maxsize=65536)
 def _placeable_pieces(text: str, lang: str, words: bool) -> tuple[Piece, ...]:
     found = [*lexical.placeables(text, lang), *lexical.month_placeables(text, lang),
-             *lexical.weekday_placeables(text, lang), *(lexical.cardinal_words(text, lang) if words else ())]
+             *wordforms.weekday_placeables(text, lang), *(wordforms.cardinal_words(text, lang) if words else ())]
     found.sort(key=lambda p: (p.start, p.end))
     out: list[Piece] = []
     for p in found:
@@ -108,7 +109,7 @@ def _placeable_pieces(text: str, lang: str, words: bool) -> tuple[Piece, ...]:
             out.append(Piece("number", p.start, p.end, p.text, p.value, p.keys, p.key, 1.0, p.text, True))
         elif p.kind == "number":
             # The scale word belongs to the piece: "1,5 million" and "2 millions" differ in nothing else.
-            scaled = lexical.scale_word(text, p.end, lang)
+            scaled = wordforms.scale_word(text, p.end, lang)
             end, unit = scaled if scaled is not None else (p.end, 1)
             out.append(Piece(p.kind, p.start, end, text[p.start:end], p.value, p.keys, p.key, float(unit), p.text))
         else:
@@ -146,11 +147,11 @@ def skeleton(text: str, lang: str, terms: Sequence[Any] = (), *, words: bool = F
 
 # Words a piece may cover without a digit: month and day names, scale words, the words of clock times.
 _OUTLINE_DROP = frozenset({*(m.lower().rstrip(".") for table in lexical.MONTHS.values() for m in table),
-                           *(d.lower() for table in lexical.WEEKDAYS.values() for d in table),
+                           *(d.lower() for table in wordforms.WEEKDAYS.values() for d in table),
                            "million", "millions", "milliard", "milliards", "billion", "billions", "trillion",
                            "trillions", "thousand", "thousands", "mille", "k", "h", "heure", "heures", "a", "p", "m",
                            "am", "pm",
-                           *(part for table in lexical.CARDINAL_WORDS.values() for w in table.values()
+                           *(part for table in wordforms.CARDINAL_WORDS.values() for w in table.values()
                              for part in w.split("-"))})
 _WORDS = re.compile(r"\w+")
 # A space-separated token with a digit, a slash or an address mark.
@@ -213,30 +214,30 @@ def _render(old: Piece, new: Piece, t: Piece, target: str, target_pieces: Sequen
         if not math.isclose(old.unit, new.unit):
             return None  # the scale word changed (millions -> milliards): more than a figure
         if t.word:
-            word = lexical.number_word(new.value / t.unit, target_lang)
+            word = wordforms.number_word(new.value / t.unit, target_lang)
             if word is not None:
                 return _recase(t.text, word)
         # Written as the target wrote the old value: "2.5 million" stays in millions, "2,500,000" in units.
         value = round(new.value / t.unit, 9)  # float division noise (3100000 / 1e6)
-        t_style = lexical.number_style(t.digits, target_lang)
-        n_style = lexical.number_style(new.digits, source_lang)
+        t_style = writing.number_style(t.digits, target_lang)
+        n_style = writing.number_style(new.digits, source_lang)
         if float(value).is_integer() and _is_day(target, t, target_pieces):
-            return lexical.day_of_month(int(value), target_lang, ordinal=t_style.ordinal)
+            return writing.day_of_month(int(value), target_lang, ordinal=t_style.ordinal)
         if t_style.group and value >= 1000:
             group: bool | str = t_style.group
         else:
             group = bool(n_style.group) or value >= 10000
         decimals = n_style.decimals if math.isclose(t.unit, new.unit) else None
-        digits = lexical.format_number(value, target_lang, decimals=decimals, group=group,
+        digits = writing.format_number(value, target_lang, decimals=decimals, group=group,
                                        ordinal=t_style.ordinal and float(value).is_integer())
         word = t.text[len(t.digits):]
-        return digits + (lexical.inflect_scale_word(word, value, target_lang) if word else "")
+        return digits + (wordforms.inflect_scale_word(word, value, target_lang) if word else "")
     if kind == "time":
-        return lexical.format_time(new.value, target_lang, style=lexical.time_style(t.text, target_lang))
+        return writing.format_time(new.value, target_lang, style=writing.time_style(t.text, target_lang))
     if kind == "month":
-        return _recase(t.text, lexical.month_name(new.value, target_lang))
+        return _recase(t.text, writing.month_name(new.value, target_lang))
     if kind == "weekday":
-        return _recase(t.text, lexical.weekday_name(new.value, target_lang))
+        return _recase(t.text, writing.weekday_name(new.value, target_lang))
     if kind == "symbol":
         # Keep the target's language letter (DG26/014E): the key is the symbol without it.
         return new.value + t.text[len(t.value):] if t.text.startswith(t.value) else new.value
