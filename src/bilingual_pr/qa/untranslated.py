@@ -18,6 +18,11 @@ _FUNCTION_WORDS = {
 _SPACE = re.compile(r"\s+")
 
 
+def function_words(lang: str) -> frozenset[str]:
+    """The function words of a language that mark running text (empty for a language without a list)."""
+    return _FUNCTION_WORDS.get(lang, frozenset())
+
+
 def _loose(text: str) -> str:
     return _SPACE.sub(" ", text.replace("’", "'")).strip().casefold()
 

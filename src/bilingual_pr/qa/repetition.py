@@ -1,0 +1,107 @@
+"""Words and phrases written twice in a row: "the the", "de la de la", "in Geneva in Geneva".
+
+Only letters count as words (``1 000 000`` is a number, not a repetition), and only
+whitespace may stand between the two copies (``Paris, Paris`` and ``vous, vous`` are
+a choice of style). Repetitions that the grammar makes are allowed: French reflexive
+``nous nous``, ``vous vous``; English ``had had``, ``that that``, ``is is``. Two
+capitalised copies of a word that is not a function word are a name (``Bora Bora``,
+``Pago Pago``). The target is checked, and the source too when it is French (as the
+typography family does: the French side whichever its role).
+"""
+
+from __future__ import annotations
+
+import re
+from operator import eq
+
+from bilingual_pr.qa.model import Family, Finding, Segment, Span, finding
+from bilingual_pr.qa.untranslated import function_words
+
+# A word, then up to three more (a phrase), then whitespace and the same again. The copies
+# are compared case-insensitively ("The the"); letters only, hyphens and apostrophes inside.
+_W = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
+_REPEAT = re.compile(r"(?<![\w'’-])(" + _W + r"(?:[ \u00a0\u202f]+" + _W + r"){0,3})\s+\1(?![\w'’-])",
+                     re.IGNORECASE)
+
+#: Words whose doubling the grammar allows, by language.
+GRAMMATICAL: dict[str, frozenset[str]] = {
+    "fr": frozenset({"nous", "vous"}),
+    "en": frozenset({"had", "that", "is"}),
+}
+
+
+def _allowed(first: str, second: str, lang: str) -> bool:
+    words = first.split()
+    if len(words) == 1:
+        low = first.lower()
+        if low in GRAMMATICAL.get(lang, frozenset()):
+            return True
+        # Two title-case copies of a content word: a name (Bora Bora); "The The", "UN UN" and
+        # "L'ONU L'ONU" are still slips.
+        if (first.istitle() and second.istitle() and len(first) > 1 and "'" not in first and "’" not in first
+                and low not in function_words(lang)):
+            return True
+    return False
+
+
+# Marks that end a word for the cheap probe below (a word next to one of them is never a copy).
+_PROBE = str.maketrans({c: " " for c in ",;:.!?()[]{}«»“”\"„/"})
+
+
+def _maybe_repeated(text: str) -> bool:
+    """False only when no word or phrase of up to four words can be twice in a row (C-speed probe)."""
+    words = text.lower().translate(_PROBE).split()
+    if any(map(eq, words, words[1:])):
+        return True
+    for n in (2, 3, 4):
+        for i in [i for i, same in enumerate(map(eq, words, words[n:])) if same]:
+            if words[i:i + n] == words[i + n:i + 2 * n]:
+                return True
+    return False
+
+
+def repeats(text: str, lang: str) -> list[tuple[str, Span]]:
+    """(the repeated word or phrase, span of both copies) for each repetition of ``text``."""
+    if not _maybe_repeated(text):
+        return []  # the regex with its back-reference costs ~100 us a sentence; most have nothing
+    out = []
+    for m in _REPEAT.finditer(text):
+        first = m.group(1)
+        second = text[m.end() - len(first):m.end()]
+        if not _allowed(first, second, lang):
+            out.append((first, m.span()))
+    return out
+
+
+def _side(seg: Segment, text: str, lang: str, side: str) -> Finding | None:
+    found = repeats(text, lang)
+    if not found:
+        return None
+    shown = ", ".join(f"“{w} {w}”" for w, _ in found)
+    spans = tuple(sp for _, sp in found)
+    where = "target" if side == "target" else "French source"
+    return finding("repeated-word", f"Written twice in a row in the {where}: {shown}.", seg.index,
+                   spans if side == "source" else (), spans if side == "target" else ())
+
+
+def check_repetition(seg: Segment) -> list[Finding]:
+    """Doubled words and phrases in the target, and in the source when it is French."""
+    out = []
+    hit = _side(seg, seg.target, seg.target_lang, "target") if seg.target else None
+    if hit is not None:
+        out.append(hit)
+    if seg.source_lang == "fr" and seg.target_lang != "fr" and seg.source:
+        hit = _side(seg, seg.source, "fr", "source")
+        if hit is not None:
+            out.append(hit)
+    return out
+
+
+FAMILY = Family(
+    "repetition",
+    checks={
+        "repeated-word": ("warning", "A word or phrase written twice in a row (grammatical doublings such as "
+                                     "“nous nous” and “had had” allowed)."),
+    },
+    unit=lambda setup: check_repetition,
+)
