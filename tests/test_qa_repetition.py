@@ -20,6 +20,7 @@ DAMAGED_FR = [
     ("Les experts ont visité les les camps.", "les les"),
     ("Le rapport de la de la Rapporteuse spéciale.", "de la de la"),
     ("Il a dit que que la séance était levée.", "que que"),
+    ("Il a parlé de de la situation.", "de de"),
     ("L'ONU L'ONU a salué l'accord.", "L'ONU L'ONU"),
 ]
 CLEAN_EN = [
@@ -29,11 +30,18 @@ CLEAN_EN = [
     "The fund received 1 000 000 francs in 2020 and 2 2 2 is a code.",
     "Paris, Paris and again Paris: the city hosted the talks.",
     "What it is is a question of rights.",
+    "A very very good year for his great great-grandfather.",
+    "Progress was made step by step by the delegations.",
+    "And more and more States joined.",
     "The right to the highest attainable standard of health.",
 ]
 CLEAN_FR = [
     "Nous nous réjouissons de cette décision.",
     "Vous vous engagez à respecter la Charte.",
+    "Les efforts commencent peu à peu à porter leurs fruits.",
+    "Il a reçu le prix Nobel aux côtés de de Klerk.",
+    "Un très très bon résultat, oh là là.",
+    "Ils se sont fait faire des badges, de plus en plus en ligne.",
     "Le Conseil des droits de l'homme, le Conseil tout entier, a salué l'accord.",
     "Les États membres et les organisations non gouvernementales.",
     "L'Office des Nations Unies à Genève accueille les pourparlers.",

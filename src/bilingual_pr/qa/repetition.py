@@ -23,15 +23,28 @@ _W = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
 _REPEAT = re.compile(r"(?<![\w'’-])(" + _W + r"(?:[ \u00a0\u202f]+" + _W + r"){0,3})\s+\1(?![\w'’-])",
                      re.IGNORECASE)
 
-#: Words whose doubling the grammar allows, by language.
+#: Words whose doubling the grammar or usage allows, by language: reflexives and tense ("nous nous",
+#: "had had"), emphasis ("très très", "very very"), idioms and interjections ("à qui mieux mieux",
+#: "oh là là", "great great-grandfather", "hear hear").
 GRAMMATICAL: dict[str, frozenset[str]] = {
-    "fr": frozenset({"nous", "vous"}),
-    "en": frozenset({"had", "that", "is"}),
+    "fr": frozenset({"nous", "vous", "faire", "très", "mieux", "là", "ah", "ha", "oh", "bling"}),
+    "en": frozenset({"had", "that", "is", "very", "much", "great", "hear", "ah", "ha", "oh", "là", "bling"}),
 }
+# "peu à peu à changer", "de plus en plus en", "and more and more": an idiom "X à X" next to its
+# linking word reads as a two-word phrase written twice.
+_IDIOM_LINK = {"fr": frozenset({"à", "après", "en", "et", "pour"}),
+               "en": frozenset({"by", "to", "after", "for", "and", "or"})}
+# "aux côtés de de Klerk": a name's particle after the preposition.
+_PARTICLES = frozenset({"de", "du", "van", "von", "da", "di"})
 
 
-def _allowed(first: str, second: str, lang: str) -> bool:
+def _allowed(first: str, second: str, lang: str, after: str) -> bool:
     words = first.split()
+    if len(words) == 2 and (words[0].lower() in _IDIOM_LINK.get(lang, frozenset())
+                            or words[1].lower() in _IDIOM_LINK.get(lang, frozenset())):
+        return True
+    if len(words) == 1 and first.lower() in _PARTICLES and after.lstrip()[:1].isupper():
+        return True
     if len(words) == 1:
         low = first.lower()
         if low in GRAMMATICAL.get(lang, frozenset()):
@@ -68,7 +81,7 @@ def repeats(text: str, lang: str) -> list[tuple[str, Span]]:
     for m in _REPEAT.finditer(text):
         first = m.group(1)
         second = text[m.end() - len(first):m.end()]
-        if not _allowed(first, second, lang):
+        if not _allowed(first, second, lang, text[m.end():m.end() + 3]):
             out.append((first, m.span()))
     return out
 
