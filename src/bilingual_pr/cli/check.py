@@ -88,7 +88,8 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
 
         gloss = load_glossary(glossary, source.source_lang, source.target_lang)
     chosen = resolve_profile(profile, gloss)
-    options = dict(glossary=gloss, profile=chosen, families=families, input_name=source.name, jobs=jobs)
+    options = dict(glossary=gloss, profile=chosen, families=families, input_name=source.name, jobs=jobs,
+                   aligned=source.kind == "documents")
     if sys.stderr.isatty() and source.read_progress is not None and source.size > 1_000_000:
         with click.progressbar(length=source.size, label="Checking", file=sys.stderr) as bar:
             calls = {"n": 0}
