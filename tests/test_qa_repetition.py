@@ -33,6 +33,7 @@ CLEAN_EN = [
     "A very very good year for his great great-grandfather.",
     "Progress was made step by step by the delegations.",
     "And more and more States joined.",
+    "It is the way to tell you you should act.",
     "The right to the highest attainable standard of health.",
 ]
 CLEAN_FR = [
@@ -42,6 +43,7 @@ CLEAN_FR = [
     "Il a reçu le prix Nobel aux côtés de de Klerk.",
     "Un très très bon résultat, oh là là.",
     "Ils se sont fait faire des badges, de plus en plus en ligne.",
+    "Il a exploré le film en en découvrant les secrets.",
     "Le Conseil des droits de l'homme, le Conseil tout entier, a salué l'accord.",
     "Les États membres et les organisations non gouvernementales.",
     "L'Office des Nations Unies à Genève accueille les pourparlers.",

@@ -23,12 +23,12 @@ _W = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
 _REPEAT = re.compile(r"(?<![\w'’-])(" + _W + r"(?:[ \u00a0\u202f]+" + _W + r"){0,3})\s+\1(?![\w'’-])",
                      re.IGNORECASE)
 
-#: Words whose doubling the grammar or usage allows, by language: reflexives and tense ("nous nous",
-#: "had had"), emphasis ("très très", "very very"), idioms and interjections ("à qui mieux mieux",
+#: Words whose doubling the grammar or usage allows, by language: reflexives, pronouns and tense
+#: ("nous nous", "en en parlant", "had had", "tell you you should"), emphasis ("très très", "very very"), idioms and interjections ("à qui mieux mieux",
 #: "oh là là", "great great-grandfather", "hear hear").
 GRAMMATICAL: dict[str, frozenset[str]] = {
-    "fr": frozenset({"nous", "vous", "faire", "très", "mieux", "là", "ah", "ha", "oh", "bling"}),
-    "en": frozenset({"had", "that", "is", "very", "much", "great", "hear", "ah", "ha", "oh", "là", "bling"}),
+    "fr": frozenset({"nous", "vous", "en", "faire", "très", "mieux", "là", "ah", "ha", "oh", "bling"}),
+    "en": frozenset({"had", "that", "is", "you", "very", "much", "great", "hear", "ah", "ha", "oh", "là", "bling"}),
 }
 # "peu à peu à changer", "de plus en plus en", "and more and more": an idiom "X à X" next to its
 # linking word reads as a two-word phrase written twice.
