@@ -95,7 +95,7 @@ def test_the_target_and_a_french_source_are_checked_and_named() -> None:
 def test_the_probe_never_misses_what_the_pattern_finds() -> None:
     # The probe is a fast pre-filter: whenever it says no, the full pattern must find nothing.
     texts = [t for t, _ in DAMAGED_EN + DAMAGED_FR] + CLEAN_EN + CLEAN_FR + [
-        "a\u00a0a", "x\u202fy x\u202fy", "(la la)", "«les les»", "of the, of the", "Rights rights"]
+        "a\u00a0a", "x\u202fy x\u202fy", "les\u2009les", "de\tla de\nla", "(la la)", "«les les»", "of the, of the", "Rights rights"]
     found = 0
     for text in texts:
         if _REPEAT.search(text) is not None:

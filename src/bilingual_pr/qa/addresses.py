@@ -24,6 +24,10 @@ _LANG_PART = re.compile(r"[/_.\-(](?:fr|en|fra|eng|french|english|francais|angla
                         r"|[_-][fe](?=\.[a-z]{2,4}$|$)|(?<=[?&])(?:lang(?:id|uage)?|ln)=[a-z]{1,3}")
 
 
+# What every RELEASE_SYMBOL_TEXT match without a slash holds: two capitals, then a - or _ and a digit.
+_RELEASE_PROBE = re.compile(r"[A-Z]{2}[A-Z0-9]*[_-]\d").search
+
+
 def _may_have_address(text: str) -> bool:
     return "@" in text or "://" in text or "www." in text or "WWW." in text
 
@@ -46,8 +50,8 @@ def addresses(text: str, lang: str) -> list[tuple[str, str, Span]]:
 
 def release_symbols(text: str, lang: str) -> list[tuple[str, str, Span]]:
     """("symbol", key, span) of each press-release symbol written without a slash (DG11-005F)."""
-    if "-" not in text and "_" not in text:
-        return []
+    if ("-" not in text and "_" not in text) or _RELEASE_PROBE(text) is None:
+        return []  # the symbol pattern opens with a look-behind, tried at every position: probe first
     out = []
     for m in RELEASE_SYMBOL_TEXT.finditer(text):
         if "/" in m.group(1):
