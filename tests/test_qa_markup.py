@@ -116,3 +116,15 @@ def test_xliff_bpt_ept_out_of_order_is_found_only_when_the_source_pairs_them() -
     open_only = (InlineCode("bx", "1", 3),)
     seg = Segment(0, "Le Conseil.", "The Council.", source_codes=open_only, target_codes=open_only)
     assert check_tags(seg) == []
+
+
+def test_workers_reading_their_own_pieces_see_the_codes_too(tmp_path: Path, monkeypatch) -> None:
+    from bilingual_pr.formats.tmx import parallel as tmxchunks
+
+    monkeypatch.setattr(tmxchunks, "CHUNK_BYTES", 300)
+    monkeypatch.setattr(tmxchunks, "MIN_PARALLEL_BYTES", 0)
+    inp = open_input([_tmx(tmp_path, *(CLEAN + DAMAGED))])
+    assert inp.pieces is not None and len(inp.pieces()) > 3
+    report = run_checks(inp.read, families=["tags"], jobs=2, pieces=inp.pieces)
+    assert [(f.unit, f.check) for f in report.findings] == [(len(CLEAN) + i, "tag-mismatch")
+                                                            for i in range(len(DAMAGED))]
