@@ -128,3 +128,14 @@ def test_workers_reading_their_own_pieces_see_the_codes_too(tmp_path: Path, monk
     report = run_checks(inp.read, families=["tags"], jobs=2, pieces=inp.pieces)
     assert [(f.unit, f.check) for f in report.findings] == [(len(CLEAN) + i, "tag-mismatch")
                                                             for i in range(len(DAMAGED))]
+
+
+def test_codes_are_read_from_the_seg_after_a_tuv_prop(tmp_path: Path) -> None:
+    path = tmp_path / "p.tmx"
+    path.write_text(_HEAD + '<tu><tuv xml:lang="fr-FR"><prop type="x-a">v</prop><seg>Le CERN' + PH
+                    + ' publie.</seg></tuv><tuv xml:lang="en-GB"><note>n</note><seg>CERN publishes.</seg></tuv></tu>'
+                    + "</body></tmx>\n", encoding="utf-8")
+    (unit,) = list(SerialTmxReader(path, codes=True))
+    assert unit.source == "Le CERN publie." and unit.source_codes == (InlineCode("ph", "3", 7),)
+    report = run_checks(open_input([path]).read, families=["tags"])
+    assert [f.check for f in report.findings] == ["tag-mismatch"]

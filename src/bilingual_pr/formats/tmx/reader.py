@@ -211,6 +211,14 @@ def new_unit(source: str, target: str, source_lang: str, target_lang: str, tuid:
     return unit
 
 
+def _seg_of(tuv):
+    """The ``<seg>`` of a ``<tuv>`` (after any ``<prop>``/``<note>``), or None."""
+    first = tuv[0] if len(tuv) else None
+    if first is None or first.tag == "seg":
+        return first
+    return next(tuv.iterchildren("seg"), None)
+
+
 def make_unit(fields: tuple) -> TranslationUnit:
     """The unit of a :meth:`UnitParser.fields` tuple: a TaggedUnit when it carries inline codes (12 fields)."""
     return new_unit(*fields) if len(fields) == 10 else TaggedUnit(*fields)
@@ -254,7 +262,9 @@ class UnitParser:
     def unit(self, el) -> TranslationUnit | None:
         """A ``<tu>``'s unit, or None when it is skipped."""
         fields = self.fields(el)
-        return None if fields is None else make_unit(fields)
+        if fields is None:
+            return None
+        return new_unit(*fields) if len(fields) == 10 else TaggedUnit(*fields)
 
     def fields(self, el) -> tuple | None:
         """A ``<tu>``'s unit as the field tuple :func:`new_unit` takes, or None when it is skipped."""
@@ -308,13 +318,14 @@ class UnitParser:
                     changedate = changedate or tuv.get("changedate")
                     creationid = creationid or tuv.get("creationid")
         if self.codes:
-            s_codes = t_codes = ()
-            seg = tuv_els[si][0] if len(tuv_els[si]) else None
+            s_codes: tuple[InlineCode, ...] = ()
+            t_codes: tuple[InlineCode, ...] = ()
+            seg = _seg_of(tuv_els[si])
             if seg is not None and len(seg):
-                source, s_codes = seg_codes(seg if seg.tag == "seg" else next(tuv_els[si].iterchildren("seg")))
-            seg = tuv_els[ti][0] if len(tuv_els[ti]) else None
+                source, s_codes = seg_codes(seg)
+            seg = _seg_of(tuv_els[ti])
             if seg is not None and len(seg):
-                target, t_codes = seg_codes(seg if seg.tag == "seg" else next(tuv_els[ti].iterchildren("seg")))
+                target, t_codes = seg_codes(seg)
             if s_codes or t_codes:
                 return (source, target, source_lang, target_lang, get("tuid"), tuple(props), tuple(notes),
                         creationdate, changedate, creationid, s_codes, t_codes)
