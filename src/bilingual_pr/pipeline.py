@@ -334,7 +334,7 @@ def check_alignment(alignment: "Alignment", ctx: PairContext, input_name: str, r
                         f"p{i + 1}" if not release else bead_tuid(release, i + 1) if p.is_pair else None, input_name)
                 for i, p in enumerate(alignment.pairs) if p.src_text or p.tgt_text]
     report = run_checks(lambda: iter(segments), glossary=ctx.glossary, profile=ctx.profile, input_name=input_name,
-                        matcher_factory=ctx.matcher)
+                        matcher_factory=ctx.matcher, aligned=True)
     report.tuids = release is not None
     return report
 

@@ -90,7 +90,7 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
         gloss = load_glossary(glossary, source.source_lang, source.target_lang)
     chosen = resolve_profile(profile, gloss)
     run = functools.partial(run_checks, glossary=gloss, profile=chosen, families=families, input_name=source.name,
-                            jobs=jobs)
+                            jobs=jobs, aligned=source.kind == "documents")
     read_progress = source.read_progress
     if sys.stderr.isatty() and read_progress is not None and source.size > 1_000_000:
         with click.progressbar(length=source.size, label="Checking", file=sys.stderr) as bar:

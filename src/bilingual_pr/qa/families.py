@@ -6,7 +6,8 @@ named ``FAMILY``; adding a family is one new module and one line below.
 
 from __future__ import annotations
 
-from bilingual_pr.qa import consistency, numbers, spacing, tags, terms, typography, untranslated
+from bilingual_pr.qa import (addresses, consistency, numbers, repetition, spacing, tags, terms, typography,
+                             untranslated)
 from bilingual_pr.qa import model
 from bilingual_pr.qa.model import CHECKS, FAMILY_NAMES, Family
 
@@ -57,5 +58,7 @@ for _family in (
     typography.FAMILY,
     spacing.FAMILY,
     tags.FAMILY,
+    addresses.FAMILY,
+    repetition.FAMILY,
 ):
     register(_family)

@@ -55,18 +55,23 @@ class TmxPieces:
         """The segments of one piece, numbered from ``first``; a UserError when it does not parse."""
         from bilingual_pr.formats.tmx.parallel import piece_units
 
-        units = piece_units(self.path, self.plan, index, self.source_lang, self.target_lang)
+        units = piece_units(self.path, self.plan, index, self.source_lang, self.target_lang, codes=True)
         return list(tmx_segments(units, first))
 
 
 def tmx_segments(units: Iterable[Any], first: int = 0) -> Iterator[Segment]:
-    """Segments of TMX units, numbered from ``first`` (languages reduced to their base: fr-FR is fr)."""
+    """Segments of TMX units, numbered from ``first`` (languages reduced to their base: fr-FR is fr), codes kept."""
+    from bilingual_pr.formats.units import TaggedUnit
+
     base: dict[str, str] = {}  # a handful of tags, a million units: look each up once
     for i, u in enumerate(units, first):
         sl = base.get(u.source_lang) or base.setdefault(u.source_lang, base_language(u.source_lang))
         tl = base.get(u.target_lang) or base.setdefault(u.target_lang, base_language(u.target_lang))
         doc = u.prop("x-source-doc") if u.props else None
-        yield Segment(i, u.source, u.target, sl, tl, u.tuid, doc)
+        if u.__class__ is TaggedUnit:
+            yield Segment(i, u.source, u.target, sl, tl, u.tuid, doc, u.source_codes, u.target_codes)
+        else:
+            yield Segment(i, u.source, u.target, sl, tl, u.tuid, doc)
 
 
 def xliff_segments(units: Iterable[Any], source_lang: str, target_lang: str, doc: str) -> Iterator[Segment]:
@@ -110,14 +115,16 @@ def open_tsv(path: Path, source_lang: str | None, target_lang: str | None) -> Ch
 
 def open_tmx(path: Path, source_lang: str | None, target_lang: str | None) -> CheckInput:
     """A TMX memory, streamed with formats.tmx.read_tmx."""
-    from bilingual_pr.formats.tmx import TmxReader, read_tmx
+    from bilingual_pr.formats.tmx import read_tmx
+    from bilingual_pr.formats.tmx.reader import SerialTmxReader
 
     first = next(iter(read_tmx(path, src_lang=source_lang, tgt_lang=target_lang)), None)
     s_lang = base_language(first.source_lang) if first else (source_lang or "fr")
     t_lang = base_language(first.target_lang) if first else (target_lang or "en")
 
     def read(progress: Callable[[int], None] | None = None) -> Iterator[Segment]:
-        return tmx_segments(TmxReader(path, source_lang, target_lang, progress=progress))
+        # The QA read keeps inline codes for the tag check (the default read drops them, faster).
+        return tmx_segments(SerialTmxReader(path, source_lang, target_lang, progress=progress, codes=True))
 
     def pieces() -> TmxPieces | None:
         from bilingual_pr.formats.tmx.parallel import plan_chunks

@@ -113,7 +113,10 @@ def check_spacing(seg: Segment) -> list[Finding]:
         if any(t_q):
             s_q = _quote_balance(src)
             # A quotation left open on purpose (it continues in the next segment) is open on both sides.
-            if not any(s_q):
+            # A target that only closes a quotation ends one opened in an earlier unit, which is
+            # where an unbalanced quotation is reported: a quotation over two sentences is one finding.
+            closes_only = t_q[0] <= 0 and t_q[1] <= 0 and t_q[2] == 0
+            if not any(s_q) and not closes_only:
                 spans = tuple((i, i + 1) for i, ch in enumerate(tgt) if ch in _QUOTE_CHARS)
                 out.append(finding("unbalanced-quotes", "Quotation marks do not pair up in the target (they do in the source).",
                                    seg.index, (), spans))

@@ -76,7 +76,7 @@ def check_tags(seg: Segment) -> list[Finding]:
         if missing or extra:
             out.append(finding("tag-mismatch", _message("Inline codes", missing, extra), seg.index,
                                tuple(sp for _, sp in missing), tuple(sp for _, sp in extra)))
-        elif [c.kind for c in seg.source_codes if c.kind.endswith(("open", "close"))] and _bad_nesting(seg.target_codes):
+        elif _bad_nesting(seg.target_codes) and not _bad_nesting(seg.source_codes):
             out.append(finding("tag-mismatch", "Paired inline codes close before they open in the target.",
                                seg.index, (), tuple((c.pos, c.pos) for c in seg.target_codes)))
     if not (_maybe(seg.source) or _maybe(seg.target)):
@@ -92,16 +92,25 @@ def check_tags(seg: Segment) -> list[Finding]:
     return out
 
 
+# Codes that open and close a span: XLIFF <g>/<pc> (-open/-close), <bx/>/<ex/>, <sc/>/<ec/>;
+# TMX <bpt>/<ept> (paired by their i) and <hi> (-open/-close).
+_OPENING = {"bpt": "ept", "bx": "ex", "sc": "ec"}
+_CLOSING = {v: k for k, v in _OPENING.items()}
+
+
 def _bad_nesting(codes: tuple[InlineCode, ...]) -> bool:
+    """True when a paired code closes before it opens, or opens and never closes."""
     open_ids: list[str] = []
     for c in codes:
-        if c.kind.endswith("open"):
-            open_ids.append(c.id)
-        elif c.kind.endswith("close"):
-            if c.id not in open_ids:
+        kind = c.kind
+        if kind.endswith("-open") or kind in _OPENING:
+            open_ids.append(kind.removesuffix("-open") + "#" + c.id if kind.endswith("-open") else kind + "#" + c.id)
+        elif kind.endswith("-close") or kind in _CLOSING:
+            key = kind.removesuffix("-close") + "#" + c.id if kind.endswith("-close") else _CLOSING[kind] + "#" + c.id
+            if key not in open_ids:
                 return True
-            open_ids.remove(c.id)
-    return False
+            open_ids.remove(key)
+    return bool(open_ids)
 
 
 FAMILY = Family(

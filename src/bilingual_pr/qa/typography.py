@@ -13,6 +13,8 @@ Profiles (documented in docs/qa.md):
   required space is reported.
 * ``off`` -- no French typography check.
 
+The French side is checked whichever its role: the target of an EN->FR unit, the
+source of an FR->EN one (its findings say "French source" and mark source spans).
 Whatever the profile (except ``off``), an English target must have no space
 before ``; : ! ?``.
 """
@@ -73,18 +75,28 @@ def _space_at(text: str, pos: int, step: int) -> tuple[str, int, int]:
 
 
 def check_typography(seg: Segment, profile: str) -> list[Finding]:
-    """Check the spaces around French punctuation and guillemets (French target) or before punctuation (English)."""
+    """Spaces around French punctuation and guillemets on the French side (source or target), and before ; : ! ? in English."""
+    if profile == "off":
+        return []
     tgt = seg.target
-    if profile == "off" or not tgt or not _has_trigger(tgt):
-        return []
-    if seg.target_lang == "en":
-        spans = tuple(m.span() for m in _EN_SPACE_BEFORE.finditer(tgt))
-        if spans:
-            return [finding("typo-en-space", "English puts no space before ; : ! ? (the French spacing was kept).",
-                            seg.index, (), spans)]
-        return []
-    if seg.target_lang != "fr":
-        return []
+    out: list[Finding] = []
+    if tgt and _has_trigger(tgt):
+        if seg.target_lang == "en":
+            spans = tuple(m.span() for m in _EN_SPACE_BEFORE.finditer(tgt))
+            if spans:
+                out.append(finding("typo-en-space",
+                                   "English puts no space before ; : ! ? (the French spacing was kept).",
+                                   seg.index, (), spans))
+        elif seg.target_lang == "fr":
+            out.extend(_french(seg, tgt, profile, "target"))
+    # The French side of an FR->EN memory is checked too (a reviewer of the memory corrects both sides).
+    if seg.source_lang == "fr" and seg.target_lang != "fr" and seg.source and _has_trigger(seg.source):
+        out.extend(_french(seg, seg.source, profile, "source"))
+    return out
+
+
+def _french(seg: Segment, tgt: str, profile: str, side: str) -> list[Finding]:
+    """The French typography findings of one side (``tgt``) of a unit; the spans are on that side."""
     rules = _RULES.get(profile)
     if rules is None:
         return []
@@ -127,7 +139,11 @@ def check_typography(seg: Segment, profile: str) -> list[Finding]:
         check, sev = key.split("|")
         msgs = sorted({m for _, m, _ in items})
         message = msgs[0] if len(msgs) == 1 else f"{len(items)} spacing problems: " + " ".join(msgs)
-        out.append(finding(check, message, seg.index, (), tuple(s for s, _, _ in items), severity=sev))
+        spans = tuple(s for s, _, _ in items)
+        if side == "source":
+            out.append(finding(check, "French source: " + message, seg.index, spans, (), severity=sev))
+        else:
+            out.append(finding(check, message, seg.index, (), spans, severity=sev))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from bilingual_pr.qa.model import Family, Finding, Segment, finding
 
@@ -18,6 +19,11 @@ _FUNCTION_WORDS = {
 _SPACE = re.compile(r"\s+")
 
 
+def function_words(lang: str) -> frozenset[str]:
+    """The function words of a language that mark running text (empty for a language without a list)."""
+    return _FUNCTION_WORDS.get(lang, frozenset())
+
+
 def _loose(text: str) -> str:
     return _SPACE.sub(" ", text.replace("’", "'")).strip().casefold()
 
@@ -30,12 +36,19 @@ def is_running_text(text: str, lang: str) -> bool:
     return len(words) >= 3 and len(lower) >= 2 and any(w in fw for w in words)
 
 
-def check_untranslated(seg: Segment) -> list[Finding]:
-    """Flag an empty target, or a target identical to a source that is running text."""
+def check_untranslated(seg: Segment, aligned: bool = False) -> list[Finding]:
+    """Flag an empty target (a sentence with no counterpart in an alignment), or a target that copies the source."""
     if not seg.target.strip():
         if seg.source.strip():
+            if aligned:
+                return [finding("no-counterpart", "This source sentence has no counterpart in the target text.",
+                                seg.index, ((0, len(seg.source)),), ())]
             return [finding("empty-target", "The target is empty.", seg.index, ((0, len(seg.source)),), ())]
         return []
+    if not seg.source.strip():
+        # A sentence of the target with nothing in the source: added, or its source sentence is elsewhere.
+        return [finding("no-counterpart", "This target sentence has no counterpart in the source text.",
+                        seg.index, (), ((0, len(seg.target)),))]
     if seg.source_lang == seg.target_lang:
         return []
     if len(seg.source) == len(seg.target) or abs(len(seg.source.strip()) - len(seg.target.strip())) < 4:
@@ -50,8 +63,10 @@ FAMILY = Family(
     checks={
         "untranslated": ("error", "The target is the source text left untranslated."),
         "empty-target": ("warning", "The target is empty."),
+        "no-counterpart": ("info", "A sentence with no counterpart on the other side (a one-sided bead of an alignment)."),
     },
-    unit=lambda setup: check_untranslated,
-    # Everything else about a copied source is noise.
-    silencing=frozenset({"untranslated"}),
+    unit=lambda setup: partial(check_untranslated, aligned=setup.aligned) if setup.aligned else check_untranslated,
+    # Everything else about a copied source, or a unit with one side empty, is noise (one omitted
+    # sentence is one finding, not a missing term and a missing number besides).
+    silencing=frozenset({"untranslated", "empty-target", "no-counterpart"}),
 )

@@ -41,7 +41,8 @@ from lxml import etree
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import ScratchDir, write_scratch
-from bilingual_pr.formats.tmx.reader import Progress, SerialTmxReader, UnitParser, header_from, iter_units, new_unit
+from bilingual_pr.formats.tmx.reader import (Progress, SerialTmxReader, UnitParser, header_from, iter_units,
+                                              make_unit, new_unit)
 from bilingual_pr.formats.units import TmxHeader, TranslationUnit
 from bilingual_pr.workers import init_pool_worker, signals_held, start_method
 from bilingual_pr.xmlsafe import iterparse_xml, xml_parser
@@ -184,7 +185,7 @@ class _PieceReader:
     def units(self) -> Iterator[TranslationUnit]:
         """The piece's units; a UserError when the piece does not parse."""
         for fields in self.fields():
-            yield new_unit(*fields)
+            yield make_unit(fields)
 
     def fields(self) -> Iterator[tuple]:
         """The piece's units as :func:`reader.new_unit` field tuples; a UserError when the piece does not parse."""
@@ -215,11 +216,16 @@ class _PieceReader:
 
 
 def piece_units(path: str | Path, plan: ChunkPlan, index: int, src_lang: str | None = None,
-                tgt_lang: str | None = None) -> list[TranslationUnit]:
-    """The units of one piece of a planned file, read in this process; a UserError when it does not parse."""
+                tgt_lang: str | None = None, codes: bool = False) -> list[TranslationUnit]:
+    """The units of one piece of a planned file, read in this process; a UserError when it does not parse.
+
+    ``codes``: keep inline codes (see :class:`~bilingual_pr.formats.tmx.reader.UnitParser`).
+    """
     chunk = plan.chunks[index]
     srclang = plan.header.srclang if plan.header is not None else None
-    return list(_PieceReader(str(path), chunk.start, chunk.end, src_lang, tgt_lang, srclang).units())
+    piece = _PieceReader(str(path), chunk.start, chunk.end, src_lang, tgt_lang, srclang)
+    piece.parser.codes = codes
+    return list(piece.units())
 
 
 def _read_piece(path: str, start: int, end: int, src_lang: str | None, tgt_lang: str | None,

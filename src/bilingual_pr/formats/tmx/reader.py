@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
 
 from bilingual_pr.errors import UserError
-from bilingual_pr.formats.units import TmxHeader, TranslationUnit
+from bilingual_pr.formats.units import InlineCode, TaggedUnit, TmxHeader, TranslationUnit
 from bilingual_pr.language import canonical_tag
 from bilingual_pr.xmlsafe import iterparse_xml, parse_xml_file
 
@@ -118,6 +118,44 @@ def seg_text(seg) -> str:
     return "".join(parts)
 
 
+_NATIVE_CODES = frozenset({"bpt", "ept", "it", "ph", "ut"})
+
+
+def seg_codes(seg) -> tuple[str, tuple[InlineCode, ...]]:
+    """The text of a ``<seg>`` as :func:`seg_text` gives it, and its inline codes lifted out with their offsets.
+
+    ``<bpt>``/``<ept>`` are keyed by their ``i`` (which pairs them), the others by ``x``;
+    ``<it>`` by its ``pos`` too (``it-begin``, ``it-end``); ``<hi>`` gives ``hi-open`` and ``hi-close``.
+    """
+    parts: list[str] = []
+    codes: list[InlineCode] = []
+    size = 0
+
+    def add(text: str | None) -> None:
+        nonlocal size
+        if text:
+            parts.append(text)
+            size += len(text)
+
+    def walk(node) -> None:
+        add(node.text)
+        for child in node:
+            tag = child.tag
+            if tag == "hi":
+                ident = child.get("x") or ""
+                codes.append(InlineCode("hi-open", ident, size))
+                walk(child)
+                codes.append(InlineCode("hi-close", ident, size))
+            elif tag in _NATIVE_CODES:
+                ident = (child.get("i") if tag in ("bpt", "ept") else None) or child.get("x") or ""
+                kind = f"it-{child.get('pos') or ''}" if tag == "it" else tag
+                codes.append(InlineCode(kind, ident, size))
+            add(child.tail)
+
+    walk(seg)
+    return "".join(parts), tuple(codes)
+
+
 def header_from(el) -> TmxHeader:
     """The :class:`TmxHeader` of a ``<header>`` element."""
     props = tuple((p.get("type") or "", p.text or "") for p in el.iterchildren("prop"))
@@ -173,6 +211,19 @@ def new_unit(source: str, target: str, source_lang: str, target_lang: str, tuid:
     return unit
 
 
+def _seg_of(tuv):
+    """The ``<seg>`` of a ``<tuv>`` (after any ``<prop>``/``<note>``), or None."""
+    first = tuv[0] if len(tuv) else None
+    if first is None or first.tag == "seg":
+        return first
+    return next(tuv.iterchildren("seg"), None)
+
+
+def make_unit(fields: tuple) -> TranslationUnit:
+    """The unit of a :meth:`UnitParser.fields` tuple: a TaggedUnit when it carries inline codes (12 fields)."""
+    return new_unit(*fields) if len(fields) == 10 else TaggedUnit(*fields)
+
+
 _SIDE_MEMO_MAX = 4096
 
 
@@ -184,12 +235,16 @@ class UnitParser:
     the source is the ``header``'s ``srclang`` and the target the first
     ``<tuv>`` in another language. A ``<tu>`` without both sides goes to
     ``skip(line, why)`` and gives None; ``lang_sets`` counts every language set seen.
+    With ``codes`` (QA reads) a unit whose sides hold inline codes is a :class:`TaggedUnit`
+    with the codes (:func:`seg_codes`), its field tuple 12 long; otherwise units carry none.
     """
 
-    def __init__(self, src_lang: str | None, tgt_lang: str | None, skip: Callable[[int | None, str], None]) -> None:
+    def __init__(self, src_lang: str | None, tgt_lang: str | None, skip: Callable[[int | None, str], None],
+                 codes: bool = False) -> None:
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
         self.skip = skip
+        self.codes = codes
         self._side_memo: dict[tuple[tuple[str, ...], str | None], tuple[int, int, str, str] | str] = {}
         self._header: TmxHeader | None = None
         self.lang_sets: dict[tuple[str, ...], int] = {}
@@ -207,7 +262,9 @@ class UnitParser:
     def unit(self, el) -> TranslationUnit | None:
         """A ``<tu>``'s unit, or None when it is skipped."""
         fields = self.fields(el)
-        return None if fields is None else new_unit(*fields)
+        if fields is None:
+            return None
+        return new_unit(*fields) if len(fields) == 10 else TaggedUnit(*fields)
 
     def fields(self, el) -> tuple | None:
         """A ``<tu>``'s unit as the field tuple :func:`new_unit` takes, or None when it is skipped."""
@@ -260,6 +317,18 @@ class UnitParser:
                     creationdate = creationdate or tuv.get("creationdate")
                     changedate = changedate or tuv.get("changedate")
                     creationid = creationid or tuv.get("creationid")
+        if self.codes:
+            s_codes: tuple[InlineCode, ...] = ()
+            t_codes: tuple[InlineCode, ...] = ()
+            seg = _seg_of(tuv_els[si])
+            if seg is not None and len(seg):
+                source, s_codes = seg_codes(seg)
+            seg = _seg_of(tuv_els[ti])
+            if seg is not None and len(seg):
+                target, t_codes = seg_codes(seg)
+            if s_codes or t_codes:
+                return (source, target, source_lang, target_lang, get("tuid"), tuple(props), tuple(notes),
+                        creationdate, changedate, creationid, s_codes, t_codes)
         return (source, target, source_lang, target_lang, get("tuid"), tuple(props), tuple(notes), creationdate,
                 changedate, creationid)
 
@@ -352,12 +421,12 @@ class SerialTmxReader:
     MAX_REASONS = 20
 
     def __init__(self, path: str | Path, src_lang: str | None = None, tgt_lang: str | None = None, *,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, codes: bool = False) -> None:
         self.path = Path(path)
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
         self.progress = progress
-        self.parser = UnitParser(src_lang, tgt_lang, self.skip)
+        self.parser = UnitParser(src_lang, tgt_lang, self.skip, codes)
         self.units = 0
         self.skipped = 0
         self.skip_reasons: list[str] = []

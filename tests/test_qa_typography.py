@@ -1,0 +1,53 @@
+"""French typography on the French side whichever its role: the source of an FR->EN memory is checked too."""
+
+from __future__ import annotations
+
+import pytest
+
+import bilingual_pr.qa.families  # noqa: F401  (registers the check ids)
+from bilingual_pr.qa.model import Segment
+from bilingual_pr.qa.typography import check_typography
+
+NB, NN = "\u00a0", "\u202f"
+
+
+def _found(src: str, tgt: str, sl: str, tl: str, profile: str = "fr-FR") -> list[tuple[str, str, tuple, tuple]]:
+    return [(f.check, f.severity, f.source_spans, f.target_spans)
+            for f in check_typography(Segment(0, src, tgt, sl, tl), profile)]
+
+
+def test_a_french_source_is_checked_and_the_finding_names_the_source() -> None:
+    src = "Pourquoi est-ce important ? Parce que des vies sont en jeu."
+    (f,) = check_typography(Segment(0, src, "Why does it matter? Because lives are at stake.", "fr", "en"), "fr-FR")
+    assert f.check == "typo-space-before" and f.severity == "warning"
+    assert f.message.startswith("French source: ") and f.target_spans == ()
+    assert src[slice(*f.source_spans[0])] == " "
+
+
+def test_a_french_source_with_the_profile_spacing_passes() -> None:
+    src = f"Le Haut-Commissaire a déclaré{NB}: «{NB}Pourquoi attendre{NN}?{NB}»"
+    assert _found(src, 'The High Commissioner said: "Why wait?"', "fr", "en") == []
+
+
+@pytest.mark.parametrize("profile,expected", [
+    ("fr-FR", [("typo-space-before", "info")]),  # U+00A0 before "?" is the other no-break width
+    ("fr-CH", [("typo-space-before", "warning")]),
+    ("off", []),
+])
+def test_the_profiles_apply_to_the_source_as_to_a_target(profile: str, expected: list) -> None:
+    src = f"Pourquoi{NB}?"
+    assert [(c, s) for c, s, _, _ in _found(src, "Why?", "fr", "en", profile)] == expected
+    # The same text as a French target gives the same verdict, on the target side.
+    tgt = [(c, s, ss, ts) for c, s, ss, ts in _found("Why?", src, "en", "fr", profile)]
+    assert [(c, s) for c, s, _, _ in tgt] == expected and all(ss == () for _, _, ss, _ in tgt)
+
+
+def test_both_sides_of_a_fr_en_unit_are_reported_apart() -> None:
+    found = _found("Attention : danger !", "Warning : danger!", "fr", "en")
+    assert ("typo-en-space", "warning", (), ((7, 8),)) in found
+    sources = [f for f in found if f[0] == "typo-space-before"]
+    assert len(sources) == 1 and sources[0][3] == () and len(sources[0][2]) == 2
+
+
+def test_an_english_source_is_not_checked_for_french_spacing() -> None:
+    assert _found("Why ? Note : this.", f"Pourquoi{NN}? Note{NB}: ceci.", "en", "fr") == []
