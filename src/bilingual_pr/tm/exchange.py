@@ -36,8 +36,9 @@ from bilingual_pr.tm.backend import ORIGINS, PROP_TM_ORIGIN, ImportReport, NewUn
 
 #: x-Origin values (Trados style, written by our aligner and MT drafts) and the origin they mean.
 _X_ORIGIN = {"alignment": "aligned", "machinetranslation": "mt", "tm": "tm", "human": "human"}
-#: Props that only describe how a unit was made, not kept beside the stored origin and context.
-_DERIVED_PROPS = {PROP_TM_ORIGIN, PROP_CONTEXT_PRE, PROP_CONTEXT_POST}
+#: Props stored as the unit's own fields (origin, document, confidence, context), not kept twice in its props;
+#: ``tm export`` writes them back.
+_DERIVED_PROPS = {PROP_TM_ORIGIN, PROP_SOURCE_DOC, PROP_CONFIDENCE, PROP_CONTEXT_PRE, PROP_CONTEXT_POST}
 _CSV_EXTENSIONS = (".csv",)
 
 
@@ -177,11 +178,10 @@ def import_files(backend: TMBackend, paths: Sequence[str | Path], *, origin: str
 def as_translation_unit(unit: StoredUnit) -> TranslationUnit:
     """A stored unit as a TMX unit: its props, its origin (x-tm-origin), document and context as props."""
     props = list(unit.props)
-    types = {t for t, _ in props}
-    if unit.document and PROP_SOURCE_DOC not in types:
+    if unit.confidence is not None:
+        props.append((PROP_CONFIDENCE, str(unit.confidence)))
+    if unit.document:
         props.append((PROP_SOURCE_DOC, unit.document))
-    if unit.confidence is not None and PROP_CONFIDENCE not in types:
-        props.append((PROP_CONFIDENCE, f"{unit.confidence:.2f}"))
     if unit.prev_source:
         props.append((PROP_CONTEXT_PRE, unit.prev_source))
     if unit.next_source:
