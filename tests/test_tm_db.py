@@ -195,6 +195,9 @@ def test_xliff_keeps_post_edited_targets_as_human_and_skips_drafts(db: str, tmp_
         ("CERN celebrated its seventieth anniversary.", "human", "1"),
         ("The conference will be held in Meyrin.", "human", "4")]
     assert units[0].document == "CERN-2026-07.xlf" and units[0].changed is not None
+    # Context is the document's neighbouring sentences, skipped drafts included.
+    assert (units[0].next_source, units[1].prev_source) == \
+        ("Le Grand collisionneur de hadrons redémarrera en mai.", "Les physiciens ont présenté 42 nouveaux résultats.")
     assert run("tm", "import", xlf, "--db", db).output.count("2 unchanged") == 1
 
 
@@ -379,3 +382,11 @@ def units_of_tmx(path: Path) -> list[TranslationUnit]:
 def test_open_tm_raises_user_errors(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="no such translation memory"):
         open_tm(tmp_path / "missing.sqlite", create=False)
+
+
+def test_characters_xml_cannot_carry_are_dropped_on_import(db: str, tmp_path: Path) -> None:
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_bytes("fr\ten\nLe Conseil\x1f se réunit\x0b.\tThe Council\x1f meets.\n".encode())
+    res = run("tm", "import", tsv, "--db", db)
+    assert res.exit_code == 0, res.output
+    assert [(u.source, u.target) for u in units_of(db)] == [("Le Conseil se réunit.", "The Council meets.")]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -29,6 +30,7 @@ from bilingual_pr.formats.units import (
     PROP_ORIGIN,
     PROP_SOURCE_DOC,
     TranslationUnit,
+    clean_xml_text,
     normalize_tmx_date,
     tmx_date,
 )
@@ -60,8 +62,6 @@ def tmx_origin(unit: TranslationUnit) -> str:
 
 def _with_context(units: Iterable[NewUnit]) -> Iterator[NewUnit]:
     """Units with the previous/next source of the same document where their props did not say."""
-    from dataclasses import replace
-
     prev: NewUnit | None = None
     pending: NewUnit | None = None
     for unit in units:
@@ -79,8 +79,9 @@ def _with_context(units: Iterable[NewUnit]) -> Iterator[NewUnit]:
 
 def _new_unit(u: TranslationUnit, origin: str, document: str, changed: str | None = None) -> NewUnit:
     props = tuple(p for p in u.props if p[0] not in _DERIVED_PROPS)
+    # What a TMX cannot carry is not stored either, so that an export gives back what was stored.
     return NewUnit(
-        source=u.source, target=u.target, source_lang=u.source_lang, target_lang=u.target_lang, origin=origin,
+        source=clean_xml_text(u.source)[0], target=clean_xml_text(u.target)[0], source_lang=u.source_lang, target_lang=u.target_lang, origin=origin,
         confidence=u.confidence, document=u.prop(PROP_SOURCE_DOC) or document,
         created=normalize_tmx_date(u.creationdate), changed=normalize_tmx_date(u.changedate) or changed,
         creation_id=u.creationid, prev_source=u.prop(PROP_CONTEXT_PRE), next_source=u.prop(PROP_CONTEXT_POST),
@@ -145,11 +146,9 @@ def read_memory_file(path: str | Path, *, origin: str | None = None, source_lang
             from bilingual_pr.formats.xliff import confirmed, read_xliff
 
             changed = _file_date(path)  # XLIFF has no dates: a post-edited file is as new as its last save
-            for u in read_xliff(path):
-                if confirmed(u):
-                    units.append(_new_unit(u, origin or "human", document, changed))
-                else:
-                    skipped += 1
+            # A draft not yet checked is no translation (left out below), but its source is context.
+            units = [_new_unit(u if confirmed(u) else replace(u, target=""), origin or "human", document, changed)
+                     for u in read_xliff(path)]
         else:
             if fmt == "csv":
                 pairs = _read_csv(path, source_lang, target_lang)
@@ -160,11 +159,11 @@ def read_memory_file(path: str | Path, *, origin: str | None = None, source_lang
             units = [_new_unit(u, origin or "human", document) for u in pairs]
     except UserError as err:
         raise UserError(str(err) if str(path) in str(err) else f"{path}: {err}") from None
-    kept = [u for u in units if u.source.strip() and u.target.strip()]
+    kept = [u for u in _with_context(units) if u.source.strip() and u.target.strip()]
     if any(not (u.source_lang and u.target_lang) for u in kept):
         raise UserError(f"{path}: the languages of the pairs are unknown; give --source-lang and --target-lang "
                         "(or a header line such as fr<TAB>en)")
-    return list(_with_context(kept)), skipped + len(units) - len(kept)
+    return kept, skipped + len(units) - len(kept)
 
 
 def import_files(backend: TMBackend, paths: Sequence[str | Path], *, origin: str | None = None,
