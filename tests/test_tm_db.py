@@ -164,6 +164,12 @@ def test_a_newer_change_date_wins_and_an_older_one_does_not(db: str, tmp_path: P
     res = run("tm", "import", older, "--db", db)
     assert "0 added, 0 updated, 3 unchanged" in res.output, res.output
     assert [u.target for u in units_of(db)] == [en for _, en in fixed]
+    tm = open_tm(db)
+    try:  # the index follows the update
+        assert [u.target for u in tm.concordance("yearly report", "en")] == [fixed[1][1]]
+        assert tm.concordance("annual report", "en") == []
+    finally:
+        tm.close()
 
 
 @pytest.mark.parametrize("body", [
@@ -305,7 +311,7 @@ def test_concordance_is_word_boundary_accent_and_case_insensitive(db: str, tmp_p
 
         assert sources("GENEVE", "fr") == [RELEASE[0][0]]
         assert sources("droits de l’Homme", "fr") == [RELEASE[0][0]]  # typographic apostrophe, case
-        assert sources("Conseil", "fr") == [RELEASE[0][0], RELEASE[2][0]]
+        assert sources("Conseil", "fr") == [RELEASE[2][0], RELEASE[0][0]]  # newest first
         assert sources("conse", "fr") == []  # whole words only
         assert sources("Geneva", "en") == [RELEASE[0][0]]  # the English side
         assert sources("Genève", "en") == []  # ... in the language asked
@@ -390,3 +396,19 @@ def test_characters_xml_cannot_carry_are_dropped_on_import(db: str, tmp_path: Pa
     res = run("tm", "import", tsv, "--db", db)
     assert res.exit_code == 0, res.output
     assert [(u.source, u.target) for u in units_of(db)] == [("Le Conseil se réunit.", "The Council meets.")]
+
+
+def test_concordance_reads_past_hits_in_the_other_language(db: str, tmp_path: Path) -> None:
+    fr = tmp_path / "fr.tsv"
+    fr.write_text("fr\ten\nLe CERN accueille 12 000 scientifiques.\tCERN hosts 12,000 scientists.\n", encoding="utf-8")
+    en = tmp_path / "en.tsv"
+    # Newer units whose English source names CERN and whose French target does not.
+    en.write_text("en\tfr\n" + "".join(f"CERN opened building {n}.\tL'Organisation a ouvert le bâtiment {n}.\n"
+                                          for n in range(40)), encoding="utf-8")
+    assert run("tm", "import", fr, en, "--db", db).exit_code == 0
+    tm = open_tm(db)
+    try:
+        assert [u.source for u in tm.concordance("cern", "fr", limit=1)] == ["Le CERN accueille 12 000 scientifiques."]
+        assert len(tm.concordance("cern", "en", limit=100)) == 41
+    finally:
+        tm.close()

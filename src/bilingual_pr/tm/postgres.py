@@ -148,13 +148,13 @@ class PostgresTM:
         return self._query(sql, (query, base(source_lang), base(target_lang), query, limit))
 
     def concordance(self, phrase: str, lang: str, limit: int = 20) -> list[StoredUnit]:
-        """Units with the phrase (whole words, accents and case ignored) in their side in ``lang``."""
+        """Units with the phrase (whole words, accents and case ignored) in their side in ``lang``, newest first."""
         ws = words(phrase)
         if not ws or limit <= 0:
             return []
         side = (f"({_SELECT} WHERE to_tsvector('simple', u.{{0}}_words) @@ phraseto_tsquery('simple', %s) "
                 "AND u.{0}_base = %s)")
-        sql = f"{side.format('src')} UNION {side.format('tgt')} ORDER BY 1 LIMIT %s"
+        sql = f"{side.format('src')} UNION {side.format('tgt')} ORDER BY 1 DESC LIMIT %s"
         query = " ".join(ws)
         units = self._query(sql, (query, base(lang), query, base(lang), limit * 2))
         return [u for u in units if has_phrase(u, phrase, lang)][:limit]

@@ -2,7 +2,8 @@
 
 ``units`` holds one row per unit (columns in ``backend.UNIT_COLUMNS``), and
 ``units_fts`` an external-content FTS5 index of the folded words of both sides
-(``backend.index_words``), kept in step by triggers. Fuzzy candidates are an
+(``backend.index_words``): new rows are indexed together at the end of their
+import (five times faster than a trigger a row), updated and deleted ones by triggers. Fuzzy candidates are an
 FTS5 ``OR`` query over the new sentence's words ranked by bm25; concordance an
 FTS5 phrase query, confirmed by ``backend.phrase_spans``. Neither reads the
 whole table. ``meta`` holds the schema version.
@@ -50,9 +51,6 @@ CREATE INDEX IF NOT EXISTS units_pair ON units (src_base, tgt_base);
 CREATE INDEX IF NOT EXISTS units_document ON units (document);
 CREATE VIRTUAL TABLE IF NOT EXISTS units_fts USING fts5(
     src_words, tgt_words, content='units', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
-CREATE TRIGGER IF NOT EXISTS units_ai AFTER INSERT ON units BEGIN
-    INSERT INTO units_fts(rowid, src_words, tgt_words) VALUES (new.id, new.src_words, new.tgt_words);
-END;
 CREATE TRIGGER IF NOT EXISTS units_ad AFTER DELETE ON units BEGIN
     INSERT INTO units_fts(units_fts, rowid, src_words, tgt_words)
     VALUES ('delete', old.id, old.src_words, old.tgt_words);
@@ -131,8 +129,12 @@ class SqliteTM:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 before = self._db.execute("SELECT count(*) FROM units").fetchone()[0]
+                last = self._db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
                 cur = self._db.executemany(_UPSERT, rows)
                 stored = max(cur.rowcount, 0)
+                # New rows get ids above the last one (INTEGER PRIMARY KEY without AUTOINCREMENT).
+                self._db.execute("INSERT INTO units_fts(rowid, src_words, tgt_words) "
+                                 "SELECT id, src_words, tgt_words FROM units WHERE id > ?", (last,))
                 added = self._db.execute("SELECT count(*) FROM units").fetchone()[0] - before
                 self._db.execute("COMMIT")
             except BaseException:
@@ -159,17 +161,39 @@ class SqliteTM:
         return self._query(sql, (match, base(source_lang), base(target_lang), limit))
 
     def concordance(self, phrase: str, lang: str, limit: int = 20) -> list[StoredUnit]:
-        """Units with the phrase (whole words, accents and case ignored) in their side in ``lang``."""
+        """Units with the phrase (whole words, accents and case ignored) in their side in ``lang``, newest first."""
         ws = words(phrase)
         if not ws or limit <= 0:
             return []
         lang = base(lang)
-        side = f"{_SELECT} WHERE u.id IN (SELECT rowid FROM units_fts WHERE units_fts MATCH ?) AND u.{{}} = ?"
-        sql = f"{side.format('src_base')} UNION {side.format('tgt_base')} ORDER BY 1 LIMIT ?"
-        phrase_q = _fts_phrase(ws)
-        # A few more rows than asked: the phrase check may drop some (backend.phrase_spans decides).
-        units = self._query(sql, ("src_words : " + phrase_q, lang, "tgt_words : " + phrase_q, lang, limit * 2))
-        return [u for u in units if has_phrase(u, phrase, lang)][:limit]
+        found: dict[int, StoredUnit] = {}
+        for column, lang_column in (("src_words", "src_base"), ("tgt_words", "tgt_base")):
+            for unit in self._phrase_hits(f"{column} : {_fts_phrase(ws)}", lang_column, lang, limit):
+                if has_phrase(unit, phrase, lang):
+                    found[unit.id] = unit
+        return [found[i] for i in sorted(found, reverse=True)[:limit]]
+
+    def _phrase_hits(self, match: str, lang_column: str, lang: str, limit: int) -> Iterator[StoredUnit]:
+        """The units an FTS5 query finds with ``lang_column`` = lang, newest first, read in batches.
+
+        FTS5 gives rowids in descending order without reading whole doclists, so a common
+        phrase costs what a rare one does (a bm25 ranking would score every hit).
+        """
+        batch, below, given = max(limit * 2, 16), 1 << 62, 0
+        while given < limit:
+            ids = [r[0] for r in self._db.execute(
+                "SELECT rowid FROM units_fts WHERE units_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?",
+                (match, below, batch))]
+            if not ids:
+                return
+            marks = ", ".join("?" * len(ids))
+            for unit in self._query(f"{_SELECT} WHERE u.id IN ({marks}) AND u.{lang_column} = ? ORDER BY u.id DESC",
+                                    (*ids, lang)):
+                given += 1
+                yield unit
+            if len(ids) < batch:
+                return
+            below = ids[-1]
 
     def export(self, *, origin: Sequence[str] = (), since: str | None = None,
                document: str | None = None) -> Iterator[StoredUnit]:
