@@ -412,3 +412,13 @@ def test_concordance_reads_past_hits_in_the_other_language(db: str, tmp_path: Pa
         assert len(tm.concordance("cern", "en", limit=100)) == 41
     finally:
         tm.close()
+
+
+def test_a_hostile_xliff_leaves_nothing_of_it(db: str, tmp_path: Path) -> None:
+    xlf = tmp_path / "hostile.xlf"
+    xlf.write_text(XLIFF.replace('<?xml version="1.0" encoding="UTF-8"?>\n',
+                                 '<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY boom "Boum">]>\n')
+                   .replace("Meyrin.</target>", "Meyrin &boom;.</target>"), encoding="utf-8")
+    res = run("tm", "import", xlf, "--db", db)
+    assert res.exit_code == 2 and "hostile.xlf" in res.stderr and len(res.stderr.splitlines()) == 1, res.output
+    assert units_of(db) == []
