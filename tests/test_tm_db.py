@@ -422,3 +422,11 @@ def test_a_hostile_xliff_leaves_nothing_of_it(db: str, tmp_path: Path) -> None:
     res = run("tm", "import", xlf, "--db", db)
     assert res.exit_code == 2 and "hostile.xlf" in res.stderr and len(res.stderr.splitlines()) == 1, res.output
     assert units_of(db) == []
+
+
+def test_a_file_with_nothing_to_keep(db: str, tmp_path: Path) -> None:
+    xlf = tmp_path / "drafts.xlf"
+    xlf.write_text(XLIFF.replace('state="translated"', 'state="new"').replace('state="final"', 'state="initial"'),
+                   encoding="utf-8")
+    res = run("tm", "import", xlf, "--db", db)
+    assert res.exit_code == 0 and "0 units: 0 added, 0 updated, 0 unchanged, 4 skipped" in res.output, res.output

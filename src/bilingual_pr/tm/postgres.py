@@ -123,10 +123,10 @@ class PostgresTM:
                 self._db.execute("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE")  # counts below stay true
                 before = self._db.execute("SELECT count(*) FROM units").fetchone()[0]
                 stored = 0
-                with self._db.cursor() as cur:
-                    for row in rows:
-                        cur.execute(_UPSERT, row)
-                        stored += cur.rowcount
+                if rows:
+                    with self._db.cursor() as cur:
+                        cur.executemany(_UPSERT, rows)  # pipelined; rowcount sums the rows inserted or updated
+                        stored = max(cur.rowcount, 0)
                 added = self._db.execute("SELECT count(*) FROM units").fetchone()[0] - before
         except self._psycopg.Error as err:
             raise self._error(err) from None
