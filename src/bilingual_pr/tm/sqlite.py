@@ -35,6 +35,8 @@ from bilingual_pr.tm.backend import (
 )
 
 _COLUMNS = UNIT_COLUMNS + EXTRA_COLUMNS
+_SRC_BASE = _COLUMNS.index("src_base")  # tgt_base follows it
+assert _COLUMNS[_SRC_BASE + 1] == "tgt_base"
 _SELECT = "SELECT u.id, " + ", ".join(f"u.{c}" for c in UNIT_COLUMNS) + " FROM units u"
 
 _SCHEMA = f"""
@@ -48,6 +50,7 @@ CREATE TABLE IF NOT EXISTS units (
     ukey TEXT NOT NULL UNIQUE, src_base TEXT NOT NULL, tgt_base TEXT NOT NULL,
     src_words TEXT NOT NULL, tgt_words TEXT NOT NULL, source_file TEXT);
 CREATE INDEX IF NOT EXISTS units_pair ON units (src_base, tgt_base);
+CREATE TABLE IF NOT EXISTS pairs (src_base TEXT NOT NULL, tgt_base TEXT NOT NULL, PRIMARY KEY (src_base, tgt_base));
 CREATE INDEX IF NOT EXISTS units_document ON units (document);
 CREATE VIRTUAL TABLE IF NOT EXISTS units_fts USING fts5(
     src_words, tgt_words, content='units', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
@@ -132,6 +135,8 @@ class SqliteTM:
                 last = self._db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
                 cur = self._db.executemany(_UPSERT, rows)
                 stored = max(cur.rowcount, 0)
+                self._db.executemany("INSERT OR IGNORE INTO pairs VALUES (?, ?)",
+                                     {(r[_SRC_BASE], r[_SRC_BASE + 1]) for r in rows})
                 # New rows get ids above the last one (INTEGER PRIMARY KEY without AUTOINCREMENT).
                 self._db.execute("INSERT INTO units_fts(rowid, src_words, tgt_words) "
                                  "SELECT id, src_words, tgt_words FROM units WHERE id > ?", (last,))
@@ -157,7 +162,7 @@ class SqliteTM:
             return []
         match = "src_words : (" + " OR ".join(_fts_phrase([w]) for w in ws) + ")"
         sql = (f"{_SELECT} JOIN units_fts f ON f.rowid = u.id WHERE units_fts MATCH ? "
-               "AND u.src_base = ? AND u.tgt_base = ? ORDER BY bm25(units_fts), u.id LIMIT ?")
+               "AND +u.src_base = ? AND +u.tgt_base = ? ORDER BY bm25(units_fts), u.id LIMIT ?")
         return self._query(sql, (match, base(source_lang), base(target_lang), limit))
 
     def concordance(self, phrase: str, lang: str, limit: int = 20) -> list[StoredUnit]:
@@ -167,7 +172,15 @@ class SqliteTM:
             return []
         lang = base(lang)
         found: dict[int, StoredUnit] = {}
-        for column, lang_column in (("src_words", "src_base"), ("tgt_words", "tgt_base")):
+        try:
+            sides = self._db.execute("SELECT max(src_base = ?), max(tgt_base = ?) FROM pairs", (lang, lang)).fetchone()
+        except sqlite3.Error as err:
+            raise self._error(err) from None
+        # Only the sides some unit has in this language: a phrase query on the other column would
+        # read the doclists of its words in both columns for nothing.
+        for column, lang_column, present in (("src_words", "src_base", sides[0]), ("tgt_words", "tgt_base", sides[1])):
+            if not present:
+                continue
             for unit in self._phrase_hits(f"{column} : {_fts_phrase(ws)}", lang_column, lang, limit):
                 if has_phrase(unit, phrase, lang):
                     found[unit.id] = unit
@@ -187,7 +200,8 @@ class SqliteTM:
             if not ids:
                 return
             marks = ", ".join("?" * len(ids))
-            for unit in self._query(f"{_SELECT} WHERE u.id IN ({marks}) AND u.{lang_column} = ? ORDER BY u.id DESC",
+            # "+": the ids lead, not the language index (which would walk every unit in that language).
+            for unit in self._query(f"{_SELECT} WHERE u.id IN ({marks}) AND +u.{lang_column} = ? ORDER BY u.id DESC",
                                     (*ids, lang)):
                 given += 1
                 yield unit
