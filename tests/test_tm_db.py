@@ -47,7 +47,7 @@ def aligned_tmx(path: Path, pairs=RELEASE, *, changed: str = FIRST_DATE, doc: st
 
 
 def tool_tmx(path: Path) -> Path:
-    """A memory a CAT tool wrote (no aligner props): human translations."""
+    """A memory a CAT tool wrote (no origin props): a memory from elsewhere, origin ``tm``."""
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="OmegaT" '
         'creationtoolversion="3.6" segtype="sentence" o-tmf="OmegaT TMX" adminlang="EN-US" srclang="fr-FR" '
@@ -137,9 +137,25 @@ def test_import_records_origin_confidence_document_dates_and_context(db: str, tm
     assert (first.prev_source, first.next_source) == (None, second.source)
     assert (second.prev_source, second.next_source) == (first.source, third.source)
     assert first.props == (("x-bead", "1-1"), ("x-target-doc", "HRC26-001.en.txt"), ("x-Origin", "Alignment"))
-    human = units["Le Comité contre la torture examinera le rapport de la Suisse."]
-    assert (human.origin, human.document, human.changed, human.confidence) == \
-        ("human", "omegat.tmx", "20260401T101500Z", None)
+    other = units["Le Comité contre la torture examinera le rapport de la Suisse."]
+    assert (other.origin, other.document, other.changed, other.confidence) == \
+        ("tm", "omegat.tmx", "20260401T101500Z", None)
+
+
+@pytest.mark.parametrize(("props", "origin"), [
+    ((("x-Origin", "Alignment"), ("x-needs-review", "no")), "confirmed"),
+    ((("x-Origin", "Alignment"), ("x-needs-review", "yes")), "aligned"),
+    ((("x-Origin", "MachineTranslation"), ("x-bilingual-pr-origin", "mt")), "mt"),
+    ((("x-Origin", "TM"),), "tm"),
+    ((("x-tm-origin", "human"), ("x-Origin", "TM")), "human"),
+])
+def test_tmx_props_give_the_origin(tmp_path: Path, props, origin: str) -> None:
+    tmx = tmp_path / "one.tmx"
+    with TmxWriter(tmx) as w:
+        w.write(TranslationUnit(*RELEASE[0], "fr-FR", "en-GB", props=props))
+    db = str(tmp_path / "memory.sqlite")
+    assert run("tm", "import", tmx, "--db", db).exit_code == 0
+    assert [u.origin for u in units_of(db)] == [origin]
 
 
 def test_reimport_is_idempotent(db: str, tmp_path: Path) -> None:
@@ -245,7 +261,7 @@ def test_stats(db: str, tmp_path: Path) -> None:
     run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), tool_tmx(tmp_path / "omegat.tmx"), "--db", db)
     found = json.loads(run("tm", "stats", "--db", db, "--format", "json").output)
     assert (found["units"], found["by_origin"], found["by_pair"], found["documents"], found["schema_version"]) == \
-        (4, {"aligned": 3, "human": 1}, {"fr-en": 4}, 2, SCHEMA_VERSION)
+        (4, {"aligned": 3, "tm": 1}, {"fr-en": 4}, 2, SCHEMA_VERSION)
     assert "units: 4  documents: 2" in run("tm", "stats", "--db", db).output
 
 
@@ -370,8 +386,8 @@ def test_export_filters(db: str, tmp_path: Path) -> None:
         assert res.exit_code == 0, res.output
         return [u.source for u in units_of_tmx(out)]
 
-    assert len(exported("--origin", "human")) == 1
-    assert len(exported("--origin", "human", "--origin", "aligned")) == 4
+    assert len(exported("--origin", "tm")) == 1
+    assert len(exported("--origin", "tm", "--origin", "aligned")) == 4
     assert len(exported("--since", "2026-03-31")) == 1
     assert len(exported("--since", "20260301T000000Z")) == 4
     assert len(exported("--document", "HRC26-001.fr.txt")) == 3

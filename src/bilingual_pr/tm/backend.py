@@ -26,8 +26,8 @@ from bilingual_pr.lexical import fold
 
 #: The schema this code writes and reads; a database with a higher one is refused.
 SCHEMA_VERSION = 1
-#: The origins a unit may have (docs/tm.md): how much a translator may trust it.
-ORIGINS = ("aligned", "confirmed", "human", "mt", "tm")
+#: The origins a unit may have (docs/tm.md), most trusted first (as main's tm/units.py has them).
+ORIGINS = ("human", "confirmed", "tm", "aligned", "mt")
 #: The prop ``tm export`` writes so that a re-import keeps the unit's origin.
 PROP_TM_ORIGIN = "x-tm-origin"
 
@@ -51,8 +51,8 @@ class NewUnit:
     change_id: str | None = None
     prev_source: str | None = None
     next_source: str | None = None
-    tuid: str | None = None
     props: tuple[tuple[str, str], ...] = ()
+    tuid: str | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -74,8 +74,8 @@ class StoredUnit:
     change_id: str | None = None
     prev_source: str | None = None
     next_source: str | None = None
-    tuid: str | None = None
     props: tuple[tuple[str, str], ...] = ()
+    tuid: str | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -238,7 +238,7 @@ def candidate_words(text: str) -> list[str]:
 
 #: The unit columns both schemas have, in :class:`NewUnit` order (props and notes as JSON text).
 UNIT_COLUMNS = ("source", "target", "source_lang", "target_lang", "origin", "confidence", "document", "created",
-                "changed", "creation_id", "change_id", "prev_source", "next_source", "tuid", "props", "notes")
+                "changed", "creation_id", "change_id", "prev_source", "next_source", "props", "tuid", "notes")
 #: What each row stores besides them: the key, the base languages and the indexed words.
 EXTRA_COLUMNS = ("ukey", "src_base", "tgt_base", "src_words", "tgt_words", "source_file")
 
@@ -247,8 +247,8 @@ def unit_row(unit: NewUnit, source_file: str) -> tuple[Any, ...]:
     """The values of one row, in UNIT_COLUMNS then EXTRA_COLUMNS order."""
     import json
 
-    values = [getattr(unit, c) for c in UNIT_COLUMNS[:-2]]
-    values += [json.dumps(unit.props, ensure_ascii=False) if unit.props else "[]",
+    values = [getattr(unit, c) for c in UNIT_COLUMNS[:-3]]
+    values += [json.dumps(unit.props, ensure_ascii=False) if unit.props else "[]", unit.tuid,
                json.dumps(unit.notes, ensure_ascii=False) if unit.notes else "[]"]
     values += [unit_key(unit), base(unit.source_lang), base(unit.target_lang), index_words(unit.source),
                index_words(unit.target), source_file]
@@ -259,9 +259,9 @@ def stored_unit(row: Sequence[Any]) -> StoredUnit:
     """The StoredUnit of a row read as ``id`` then UNIT_COLUMNS."""
     import json
 
-    props = tuple((str(t), str(v)) for t, v in json.loads(row[15] or "[]"))
+    props = tuple((str(t), str(v)) for t, v in json.loads(row[14] or "[]"))
     notes = tuple(str(n) for n in json.loads(row[16] or "[]"))
-    return StoredUnit(row[0], *row[1:15], props=props, notes=notes)
+    return StoredUnit(row[0], *row[1:14], props=props, tuid=row[15], notes=notes)
 
 
 def export_filters(origin: Sequence[str], since: str | None, document: str | None,

@@ -1,8 +1,8 @@
 """Files in and out of a translation memory database: TMX, post-edited XLIFF and TSV/CSV pairs in, TMX out.
 
 Each file read becomes :class:`~bilingual_pr.tm.backend.NewUnit` objects with
-an origin (:func:`tmx_origin`: our aligner's units are ``aligned``, a tool's
-memory ``human``, x-Origin/x-tm-origin props say ``mt``, ``tm``, ``confirmed``),
+an origin (:func:`tmx_origin`: x-Origin says ``aligned``, ``mt``, ``tm``; aligned
+and reviewed is ``confirmed``; a memory from elsewhere is ``tm``),
 a document (the ``x-source-doc`` prop, else the file name), dates, and the
 previous/next source segment of the same document (context matches). From
 XLIFF only the targets a person translated or checked
@@ -22,7 +22,6 @@ from typing import Iterable, Iterator, Sequence
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.formats.units import (
-    PROP_BEAD,
     PROP_CONFIDENCE,
     PROP_CONTEXT_POST,
     PROP_CONTEXT_PRE,
@@ -36,8 +35,9 @@ from bilingual_pr.formats.units import (
 )
 from bilingual_pr.tm.backend import ORIGINS, PROP_TM_ORIGIN, ImportReport, NewUnit, StoredUnit, TMBackend
 
-#: x-Origin values (Trados style, written by our aligner and MT drafts) and the origin they mean.
-_X_ORIGIN = {"alignment": "aligned", "machinetranslation": "mt", "tm": "tm", "human": "human"}
+#: x-Origin values (Trados style, written by our aligner and drafts) and the origin they mean.
+_X_ORIGIN = {"alignment": "aligned", "machinetranslation": "mt", "tm": "tm", "adaptivemt": "mt",
+             "interactive": "human", "source": "human"}
 #: Props stored as the unit's own fields (origin, document, confidence, context), not kept twice in its props;
 #: ``tm export`` writes them back.
 _DERIVED_PROPS = {PROP_TM_ORIGIN, PROP_SOURCE_DOC, PROP_CONFIDENCE, PROP_CONTEXT_PRE, PROP_CONTEXT_POST}
@@ -45,19 +45,18 @@ _CSV_EXTENSIONS = (".csv",)
 
 
 def tmx_origin(unit: TranslationUnit) -> str:
-    """The origin of a TMX unit: its x-tm-origin, x-Origin, aligner props (aligned), else a person's (human)."""
+    """The origin of a TMX unit: x-tm-origin (our export), else x-Origin (aligned pairs marked
+    ``x-needs-review: no`` are confirmed), else ``tm`` (a memory from elsewhere).
+
+    The same rule as ``origin_from_props`` on main (tm/units.py), which the merge should keep as its one home.
+    """
     own = (unit.prop(PROP_TM_ORIGIN) or "").strip().lower()
     if own in ORIGINS:
         return own
-    if (unit.prop("x-confirmed") or "").strip().lower() in {"yes", "true", "1"}:
+    origin = _X_ORIGIN.get((unit.prop(PROP_ORIGIN) or "").strip().lower())
+    if origin == "aligned" and (unit.prop(PROP_NEEDS_REVIEW) or "").strip().lower() == "no":
         return "confirmed"
-    x_origin = _X_ORIGIN.get((unit.prop(PROP_ORIGIN) or "").strip().lower())
-    if x_origin is not None:
-        return x_origin
-    if unit.prop(PROP_BEAD) is not None or unit.prop(PROP_CONFIDENCE) is not None \
-            or unit.prop(PROP_NEEDS_REVIEW) is not None:
-        return "aligned"
-    return "human"
+    return origin or "tm"
 
 
 def _with_context(units: Iterable[NewUnit]) -> Iterator[NewUnit]:
