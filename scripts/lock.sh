@@ -4,7 +4,8 @@
 #   scripts/lock.sh --upgrade   re-resolve everything to the newest releases allowed
 # Then run `bash scripts/setup.sh --test && .venv/bin/python -m pytest -q` before committing.
 #
-# requirements/test.txt  the tool, offline MT, embeddings, test and lint tools, build back end
+# requirements/test.txt  the tool, offline MT, embeddings, the PostgreSQL driver (team), test and lint
+#                        tools, build back end
 # requirements/run.txt   the same pins without the test and lint tools
 # torch is the CPU build, taken from BILINGUAL_PR_TORCH_WHEELS (a folder or an index page
 # holding PyTorch's CPU wheels; /opt/wheels on the project's machines).
@@ -29,10 +30,10 @@ compile() {
     --find-links "$TORCH_WHEELS" --override requirements/overrides.txt \
     --custom-compile-command "scripts/lock.sh" "${upgrade[@]}" "$@"
 }
-compile pyproject.toml requirements/build.in --extra mt --extra embed --extra test --extra lint \
+compile pyproject.toml requirements/build.in --extra mt --extra embed --extra team --extra test --extra lint \
   -o requirements/test.txt
 # The runtime lock is constrained by the test lock, so what users get is what CI tested.
-compile pyproject.toml requirements/build.in --extra mt --extra embed -c requirements/test.txt \
+compile pyproject.toml requirements/build.in --extra mt --extra embed --extra team -c requirements/test.txt \
   -o requirements/run.txt
 echo "lock: requirements/test.txt ($(grep -c '==' requirements/test.txt) pins)," \
      "requirements/run.txt ($(grep -c '==' requirements/run.txt) pins)"

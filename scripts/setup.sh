@@ -3,7 +3,7 @@
 #   scripts/setup.sh             the tool with offline MT and embeddings (requirements/run.txt)
 #   scripts/setup.sh --test      also the test and lint tools (requirements/test.txt) and the
 #                                Debian packages the interoperability tests drive (OmegaT,
-#                                Chromium)
+#                                Chromium, PostgreSQL)
 #   scripts/setup.sh --latest    the newest releases pyproject.toml allows instead of the lock
 #                                (with --test: both); to see whether a refresh would break
 #   scripts/setup.sh --editable  install the package editable (for development)
@@ -32,10 +32,10 @@ fi
 python3 -m venv --clear .venv
 pip() { .venv/bin/python -m pip --disable-pip-version-check -q "$@"; }
 
-extras=mt,embed
+extras=mt,embed,team
 lock=requirements/run.txt
 if [ $want_test = 1 ]; then
-  extras=mt,embed,test,lint
+  extras=mt,embed,team,test,lint
   lock=requirements/test.txt
 fi
 if [ $latest = 1 ]; then
@@ -58,6 +58,8 @@ if [ $want_test = 1 ]; then
   need=()
   command -v omegat >/dev/null 2>&1 || [ -f /usr/share/omegat/OmegaT.jar ] || need+=(omegat)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  # The team memory's tests start a throwaway PostgreSQL cluster (initdb, pg_ctl) as user postgres.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       apt-get update -qq

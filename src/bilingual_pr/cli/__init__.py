@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "segment": "bilingual_pr.cli.segment:segment",
     "run": "bilingual_pr.cli.run:run",
     "batch": "bilingual_pr.cli.batch:batch",
+    "tm": "bilingual_pr.cli.tm:tm",
 }
 
 

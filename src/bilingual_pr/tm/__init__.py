@@ -1,7 +1,31 @@
-"""The translation-memory database and its leverage rules (issue 19).
+"""Translation memory databases: every aligned, confirmed or post-edited unit, searchable and leveraged.
 
-``units.py`` holds the stored unit every backend returns; ``leverage.py`` ranks a sentence's
-candidate units (origin penalties, multiple translations, context matches) and ``repair.py``
-substitutes changed numbers, dates, times, symbols, addresses and glossary terms into a
-fuzzy match's target. Both are pure functions over those units.
+``units`` holds the stored unit every backend returns and the origin rule; ``backend`` the
+contract (:class:`~bilingual_pr.tm.backend.TMBackend`) and the rules both backends share;
+``sqlite`` is the embedded default (a file), ``postgres`` the team server (a ``postgresql://``
+URL); ``exchange`` reads TMX/XLIFF/TSV/CSV files in and writes TMX out. ``leverage`` ranks a
+sentence's candidate units (origin penalties, multiple translations, context matches) and
+``repair`` substitutes changed numbers, dates, times, symbols, addresses and glossary terms into
+a fuzzy match's target: pure functions over stored units. :func:`open_tm` picks the backend
+from the ``--db`` value. docs/tm.md describes the schema, the commands and the rules.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bilingual_pr.tm.backend import TMBackend
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def open_tm(db: str | Path, *, create: bool = True, timeout: float = 5.0) -> TMBackend:
+    """The translation memory at ``db``: a PostgreSQL URL, else an SQLite file (created unless ``create`` is False)."""
+    text = str(db)
+    if text.startswith(POSTGRES_SCHEMES):
+        from bilingual_pr.tm.postgres import PostgresTM
+
+        return PostgresTM(text, timeout=timeout)
+    from bilingual_pr.tm.sqlite import SqliteTM
+
+    return SqliteTM(text, create=create, timeout=timeout)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 #: Where a stored translation came from, most trusted first (leverage.py penalises by it).
 ORIGINS = ("human", "confirmed", "tm", "aligned", "mt")
+#: The prop ``tm export`` writes so that a re-import keeps the unit's origin.
+PROP_TM_ORIGIN = "x-tm-origin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,8 @@ class StoredUnit:
     prev_source: str | None = None
     next_source: str | None = None
     props: tuple[tuple[str, str], ...] = ()
+    tuid: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 # Trados x-Origin values and our drafts' x-bilingual-pr-origin values -> stored origin.
@@ -49,6 +53,9 @@ def origin_from_props(props: tuple[tuple[str, str], ...] | dict[str, str]) -> tu
         confidence = float(p["x-confidence"]) if "x-confidence" in p else None
     except ValueError:
         confidence = None
+    own = p.get(PROP_TM_ORIGIN, "").strip().lower()
+    if own in ORIGINS:  # written by `tm export`: the origin the database had
+        return own, confidence
     draft = _DRAFT_ORIGIN.get(p.get("x-bilingual-pr-origin", "") or p.get("x-origin", ""))
     state = p.get("x-state")
     if state is not None:

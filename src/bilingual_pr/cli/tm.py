@@ -1,0 +1,129 @@
+"""``bilingual-pr tm``: a translation memory database (SQLite file or PostgreSQL URL): import, concord, export, stats."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from bilingual_pr.cli.common import format_option, language_option
+from bilingual_pr.tm import open_tm
+from bilingual_pr.tm.backend import ORIGINS, TMBackend
+
+FILE = click.Path(path_type=Path, dir_okay=False)
+
+db_option = click.option("--db", required=True, metavar="DB",
+                         help="The memory: an SQLite file (created on import, e.g. tmx/memory.sqlite) "
+                              "or a postgresql:// URL.")
+
+
+@contextlib.contextmanager
+def _opened(db: str, create: bool = False) -> Iterator[TMBackend]:
+    backend = open_tm(db, create=create)
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+@click.group()
+def tm() -> None:
+    """A searchable translation memory database of every aligned, confirmed and post-edited unit."""
+
+
+@tm.command("import")
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@db_option
+@click.option("--origin", type=click.Choice(ORIGINS),
+              help="The origin of every unit read (default: from each file: aligner props -> aligned, "
+                   "post-edited XLIFF and pairs -> human).")
+@language_option("source", kind="tag", help="Source language of TSV/CSV pairs without a header, "
+                                             "or the TMX side to take as source.")
+@language_option("target", kind="tag", help="Target language (as --source-lang).")
+def import_(files: tuple[Path, ...], db: str, origin: str | None, source_lang: str | None,
+            target_lang: str | None) -> None:
+    """Import TMX, post-edited XLIFF and TSV/CSV pairs; each file in one transaction (all of it or nothing).
+
+    Re-importing a file changes nothing; a unit with a newer change date replaces
+    the stored one. XLIFF targets not yet translated or reviewed are skipped.
+    """
+    from bilingual_pr.tm.exchange import import_files
+
+    with _opened(db, create=True) as backend:
+        for r in import_files(backend, files, origin=origin, source_lang=source_lang, target_lang=target_lang):
+            click.echo(f"{r.file}: {r.read} units: {r.added} added, {r.updated} updated, {r.unchanged} unchanged"
+                       + (f", {r.skipped} skipped" if r.skipped else ""))
+
+
+def _highlight(text: str, phrase: str, color: bool) -> str:
+    from bilingual_pr.tm.backend import phrase_spans
+
+    out, last = [], 0
+    for start, end in phrase_spans(text, phrase):
+        hit = text[start:end]
+        out += [text[last:start], click.style(hit, bold=True, fg="yellow") if color else f"[{hit}]"]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+@tm.command()
+@click.argument("phrase")
+@db_option
+@language_option("lang", required=True, help="Language of the phrase: the side of the units searched.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="At most this many units.")
+@format_option(("text", "json"), "text", "Output: text (the phrase highlighted) or JSON.")
+def concord(phrase: str, db: str, lang: str, limit: int, fmt: str) -> None:
+    """Units whose side in --lang holds PHRASE as whole words (accents and case ignored), the phrase highlighted."""
+    with _opened(db) as backend:
+        units = backend.concordance(phrase, lang, limit)
+    if fmt == "json":
+        click.echo(json.dumps([dataclasses.asdict(u) for u in units], ensure_ascii=False, indent=2))
+        return
+    color = sys.stdout.isatty()
+    for u in units:
+        where = f" ({u.document})" if u.document else ""
+        click.echo(f"#{u.id} {u.origin}{where}")
+        click.echo(f"  {u.source_lang}: {_highlight(u.source, phrase, color)}")
+        click.echo(f"  {u.target_lang}: {_highlight(u.target, phrase, color)}")
+    if not units:
+        click.echo(f"no unit with {phrase!r}", err=True)
+
+
+@tm.command()
+@db_option
+@click.option("-o", "--output", "out", required=True, type=FILE, help="The TMX file to write.")
+@click.option("--origin", "origins", multiple=True, type=click.Choice(ORIGINS), help="Only units of this origin "
+              "(repeat for several).")
+@click.option("--since", metavar="DATE", help="Only units changed (or created) on or after this date (YYYY-MM-DD).")
+@click.option("--document", metavar="NAME", help="Only the units of this document (release) name.")
+def export(db: str, out: Path, origins: tuple[str, ...], since: str | None, document: str | None) -> None:
+    """Write the memory (or the units selected) to a TMX 1.4b file; origin, document and context kept as props."""
+    from bilingual_pr.tm.backend import since_date
+    from bilingual_pr.tm.exchange import export_tmx
+
+    since_value = since_date(since) if since else None
+    with _opened(db) as backend:
+        written = export_tmx(backend, out, origin=origins, since=since_value, document=document)
+    click.echo(f"{out}: {written} units", err=True)
+
+
+@tm.command()
+@db_option
+@format_option(("text", "json"), "text", "Output: text or JSON.")
+def stats(db: str, fmt: str) -> None:
+    """How many units the memory holds: by origin, by language pair, documents; its schema version and size."""
+    with _opened(db) as backend:
+        found = backend.stats()
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{found['location']} ({found['backend']}, schema {found['schema_version']}, {found['bytes']} bytes)")
+    click.echo(f"units: {found['units']}  documents: {found['documents']}")
+    for name, key in (("origin", "by_origin"), ("pair", "by_pair")):
+        click.echo(f"by {name}: " + (", ".join(f"{k} {v}" for k, v in found[key].items()) or "-"))

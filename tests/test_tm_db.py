@@ -1,0 +1,448 @@
+"""The translation memory database (``tm``): both backends through the same tests, no mock database.
+
+Every test that takes ``db`` runs twice: on an SQLite file and on a database
+of a throwaway PostgreSQL cluster (tests/interop/postgres.py; skipped without
+PostgreSQL or psycopg, failed instead under BILINGUAL_PR_REQUIRE_INTEROP=1).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bilingual_pr.cli import main
+from bilingual_pr.errors import UserError
+from bilingual_pr.formats.tmx import TmxHeader, TmxWriter, validate_tmx
+from bilingual_pr.formats.units import TranslationUnit
+from bilingual_pr.tm import open_tm
+from bilingual_pr.tm.backend import SCHEMA_VERSION, phrase_spans
+
+# A UNOG-style release, aligned (our aligner's props), written for these tests.
+RELEASE = [
+    ("Le Conseil des droits de l'homme a ouvert ce matin sa cinquante-neuvième session à Genève.",
+     "The Human Rights Council this morning opened its fifty-ninth session in Geneva."),
+    ("La Haute-Commissaire a présenté son rapport annuel, qui couvre 1 200 communications.",
+     "The High Commissioner presented her annual report, which covers 1,200 communications."),
+    ("Le Conseil reprendra ses travaux le 3 octobre 2026 à 15 heures.",
+     "The Council will resume its work on 3 October 2026 at 3 p.m."),
+]
+FIRST_DATE = "20260310T090000Z"
+
+
+def aligned_tmx(path: Path, pairs=RELEASE, *, changed: str = FIRST_DATE, doc: str = "HRC26-001.fr.txt",
+                release: str = "HRC26-001") -> Path:
+    """A TMX as ``align`` writes it (x-confidence, x-bead, x-source-doc, x-Origin Alignment), with dates."""
+    with TmxWriter(path, TmxHeader(srclang="fr-FR")) as w:
+        for n, (fr, en) in enumerate(pairs, 1):
+            props = (("x-confidence", "0.93"), ("x-bead", "1-1"), ("x-source-doc", doc),
+                     ("x-target-doc", doc.replace(".fr.", ".en.")), ("x-Origin", "Alignment"))
+            w.write(TranslationUnit(fr, en, "fr-FR", "en-GB", f"{release}:{n}", props,
+                                    creationdate=FIRST_DATE, changedate=changed))
+    return path
+
+
+def tool_tmx(path: Path) -> Path:
+    """A memory a CAT tool wrote (no origin props): a memory from elsewhere, origin ``tm``."""
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="OmegaT" '
+        'creationtoolversion="3.6" segtype="sentence" o-tmf="OmegaT TMX" adminlang="EN-US" srclang="fr-FR" '
+        'datatype="plaintext"/><body>\n'
+        '<tu changedate="20260401T101500Z" changeid="rkeller"><tuv xml:lang="fr-FR"><seg>Le Comité contre la '
+        'torture examinera le rapport de la Suisse.</seg></tuv><tuv xml:lang="en-GB"><seg>The Committee '
+        'against Torture will review the report of Switzerland.</seg></tuv></tu>\n'
+        '</body></tmx>\n', encoding="utf-8")
+    return path
+
+
+XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file original="CERN-2026-07.fr.txt" source-language="fr-FR" target-language="en-GB" datatype="plaintext">
+  <body>
+   <trans-unit id="1"><source>Le CERN a célébré son soixante-dixième anniversaire.</source>
+    <target state="translated">CERN celebrated its seventieth anniversary.</target></trans-unit>
+   <trans-unit id="2"><source>Le Grand collisionneur de hadrons redémarrera en mai.</source>
+    <target state="needs-review-translation" state-qualifier="mt-suggestion">The Large Hadron Collider will
+     restart in May.</target></trans-unit>
+   <trans-unit id="3"><source>Les physiciens ont présenté 42 nouveaux résultats.</source>
+    <target state="needs-translation">Les physiciens ont présenté 42 nouveaux résultats.</target></trans-unit>
+   <trans-unit id="4"><source>La conférence se tiendra à Meyrin.</source>
+    <target state="final">The conference will be held in Meyrin.</target></trans-unit>
+  </body>
+ </file>
+</xliff>
+"""
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One PostgreSQL cluster for the session (a new database per test)."""
+    from interop.postgres import start_cluster
+
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path: Path) -> str:
+    """An empty memory: an SQLite file path, or the URL of a new PostgreSQL database."""
+    if request.param == "sqlite":
+        (tmp_path / "tmx").mkdir()
+        return str(tmp_path / "tmx" / "memory.sqlite")
+    return request.getfixturevalue("pg_cluster").new_database()
+
+
+def run(*args) -> object:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def units_of(db: str) -> list:
+    tm = open_tm(db)
+    try:
+        return list(tm.export())
+    finally:
+        tm.close()
+
+
+def _set_schema_version(db: str, version: int) -> None:
+    if db.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(version),))
+    else:
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+        conn.close()
+
+
+# ------------------------------------------------------------------ import
+
+
+def test_import_records_origin_confidence_document_dates_and_context(db: str, tmp_path: Path) -> None:
+    res = run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), tool_tmx(tmp_path / "omegat.tmx"), "--db", db)
+    assert res.exit_code == 0, res.output
+    assert "hrc.tmx: 3 units: 3 added, 0 updated, 0 unchanged" in res.output
+    units = {u.source: u for u in units_of(db)}
+    first, second, third = (units[fr] for fr, _ in RELEASE)
+    assert (first.origin, first.confidence, first.document, first.tuid) == \
+        ("aligned", 0.93, "HRC26-001.fr.txt", "HRC26-001:1")
+    assert (first.source_lang, first.target_lang, first.created, first.changed) == \
+        ("fr-FR", "en-GB", FIRST_DATE, FIRST_DATE)
+    assert (first.prev_source, first.next_source) == (None, second.source)
+    assert (second.prev_source, second.next_source) == (first.source, third.source)
+    assert first.props == (("x-bead", "1-1"), ("x-target-doc", "HRC26-001.en.txt"), ("x-Origin", "Alignment"))
+    other = units["Le Comité contre la torture examinera le rapport de la Suisse."]
+    assert (other.origin, other.document, other.changed, other.confidence) == \
+        ("tm", "omegat.tmx", "20260401T101500Z", None)
+
+
+@pytest.mark.parametrize(("props", "origin"), [
+    ((("x-Origin", "Alignment"), ("x-needs-review", "no")), "confirmed"),
+    ((("x-Origin", "Alignment"), ("x-needs-review", "yes")), "aligned"),
+    ((("x-Origin", "MachineTranslation"), ("x-bilingual-pr-origin", "mt")), "mt"),
+    ((("x-Origin", "TM"),), "tm"),
+    ((("x-tm-origin", "human"), ("x-Origin", "TM")), "human"),
+])
+def test_tmx_props_give_the_origin(tmp_path: Path, props, origin: str) -> None:
+    tmx = tmp_path / "one.tmx"
+    with TmxWriter(tmx) as w:
+        w.write(TranslationUnit(*RELEASE[0], "fr-FR", "en-GB", props=props))
+    db = str(tmp_path / "memory.sqlite")
+    assert run("tm", "import", tmx, "--db", db).exit_code == 0
+    assert [u.origin for u in units_of(db)] == [origin]
+
+
+def test_reimport_is_idempotent(db: str, tmp_path: Path) -> None:
+    tmx = aligned_tmx(tmp_path / "hrc.tmx")
+    assert run("tm", "import", tmx, "--db", db).exit_code == 0
+    before = units_of(db)
+    res = run("tm", "import", tmx, "--db", db)
+    assert res.exit_code == 0 and "3 units: 0 added, 0 updated, 3 unchanged" in res.output, res.output
+    assert units_of(db) == before
+
+
+def test_a_newer_change_date_wins_and_an_older_one_does_not(db: str, tmp_path: Path) -> None:
+    run("tm", "import", aligned_tmx(tmp_path / "v1.tmx"), "--db", db)
+    fixed = [RELEASE[0], (RELEASE[1][0], "The High Commissioner presented her yearly report, covering "
+                                         "1,200 communications."), RELEASE[2]]
+    newer = aligned_tmx(tmp_path / "v2.tmx", fixed, changed="20260315T120000Z")
+    res = run("tm", "import", newer, "--db", db)
+    assert "3 units: 0 added, 3 updated, 0 unchanged" in res.output, res.output
+    stored = units_of(db)
+    assert len(stored) == 3 and stored[1].target == fixed[1][1] and stored[1].changed == "20260315T120000Z"
+    older = aligned_tmx(tmp_path / "v0.tmx", [(RELEASE[1][0], "An old draft.")] * 3, changed="20250101T000000Z")
+    res = run("tm", "import", older, "--db", db)
+    assert "0 added, 0 updated, 3 unchanged" in res.output, res.output
+    assert [u.target for u in units_of(db)] == [en for _, en in fixed]
+    tm = open_tm(db)
+    try:  # the index follows the update
+        assert [u.target for u in tm.concordance("yearly report", "en")] == [fixed[1][1]]
+        assert tm.concordance("annual report", "en") == []
+    finally:
+        tm.close()
+
+
+@pytest.mark.parametrize("body", [
+    '<tu><tuv xml:lang="fr-FR"><seg>Une phrase.</seg></tuv><tuv xml:lang="en-GB"><seg>A sentence.</seg></tuv>',
+    '<tu><tuv xml:lang="fr-FR"><seg>&xxe;</seg></tuv></tu>',
+], ids=["truncated", "entity"])
+def test_a_malformed_or_hostile_file_leaves_nothing_of_it(db: str, tmp_path: Path, body: str) -> None:
+    good = aligned_tmx(tmp_path / "good.tmx")
+    bad = tmp_path / "bad.tmx"
+    # Valid units first: they are read before the fault and must not be stored either.
+    units = "".join(f'<tu><tuv xml:lang="fr-FR"><seg>Phrase {n}.</seg></tuv><tuv xml:lang="en-GB"><seg>'
+                    f"Sentence {n}.</seg></tuv></tu>\n" for n in range(50))
+    bad.write_text('<?xml version="1.0"?>\n<!DOCTYPE tmx [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+                   f'<tmx version="1.4"><header srclang="fr-FR"/><body>\n{units}{body}\n', encoding="utf-8")
+    res = run("tm", "import", good, bad, "--db", db)
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "bad.tmx" in lines[0] and "Traceback" not in res.output
+    assert sorted(u.source for u in units_of(db)) == sorted(fr for fr, _ in RELEASE)
+
+
+def test_xliff_keeps_post_edited_targets_as_human_and_skips_drafts(db: str, tmp_path: Path) -> None:
+    xlf = tmp_path / "CERN-2026-07.xlf"
+    xlf.write_text(XLIFF, encoding="utf-8")
+    res = run("tm", "import", xlf, "--db", db)
+    assert res.exit_code == 0 and "2 units: 2 added, 0 updated, 0 unchanged, 2 skipped" in res.output, res.output
+    units = units_of(db)
+    assert [(u.target, u.origin, u.tuid) for u in units] == [
+        ("CERN celebrated its seventieth anniversary.", "human", "1"),
+        ("The conference will be held in Meyrin.", "human", "4")]
+    assert units[0].document == "CERN-2026-07.xlf" and units[0].changed is not None
+    # Context is the document's neighbouring sentences, skipped drafts included.
+    assert (units[0].next_source, units[1].prev_source) == \
+        ("Le Grand collisionneur de hadrons redémarrera en mai.", "Les physiciens ont présenté 42 nouveaux résultats.")
+    assert run("tm", "import", xlf, "--db", db).output.count("2 unchanged") == 1
+
+
+def test_tsv_and_csv_pairs(db: str, tmp_path: Path) -> None:
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text("fr\ten\nL'Organisation mondiale de la Santé publie un rapport.\tThe World Health "
+                   "Organization publishes a report.\n", encoding="utf-8")
+    csv_file = tmp_path / "pairs.csv"
+    csv_file.write_text('en,fr\n"Geneva, 12 May 2026","Genève, le 12 mai 2026"\n', encoding="utf-8")
+    res = run("tm", "import", tsv, csv_file, "--db", db, "--origin", "confirmed")
+    assert res.exit_code == 0, res.output
+    pairs = {(u.source_lang, u.source, u.target, u.origin) for u in units_of(db)}
+    assert pairs == {("fr", "L'Organisation mondiale de la Santé publie un rapport.",
+                      "The World Health Organization publishes a report.", "confirmed"),
+                     ("en", "Geneva, 12 May 2026", "Genève, le 12 mai 2026", "confirmed")}
+
+
+def test_pairs_without_languages_are_refused(db: str, tmp_path: Path) -> None:
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text("Bonjour.\tHello.\n", encoding="utf-8")
+    res = run("tm", "import", tsv, "--db", db)
+    assert res.exit_code == 2 and "pairs.tsv" in res.stderr and "--source-lang" in res.stderr
+    assert run("tm", "import", tsv, "--db", db, "--source-lang", "fr", "--target-lang", "en").exit_code == 0
+
+
+# ------------------------------------------------------------------ schema and errors
+
+
+def test_a_newer_schema_version_is_refused(db: str, tmp_path: Path) -> None:
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), "--db", db)
+    _set_schema_version(db, SCHEMA_VERSION + 1)
+    for args in (("stats",), ("concord", "Conseil", "--lang", "fr"), ("import", tmp_path / "hrc.tmx")):
+        res = run("tm", *args, "--db", db)
+        assert res.exit_code == 2, res.output
+        assert f"schema version {SCHEMA_VERSION + 1} is newer" in res.stderr and len(res.stderr.splitlines()) == 1
+
+
+def test_stats(db: str, tmp_path: Path) -> None:
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), tool_tmx(tmp_path / "omegat.tmx"), "--db", db)
+    found = json.loads(run("tm", "stats", "--db", db, "--format", "json").output)
+    assert (found["units"], found["by_origin"], found["by_pair"], found["documents"], found["schema_version"]) == \
+        (4, {"aligned": 3, "tm": 1}, {"fr-en": 4}, 2, SCHEMA_VERSION)
+    assert "units: 4  documents: 2" in run("tm", "stats", "--db", db).output
+
+
+def test_a_locked_sqlite_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bilingual_pr.cli.tm as cli_tm
+
+    db = tmp_path / "memory.sqlite"
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), "--db", db)
+    monkeypatch.setattr(cli_tm, "open_tm", functools.partial(open_tm, timeout=0.2))
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        res = run("tm", "import", tool_tmx(tmp_path / "omegat.tmx"), "--db", db)
+        assert res.exit_code == 2 and "locked by another program" in res.stderr, res.output
+        assert len(res.stderr.splitlines()) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert len(units_of(str(db))) == 3
+
+
+def test_not_a_database_and_a_missing_one(tmp_path: Path) -> None:
+    junk = tmp_path / "memory.sqlite"
+    junk.write_bytes(b"this is a text file, not SQLite\n" * 100)
+    res = run("tm", "stats", "--db", junk)
+    assert res.exit_code == 2 and "memory.sqlite" in res.stderr and len(res.stderr.splitlines()) == 1
+    res = run("tm", "stats", "--db", tmp_path / "none.sqlite")
+    assert res.exit_code == 2 and "no such translation memory" in res.stderr
+    assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_an_unreachable_postgresql_is_a_clear_error(tmp_path: Path) -> None:
+    from interop import require_module
+
+    require_module("psycopg")
+    url = f"postgresql://nobody:secret@/tm?host={tmp_path}&port=1"
+    res = run("tm", "stats", "--db", url)
+    assert res.exit_code == 2 and "cannot connect to PostgreSQL" in res.stderr, res.output
+    assert "secret" not in res.stderr and len(res.stderr.splitlines()) == 1
+
+
+# ------------------------------------------------------------------ lookups
+
+
+def test_candidates_come_from_the_index_for_the_language_pair(db: str, tmp_path: Path) -> None:
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), tool_tmx(tmp_path / "omegat.tmx"), "--db", db)
+    tm = open_tm(db)
+    try:
+        found = tm.candidates("Le Conseil reprendra ses travaux le 5 novembre 2027 à 10 heures.", "fr-CH", "en")
+        assert found and found[0].source == RELEASE[2][0] and found[0].target == RELEASE[2][1]
+        assert tm.candidates("Le Conseil reprendra ses travaux le 5 novembre 2027.", "en", "fr") == []
+        assert tm.candidates("Zxqv wyrt plomb.", "fr", "en") == []
+    finally:
+        tm.close()
+
+
+def test_concordance_is_word_boundary_accent_and_case_insensitive(db: str, tmp_path: Path) -> None:
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), tool_tmx(tmp_path / "omegat.tmx"), "--db", db)
+    tm = open_tm(db)
+    try:
+        def sources(phrase: str, lang: str) -> list[str]:
+            return [u.source for u in tm.concordance(phrase, lang)]
+
+        assert sources("GENEVE", "fr") == [RELEASE[0][0]]
+        assert sources("droits de l’Homme", "fr") == [RELEASE[0][0]]  # typographic apostrophe, case
+        assert sources("Conseil", "fr") == [RELEASE[2][0], RELEASE[0][0]]  # newest first
+        assert sources("conse", "fr") == []  # whole words only
+        assert sources("Geneva", "en") == [RELEASE[0][0]]  # the English side
+        assert sources("Genève", "en") == []  # ... in the language asked
+        assert sources("session Genève", "fr") == []  # words in sequence, not anywhere
+        assert len(tm.concordance("Conseil", "fr", limit=1)) == 1
+    finally:
+        tm.close()
+
+
+def test_concord_highlights_the_phrase_and_lists_json(db: str, tmp_path: Path) -> None:
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), "--db", db)
+    res = run("tm", "concord", "haute commissaire", "--db", db, "--lang", "fr")
+    assert res.exit_code == 0, res.output
+    assert "fr-FR: La [Haute-Commissaire] a présenté" in res.output
+    assert "aligned (HRC26-001.fr.txt)" in res.output
+    hits = json.loads(run("tm", "concord", "COMMUNICATIONS", "--db", db, "--lang", "en", "--format", "json").output)
+    assert [(h["source"], h["target"], h["origin"], h["document"]) for h in hits] == \
+        [(RELEASE[1][0], RELEASE[1][1], "aligned", "HRC26-001.fr.txt")]
+
+
+def test_phrase_spans_map_back_to_the_text() -> None:
+    text = "Le Cœur de l’Europe : le CERN, à Genève."
+    assert [text[a:b] for a, b in phrase_spans(text, "coeur de l'europe")] == ["Cœur de l’Europe"]
+    assert [text[a:b] for a, b in phrase_spans(text, "genève")] == ["Genève"]
+    assert phrase_spans(text, "Gen") == [] and phrase_spans(text, "...") == []
+
+
+# ------------------------------------------------------------------ export
+
+
+def test_export_round_trip_validates_and_keeps_everything(db: str, tmp_path: Path) -> None:
+    xlf = tmp_path / "CERN-2026-07.xlf"
+    xlf.write_text(XLIFF, encoding="utf-8")
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), tool_tmx(tmp_path / "omegat.tmx"), xlf, "--db", db)
+    out = tmp_path / "out" / "memory.tmx"
+    out.parent.mkdir()
+    res = run("tm", "export", "--db", db, "-o", out)
+    assert res.exit_code == 0 and "6 units" in res.stderr, res.output
+    assert validate_tmx(out).valid
+    again = str(tmp_path / "again.sqlite")
+    assert run("tm", "import", out, "--db", again).exit_code == 0
+
+    def fields(units):
+        return sorted((u.source, u.target, u.source_lang, u.target_lang, u.origin, u.confidence, u.document,
+                       u.created, u.changed, u.prev_source, u.next_source, u.tuid, u.props) for u in units)
+
+    assert fields(units_of(again)) == fields(units_of(db))
+
+
+def test_export_filters(db: str, tmp_path: Path) -> None:
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), tool_tmx(tmp_path / "omegat.tmx"), "--db", db)
+    out = tmp_path / "x.tmx"
+
+    def exported(*args) -> list[str]:
+        res = run("tm", "export", "--db", db, "-o", out, *args)
+        assert res.exit_code == 0, res.output
+        return [u.source for u in units_of_tmx(out)]
+
+    assert len(exported("--origin", "tm")) == 1
+    assert len(exported("--origin", "tm", "--origin", "aligned")) == 4
+    assert len(exported("--since", "2026-03-31")) == 1
+    assert len(exported("--since", "20260301T000000Z")) == 4
+    assert len(exported("--document", "HRC26-001.fr.txt")) == 3
+    res = run("tm", "export", "--db", db, "-o", out, "--since", "last week")
+    assert res.exit_code == 2 and "--since" in res.stderr
+
+
+def units_of_tmx(path: Path) -> list[TranslationUnit]:
+    from bilingual_pr.formats.tmx import read_tmx
+
+    return list(read_tmx(path))
+
+
+def test_open_tm_raises_user_errors(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="no such translation memory"):
+        open_tm(tmp_path / "missing.sqlite", create=False)
+
+
+def test_characters_xml_cannot_carry_are_dropped_on_import(db: str, tmp_path: Path) -> None:
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_bytes("fr\ten\nLe Conseil\x1f se réunit\x0b.\tThe Council\x1f meets.\n".encode())
+    res = run("tm", "import", tsv, "--db", db)
+    assert res.exit_code == 0, res.output
+    assert [(u.source, u.target) for u in units_of(db)] == [("Le Conseil se réunit.", "The Council meets.")]
+
+
+def test_concordance_reads_past_hits_in_the_other_language(db: str, tmp_path: Path) -> None:
+    fr = tmp_path / "fr.tsv"
+    fr.write_text("fr\ten\nLe CERN accueille 12 000 scientifiques.\tCERN hosts 12,000 scientists.\n", encoding="utf-8")
+    en = tmp_path / "en.tsv"
+    # Newer units whose English source names CERN and whose French target does not.
+    en.write_text("en\tfr\n" + "".join(f"CERN opened building {n}.\tL'Organisation a ouvert le bâtiment {n}.\n"
+                                          for n in range(40)), encoding="utf-8")
+    assert run("tm", "import", fr, en, "--db", db).exit_code == 0
+    tm = open_tm(db)
+    try:
+        assert [u.source for u in tm.concordance("cern", "fr", limit=1)] == ["Le CERN accueille 12 000 scientifiques."]
+        assert len(tm.concordance("cern", "en", limit=100)) == 41
+    finally:
+        tm.close()
+
+
+def test_a_hostile_xliff_leaves_nothing_of_it(db: str, tmp_path: Path) -> None:
+    xlf = tmp_path / "hostile.xlf"
+    xlf.write_text(XLIFF.replace('<?xml version="1.0" encoding="UTF-8"?>\n',
+                                 '<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY boom "Boum">]>\n')
+                   .replace("Meyrin.</target>", "Meyrin &boom;.</target>"), encoding="utf-8")
+    res = run("tm", "import", xlf, "--db", db)
+    assert res.exit_code == 2 and "hostile.xlf" in res.stderr and len(res.stderr.splitlines()) == 1, res.output
+    assert units_of(db) == []
+
+
+def test_a_file_with_nothing_to_keep(db: str, tmp_path: Path) -> None:
+    xlf = tmp_path / "drafts.xlf"
+    xlf.write_text(XLIFF.replace('state="translated"', 'state="new"').replace('state="final"', 'state="initial"'),
+                   encoding="utf-8")
+    res = run("tm", "import", xlf, "--db", db)
+    assert res.exit_code == 0 and "0 units: 0 added, 0 updated, 0 unchanged, 4 skipped" in res.output, res.output
