@@ -446,3 +446,31 @@ def test_a_file_with_nothing_to_keep(db: str, tmp_path: Path) -> None:
                    encoding="utf-8")
     res = run("tm", "import", xlf, "--db", db)
     assert res.exit_code == 0 and "0 units: 0 added, 0 updated, 0 unchanged, 4 skipped" in res.output, res.output
+
+
+# ------------------------------------------------------------------ search (leverage over the index)
+
+
+def test_search_repairs_changed_figures_and_never_calls_them_exact(db: str, tmp_path: Path) -> None:
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), "--db", db)
+    exact = json.loads(run("tm", "search", RELEASE[1][0], "--db", db, "--source-lang", "fr", "--target-lang", "en",
+                           "--format", "json").output)
+    assert exact[0]["kind"] == "exact" and exact[0]["target"] == RELEASE[1][1] and not exact[0]["repaired"]
+    assert exact[0]["origin"] == "aligned" and ["origin:aligned", 2] in exact[0]["penalties"]
+    next_year = "Le Conseil reprendra ses travaux le 5 octobre 2027 à 16 heures."
+    res = run("tm", "search", next_year, "--db", db, "--source-lang", "fr", "--target-lang", "en")
+    assert res.exit_code == 0, res.output
+    first = res.output.splitlines()
+    assert first[0].split()[1] == "repaired" and float(first[0].split()[0]) < 100
+    assert "en-GB: The Council will resume its work on 5 October 2027 at 4 p.m." in res.output
+    assert "repaired:" in res.output
+    hits = json.loads(run("tm", "search", next_year, "--db", db, "--source-lang", "fr", "--target-lang", "en",
+                          "--format", "json").output)
+    assert hits[0]["repaired"] and hits[0]["score"] < 100 and hits[0]["stored_target"] == RELEASE[2][1]
+
+
+def test_search_finds_nothing_below_the_minimum(db: str, tmp_path: Path) -> None:
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), "--db", db)
+    res = run("tm", "search", "Le CERN inaugure un nouvel accélérateur de particules.", "--db", db,
+              "--source-lang", "fr", "--target-lang", "en", "--min", "90")
+    assert res.exit_code == 0 and res.stdout == "" and "no match at or above 90" in res.stderr

@@ -1,4 +1,4 @@
-"""``bilingual-pr tm``: a translation memory database (SQLite file or PostgreSQL URL): import, concord, export, stats."""
+"""``bilingual-pr tm``: a translation memory database (SQLite file or PostgreSQL URL): import, search, concord, export, stats."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Iterator
 
 import click
 
-from bilingual_pr.cli.common import format_option, language_option
+from bilingual_pr.cli.common import format_option, glossary_option, language_option
 from bilingual_pr.tm import open_tm
 from bilingual_pr.tm.backend import ORIGINS, TMBackend
 
@@ -58,6 +58,56 @@ def import_(files: tuple[Path, ...], db: str, origin: str | None, source_lang: s
         for r in import_files(backend, files, origin=origin, source_lang=source_lang, target_lang=target_lang):
             click.echo(f"{r.file}: {r.read} units: {r.added} added, {r.updated} updated, {r.unchanged} unchanged"
                        + (f", {r.skipped} skipped" if r.skipped else ""))
+
+
+@tm.command()
+@click.argument("text")
+@db_option
+@language_option("source", required=True, help="Language of TEXT.")
+@language_option("target", required=True, help="Language of the translations wanted.")
+@click.option("--min", "minimum", type=click.FloatRange(0, 101), default=75, show_default=True,
+              help="Lowest score shown (101: in context, 100: exact).")
+@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="At most this many matches.")
+@click.option("--prev", "prev_source", metavar="SENTENCE", help="The sentence before TEXT (for context matches).")
+@click.option("--next", "next_source", metavar="SENTENCE", help="The sentence after TEXT (for context matches).")
+@glossary_option("Glossary whose terms a repair may swap (TBX, CSV).")
+@format_option(("text", "json"), "text", "Output: text or JSON.")
+def search(text: str, db: str, source_lang: str, target_lang: str, minimum: float, limit: int,
+           prev_source: str | None, next_source: str | None, glossary: Path | None, fmt: str) -> None:
+    """Fuzzy matches of TEXT, best first: score, origin, penalties, and whether numbers, dates or terms were repaired.
+
+    A repaired match (numbers, dates, times, symbols or glossary terms put into
+    the target the way the target language writes them) is never shown as exact.
+    """
+    from bilingual_pr.tm.search import search as find
+
+    gloss = None
+    if glossary is not None:
+        from bilingual_pr.glossary import load_glossary
+
+        gloss = load_glossary(glossary, source_lang, target_lang)
+    with _opened(db) as backend:
+        matches = find(backend, text, source_lang, target_lang, minimum=minimum, limit=limit,
+                       prev_source=prev_source, next_source=next_source, glossary=gloss)
+    if fmt == "json":
+        click.echo(json.dumps([{"score": m.score, "kind": m.kind, "repaired": m.repaired, "target": m.target,
+                                "source": m.unit.source, "stored_target": m.unit.target, "origin": m.unit.origin,
+                                "document": m.unit.document, "id": m.unit.id, "similarity": m.raw_similarity,
+                                "penalties": [list(p) for p in m.penalties], "alternatives": m.alternatives,
+                                "changes": [str(c) for c in m.changes]}
+                               for m in matches], ensure_ascii=False, indent=2))
+        return
+    for m in matches:
+        why = "; ".join(f"{name} -{points:g}" for name, points in m.penalties)
+        where = f" ({m.unit.document})" if m.unit.document else ""
+        click.echo(f"{m.score:.0f} {m.kind}{' (repaired)' if m.repaired and m.kind != 'repaired' else ''} "
+                   f"#{m.unit.id} {m.unit.origin}{where}" + (f" [{why}]" if why else ""))
+        click.echo(f"  {m.unit.source_lang}: {m.unit.source}")
+        click.echo(f"  {m.unit.target_lang}: {m.target}")
+        for change in m.changes:
+            click.echo(f"  repaired: {change}")
+    if not matches:
+        click.echo(f"no match at or above {minimum:g}", err=True)
 
 
 def _highlight(text: str, phrase: str, color: bool) -> str:
