@@ -101,3 +101,21 @@ def test_no_colour_codes_when_piped(tmp_path: Path) -> None:
     assert res.returncode == 2
     assert "\x1b[" not in res.stderr
     assert res.stderr.count("\n") == 1
+
+
+def test_a_signal_exit_is_one_line_even_when_a_pool_thread_trips_on_its_way_out() -> None:
+    # A batch killed by SIGTERM: the pool's manager thread may raise while the interpreter
+    # exits (its workers are gone); the user must still see only "error: terminated".
+    import subprocess
+    import sys
+
+    code = ("import threading, time\n"
+            "from bilingual_pr.cli import fail\n"
+            "def trip():\n"
+            "    time.sleep(0.2)\n"
+            "    raise OSError('the pool pipe is closed')\n"
+            "threading.Thread(target=trip).start()\n"
+            "fail('terminated', 143)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 143
+    assert done.stderr.strip().splitlines() == ["bilingual-pr: error: terminated"], done.stderr

@@ -86,6 +86,12 @@ class LazyGroup(click.Group):
 def fail(message: str, code: int = 2) -> None:
     """Print a one-line error (red on a terminal) and exit with ``code``."""
     click.secho(f"bilingual-pr: error: {' '.join(message.split())}", fg="red", err=True)
+    if code >= 128:
+        # Stopped by a signal: a process pool's manager thread may still trip over its killed
+        # workers while the interpreter exits; the one line above is all the user is told.
+        import threading
+
+        threading.excepthook = lambda _args: None
     sys.exit(code)
 
 
