@@ -61,3 +61,16 @@ def tbx_rng(standards: Path) -> etree.RelaxNG:
 def martif_dtd(standards: Path) -> etree.DTD:
     """The TBX 2008 (martif) core DTD from shared/standards."""
     return etree.DTD(str(standards / "tbx" / "TBXcoreStructV02.dtd"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL cluster for the session (tests/interop/postgres.py; a new database per test).
+
+    Here, not in a test module: every module that uses it shares the one cluster (its port is per process).
+    """
+    from interop.postgres import start_cluster
+
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()

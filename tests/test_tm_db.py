@@ -78,16 +78,6 @@ XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
-    """One PostgreSQL cluster for the session (a new database per test)."""
-    from interop.postgres import start_cluster
-
-    cluster = start_cluster()
-    yield cluster
-    cluster.stop()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path: Path) -> str:
     """An empty memory: an SQLite file path, or the URL of a new PostgreSQL database."""

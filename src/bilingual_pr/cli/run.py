@@ -42,8 +42,9 @@ def _summary_lines(result, min_confidence: float) -> list[str]:
               help="Folder for <name>.tmx and <name>.review.tmx (default: the -o folder, else tmx/).")
 @glossary_option("Glossary (TBX/CSV/TSV). Default: the bundled UNOG-CERN glossary ($BILINGUAL_PR_GLOSSARY).")
 @click.option("--no-glossary", is_flag=True, help="Run without any glossary (no terminology check).")
-@click.option("--tm", "tm_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Translation memory (TMX, XLIFF or TSV of pairs) looked up before machine translation; repeat for several.")
+@click.option("--tm", "tm_paths", multiple=True, metavar="TM",
+              help="Translation memory (TMX, XLIFF or TSV of pairs, or a memory database: an SQLite file or a "
+                   "postgresql:// URL) looked up before machine translation; repeat for several.")
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
               help="Pairs below go to <name>.review.tmx, not to <name>.tmx.")
 @click.option("--mt/--no-mt", "use_mt", default=True, show_default=True,
@@ -61,7 +62,7 @@ def _summary_lines(result, min_confidence: float) -> list[str]:
               help="Align two documents that do not look like translations of each other anyway; every pair then "
                    "goes to <name>.review.tmx.")
 def run(files: tuple[Path, ...], out_dir: Path | None, tmx_dir: Path | None, glossary: Path | None,
-        no_glossary: bool, tm_paths: tuple[Path, ...], min_confidence: float, use_mt: bool,
+        no_glossary: bool, tm_paths: tuple[str, ...], min_confidence: float, use_mt: bool,
         embeddings: bool | None, review_page: Path | None, name: str | None, strict: bool,
         swap_ok: bool = False, force: bool = False) -> None:
     """Run the whole workflow on FR and EN (default: the bundled example pair).

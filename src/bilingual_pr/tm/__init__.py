@@ -17,6 +17,21 @@ from pathlib import Path
 from bilingual_pr.tm.backend import TMBackend
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+#: File names a memory database goes by (``draft``/``run --tm`` tell it from a TMX, XLIFF or TSV file).
+DATABASE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_database(value: str | Path) -> bool:
+    """Whether a ``--tm`` value is a memory database: a PostgreSQL URL, an SQLite file (its header), or named so."""
+    text = str(value)
+    if text.startswith(POSTGRES_SCHEMES) or Path(text).suffix.lower() in DATABASE_SUFFIXES:
+        return True
+    try:
+        with open(text, "rb") as f:
+            return f.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
 
 
 def open_tm(db: str | Path, *, create: bool = True, timeout: float = 5.0) -> TMBackend:

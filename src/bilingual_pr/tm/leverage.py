@@ -185,6 +185,11 @@ def _ranked(matches: list[Match]) -> list[Match]:
     return matches
 
 
+def best_first(matches: Sequence[Match]) -> list[Match]:
+    """Matches from several memories in the leverage order (score, kind, newer unit)."""
+    return _ranked(list(matches))
+
+
 def rank_matches(text: str, candidates: Sequence[StoredUnit], *, prev_source: str | None = None,
                  next_source: str | None = None, rules: LeverageRules = DEFAULT_RULES, target_lang: str = "en",
                  glossary: Any = None) -> list[Match]:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from bilingual_pr.translate.base import Engine, MTEngine, Origin, Suggestion
 from bilingual_pr.translate.enforce import GlossaryEnforcer, Strategy
-from bilingual_pr.translate.memory import MemorySuggestion
+from bilingual_pr.translate.memory import Memories, MemorySuggestion
 
 if TYPE_CHECKING:
     from bilingual_pr.formats.units import TranslationUnit
@@ -202,15 +202,25 @@ def draft_document(sentences: Sequence[str], src_lang: str, tgt_lang: str, *, bl
                    tm_paths: Sequence[str | Path] = (), glossary: Glossary | None = None, fuzzy: float = 75.0,
                    use_mt: bool = True, strategy: Strategy = "auto", mt: MTEngine | None = None,
                    engine_options: dict | None = None, progress: Callable[[int], None] | None = None,
-                   memory: "TranslationMemory | None" = None) -> DraftResult:
-    """Draft sentences: memories (``memory``, or read from ``tm_paths``), then the installed Argos model."""
-    from bilingual_pr.translate.memory import MemoryEngine, TranslationMemory
+                   memory: "TranslationMemory | Memories | None" = None) -> DraftResult:
+    """Draft sentences: memories (``memory``, or opened from ``tm_paths``: files and databases), then Argos."""
+    from bilingual_pr.translate.memory import MemoryEngine, open_memories
 
-    engines: list[Engine | MTEngine] = []
     if memory is None and tm_paths:
-        memory = TranslationMemory.load(tm_paths, src_lang, tgt_lang)
-        log.info("translation memory: %d units from %d file(s)", len(memory), len(tm_paths))
-    if memory is not None:
+        opened = open_memories(tm_paths, src_lang, tgt_lang)
+        log.info("translation memory: %d units from %d file(s), %d database(s)",
+                 len(opened.files) if opened.files is not None else 0, len(tm_paths) - len(opened.databases),
+                 len(opened.databases))
+        try:
+            return draft_document(sentences, src_lang, tgt_lang, blocks=blocks, glossary=glossary, fuzzy=fuzzy,
+                                  use_mt=use_mt, strategy=strategy, mt=mt, engine_options=engine_options,
+                                  progress=progress, memory=opened)
+        finally:
+            opened.close()
+    engines: list[Engine | MTEngine] = []
+    if isinstance(memory, Memories):
+        engines.append(memory.engine(fuzzy, glossary, src_lang, tgt_lang))
+    elif memory is not None:
         engines.append(MemoryEngine(memory, fuzzy, name="tm", glossary=glossary))
     missing = False
     if use_mt and mt is None:

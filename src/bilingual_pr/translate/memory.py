@@ -33,6 +33,7 @@ from bilingual_pr.translate.base import Origin, Suggestion
 
 if TYPE_CHECKING:
     from bilingual_pr.formats.units import TranslationUnit
+    from bilingual_pr.tm.backend import TMBackend
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACE = re.compile(r"\s+", re.UNICODE)
@@ -313,8 +314,7 @@ class MemoryEngine:
     def best(self, sources: Sequence[str], i: int) -> Leverage | None:
         """The best leverage for sentence ``i`` (its neighbours give context matches), None below the threshold."""
         sentence = sources[i]
-        prev = sources[i - 1] if i > 0 else None
-        nxt = sources[i + 1] if i + 1 < len(sources) else None
+        prev, nxt = _neighbours(sources, i)
         floor = min(self.threshold, 100.0)
         ids = self.memory.leverage_candidates(sentence, floor)
         if not ids:
@@ -322,21 +322,141 @@ class MemoryEngine:
         ranked = rank_matches(sentence, [self.memory.stored_unit(j) for j in ids], prev_source=prev,
                               next_source=nxt, rules=self.rules, target_lang=self.memory.target_lang or "en",
                               glossary=self.glossary)
-        for m in ranked:
-            if m.is_exact or (self.threshold <= 100 and m.score >= self.threshold):
-                return m
-        return None
+        return _taken(ranked, self.threshold)
+
+    def label(self, m: Leverage) -> str:
+        """The memory a match came from, as drafts name its engine (the file's name)."""
+        return self.memory.entries[m.unit.id].origin
 
     def suggest(self, sources: Sequence[str], todo: Sequence[int]) -> list[Suggestion | None]:
         """Look every sentence in ``todo`` up, using its neighbours for context matches."""
+        return [None if (m := self.best(sources, i)) is None else memory_suggestion(m, self.label(m)) for i in todo]
+
+
+def memory_suggestion(m: Leverage, engine: str) -> MemorySuggestion:
+    """What a draft records for a leverage match, whichever memory (file or database) it came from."""
+    shown = {"context": 101.0, "exact": 100.0}.get(m.kind, m.score)
+    return MemorySuggestion(m.target, _DRAFT_ORIGIN[m.kind], engine, shown, m.unit.source, m.repaired,
+                            m.penalties, tuple(map(str, m.changes)), m.score)
+
+
+def _taken(ranked: Sequence[Leverage], threshold: float) -> Leverage | None:
+    """The first match drafting takes: an exact or context one, or one at or above ``threshold`` (101: none fuzzy)."""
+    for m in ranked:
+        if m.is_exact or (threshold <= 100 and m.score >= threshold):
+            return m
+    return None
+
+
+def _neighbours(sources: Sequence[str], i: int) -> tuple[str | None, str | None]:
+    return (sources[i - 1] if i > 0 else None), (sources[i + 1] if i + 1 < len(sources) else None)
+
+
+class DatabaseMemoryEngine:
+    """The translation-memory step of drafting from a memory database (``tm/``): its index's candidates, ranked.
+
+    The same leverage rules as :class:`MemoryEngine` (``tm.search``'s candidates, ``rank_matches``),
+    and the same suggestions (:func:`memory_suggestion`).
+    """
+
+    def __init__(self, backend: TMBackend, source_lang: str, target_lang: str, threshold: float = 75.0,
+                 name: str | None = None, *, glossary: object | None = None,
+                 rules: LeverageRules = DEFAULT_RULES) -> None:
+        self.backend, self.source_lang, self.target_lang = backend, source_lang, target_lang
+        self.threshold, self.name = threshold, name or database_name(backend.location)
+        self.glossary, self.rules = glossary, rules
+
+    def best(self, sources: Sequence[str], i: int) -> Leverage | None:
+        """The best leverage for sentence ``i`` from the database, None below the threshold."""
+        from bilingual_pr.tm.search import CANDIDATES
+
+        prev, nxt = _neighbours(sources, i)
+        found = self.backend.candidates(sources[i], self.source_lang, self.target_lang, CANDIDATES)
+        return _taken(rank_matches(sources[i], found, prev_source=prev, next_source=nxt, rules=self.rules,
+                                   target_lang=self.target_lang, glossary=self.glossary), self.threshold)
+
+    def label(self, m: Leverage) -> str:
+        """The database a match came from, as drafts name its engine."""
+        return self.name
+
+    def suggest(self, sources: Sequence[str], todo: Sequence[int]) -> list[Suggestion | None]:
+        """Look every sentence in ``todo`` up, using its neighbours for context matches."""
+        return [None if (m := self.best(sources, i)) is None else memory_suggestion(m, self.name) for i in todo]
+
+
+def database_name(location: str) -> str:
+    """A memory database as drafts name it: the SQLite file's name, or ``postgresql:`` and the database (no password)."""
+    from urllib.parse import urlsplit
+
+    from bilingual_pr.tm import POSTGRES_SCHEMES
+
+    if location.startswith(POSTGRES_SCHEMES):
+        return "postgresql:" + urlsplit(location).path.lstrip("/")
+    return Path(location).name
+
+
+class MemoryEngines:
+    """Several memories (files and databases) as one drafting step: each sentence takes the best match of any."""
+
+    def __init__(self, engines: Sequence[MemoryEngine | DatabaseMemoryEngine], name: str = "tm") -> None:
+        self.engines, self.name = list(engines), name
+
+    def suggest(self, sources: Sequence[str], todo: Sequence[int]) -> list[Suggestion | None]:
+        """Look every sentence in ``todo`` up in every memory; the leverage order picks among their best matches."""
+        from bilingual_pr.tm.leverage import best_first
+
         out: list[Suggestion | None] = []
         for i in todo:
-            m = self.best(sources, i)
-            if m is None:
-                out.append(None)
-                continue
-            entry = self.memory.entries[m.unit.id]
-            shown = {"context": 101.0, "exact": 100.0}.get(m.kind, m.score)
-            out.append(MemorySuggestion(m.target, _DRAFT_ORIGIN[m.kind], entry.origin, shown,
-                                        entry.source, m.repaired, m.penalties, tuple(map(str, m.changes)), m.score))
+            found = {}
+            for engine in self.engines:
+                m = engine.best(sources, i)
+                if m is not None:
+                    found[id(m)] = (m, engine.label(m))
+            ranked = best_first([m for m, _ in found.values()])
+            out.append(memory_suggestion(ranked[0], found[id(ranked[0])][1]) if ranked else None)
         return out
+
+
+@dataclass
+class Memories:
+    """The memories of a ``--tm`` list, opened: the files' units indexed, the databases connected (close them)."""
+
+    files: TranslationMemory | None
+    databases: list[TMBackend]
+
+    def engine(self, threshold: float, glossary: object | None, source_lang: str, target_lang: str) -> MemoryEngines:
+        """The drafting step over all of them."""
+        engines: list[MemoryEngine | DatabaseMemoryEngine] = []
+        if self.files is not None:
+            engines.append(MemoryEngine(self.files, threshold, glossary=glossary))
+        engines += [DatabaseMemoryEngine(db, source_lang, target_lang, threshold, glossary=glossary)
+                    for db in self.databases]
+        return MemoryEngines(engines)
+
+    def close(self) -> None:
+        """Close the databases."""
+        for db in self.databases:
+            db.close()
+        self.databases = []
+
+
+def open_memories(paths: Sequence[str | Path], src_lang: str, tgt_lang: str) -> Memories:
+    """Read the memory files and open the databases of a ``--tm`` list (UserError, nothing left open, if one fails).
+
+    A database is a ``postgresql://`` URL or an SQLite file (``tm.is_database``); it must exist
+    already (drafting never creates one) and have a schema this version reads.
+    """
+    from bilingual_pr.tm import is_database, open_tm
+
+    files = [p for p in paths if not is_database(p)]
+    databases: list[TMBackend] = []
+    try:
+        for p in paths:
+            if is_database(p):
+                databases.append(open_tm(p, create=False))
+        memory = TranslationMemory.load(files, src_lang, tgt_lang) if files else None
+    except BaseException:
+        for db in databases:
+            db.close()
+        raise
+    return Memories(memory, databases)
