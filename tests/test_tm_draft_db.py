@@ -210,3 +210,31 @@ def test_an_unreachable_postgresql_is_one_line_without_the_password(tmp_path: Pa
         assert "cannot connect to PostgreSQL" in res.output and "s3cret" not in res.output
         assert len(res.output.strip().splitlines()) == 1
         assert not (tmp_path / "out").exists()
+
+
+def test_another_programs_sqlite_database_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    # Inputs are never modified: our schema must not be written into a database that is not ours.
+    import sqlite3
+
+    from bilingual_pr.cli import main
+    from click.testing import CliRunner
+
+    other = tmp_path / "contacts.db"
+    with sqlite3.connect(other) as con:
+        con.execute("CREATE TABLE people (name TEXT)")
+        con.execute("INSERT INTO people VALUES ('Roth')")
+    con.close()
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).close()
+    fr = tmp_path / "r.fr.txt"
+    fr.write_text("Le Conseil se réunira demain.\n", encoding="utf-8")
+    for db, why in ((other, "not a bilingual-pr translation memory"), (empty, "not a translation memory")):
+        before = db.read_bytes()
+        for args in (["draft", str(fr), "--source-lang", "fr", "--target-lang", "en", "--tm", str(db), "--no-mt",
+                      "-o", str(tmp_path / "out.xlf")], ["tm", "stats", "--db", str(db)]):
+            res = CliRunner().invoke(main, args)
+            assert res.exit_code == 2 and why in res.output, (args, res.output)
+        assert db.read_bytes() == before
+    assert not (tmp_path / "out.xlf").exists()
+    res = CliRunner().invoke(main, ["tm", "stats", "--db", str(tmp_path / "new.sqlite")])
+    assert res.exit_code == 2 and not (tmp_path / "new.sqlite").exists()

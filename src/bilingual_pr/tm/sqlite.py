@@ -82,6 +82,7 @@ class SqliteTM:
 
     def __init__(self, path: str | Path, *, timeout: float = 5.0, create: bool = True) -> None:
         self.location = str(path)
+        self._create = create
         if not create and not Path(path).exists():
             raise UserError(f"{path}: no such translation memory")
         try:
@@ -105,6 +106,13 @@ class SqliteTM:
             found = self._version()
             check_schema(found, self.location)
             if found is None:
+                # Never write our schema into another program's database, nor into a file a
+                # command only reads (draft --tm, tm search): inputs are never modified.
+                if self._db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None:
+                    raise UserError(f"{self.location}: an SQLite database, but not a bilingual-pr translation memory")
+                if not self._create:
+                    raise UserError(f"{self.location}: not a translation memory (an empty database); "
+                                    "fill it with bilingual-pr tm import")
                 try:
                     # executescript commits what is pending first: the transaction is inside the script.
                     self._db.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
