@@ -3,10 +3,13 @@
 ``units`` holds one row per unit (columns in ``backend.UNIT_COLUMNS``), and
 ``units_fts`` an external-content FTS5 index of the folded words of both sides
 (``backend.index_words``): new rows are indexed together at the end of their
-import (five times faster than a trigger a row), updated and deleted ones by triggers. Fuzzy candidates are an
-FTS5 ``OR`` query over the new sentence's words ranked by bm25; concordance an
-FTS5 phrase query, confirmed by ``backend.phrase_spans``. Neither reads the
-whole table. ``meta`` holds the schema version.
+import (five times faster than a trigger a row), updated and deleted ones by triggers. Fuzzy candidates
+follow ``backend.candidate_plan``: the units with the same words (an index on ``src_words``), FTS5
+queries of all the content words and of the rarest words (``src_df``, the source words' document
+frequencies, counted at import), each reading at most its newest ``HITS_PER_QUERY`` hits, then
+``backend.overlap_order``; concordance an FTS5 phrase query, confirmed by ``backend.phrase_spans``.
+Neither reads the whole table. ``meta`` holds the schema version; a database made before
+``src_df`` gets it (and the ``src_words`` index) when opened.
 """
 
 from __future__ import annotations
