@@ -191,8 +191,10 @@ class PostgresTM:
                 ids.update(dict.fromkeys(r[0] for r in rows.fetchall()))
             if not ids:
                 return []
-            hits = self._db.execute("SELECT id, src_words FROM units WHERE id = ANY(%s) AND src_base = %s "
-                                    "AND tgt_base = %s", (list(ids), base(source_lang), base(target_lang))).fetchall()
+            # "|| ''": the ids lead, not the language pair's index (which would walk every unit of the pair).
+            hits = self._db.execute("SELECT id, src_words FROM units WHERE id = ANY(%s) AND src_base || '' = %s "
+                                    "AND tgt_base || '' = %s", (list(ids), base(source_lang), base(target_lang))
+                                    ).fetchall()
             total = self._db.execute("SELECT coalesce(max(id), 1) FROM units").fetchone()[0]
         except self._psycopg.Error as err:
             raise self._error(err) from None
