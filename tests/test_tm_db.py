@@ -501,8 +501,8 @@ def test_candidates_give_the_best_match_a_full_scan_gives(db: str, tmp_path: Pat
     from bilingual_pr.tm.leverage import rank_matches
     from bilingual_pr.tm.search import CANDIDATES, search
 
-    # Well below `tm search --min` (75): every match the leverage rules could offer. (Below 55 the "best" is
-    # noise: a 52 % decoy sharing one word with a new sentence is not among its 50 candidates.)
+    # Well below `tm search --min` (75): every match the leverage rules could offer. (At 50 one new sentence's "best"
+    # fails: a 52 % decoy sharing one word with it is not among its 50 candidates.)
     MINIMUM = 60.0
 
     last_year = {p.stem: [(fr, en) for fr, en in _tsv(p)] for p in sorted(FIXTURES.glob("*-2025.tsv"))}
