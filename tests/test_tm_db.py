@@ -464,3 +464,112 @@ def test_search_finds_nothing_below_the_minimum(db: str, tmp_path: Path) -> None
     res = run("tm", "search", "Le CERN inaugure un nouvel accélérateur de particules.", "--db", db,
               "--source-lang", "fr", "--target-lang", "en", "--min", "90")
     assert res.exit_code == 0 and res.stdout == "" and "no match at or above 90" in res.stderr
+
+
+# ------------------------------------------------------------------ fuzzy candidates: bounded, same best match
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tm"
+
+
+def _tsv(path: Path) -> list[list[str]]:
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:] if line]
+
+
+def _spliced(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Decoys: the first half of one sentence with the second half of another (many shared words)."""
+    out = []
+    for i, (fr_a, en_a) in enumerate(pairs):
+        for j, (fr_b, en_b) in enumerate(pairs):
+            if i != j:
+                fa, fb, ea, eb = fr_a.split(), fr_b.split(), en_a.split(), en_b.split()
+                out.append((" ".join(fa[:len(fa) // 2] + fb[len(fb) // 2:]),
+                            " ".join(ea[:len(ea) // 2] + eb[len(eb) // 2:])))
+    return out
+
+
+def test_candidates_give_the_best_match_a_full_scan_gives(db: str, tmp_path: Path) -> None:
+    from bilingual_pr.tm.leverage import rank_matches
+    from bilingual_pr.tm.search import CANDIDATES, search
+
+    # Well below `tm search --min` (75): every match the leverage rules could offer. (With no minimum, a new
+    # sentence's "best" differs: a 45 % decoy from the full scan, a 40 % one from the candidates.)
+    MINIMUM = 50.0
+
+    last_year = {p.stem: [(fr, en) for fr, en in _tsv(p)] for p in sorted(FIXTURES.glob("*-2025.tsv"))}
+    every = [pair for pairs in last_year.values() for pair in pairs]
+    files = [aligned_tmx(tmp_path / f"{name}.tmx", pairs, doc=f"{name}.fr.txt", release=name)
+             for name, pairs in last_year.items()]
+    decoys = _spliced(every)
+    files.append(aligned_tmx(tmp_path / "decoys.tmx", decoys, doc="decoys.fr.txt", release="DECOY"))
+    assert run("tm", "import", *files, "--db", db).exit_code == 0
+    stored = units_of(db)
+    assert len(stored) > 20 * CANDIDATES  # the index must choose: far more units than one lookup reads
+    tm = open_tm(db)
+    try:
+        checked, missed = 0, []
+        for path in sorted(FIXTURES.glob("*-2026.tsv")):
+            rows = _tsv(path)
+            for i, (_status, fr, _en) in enumerate(rows):
+                prev = rows[i - 1][1] if i else None
+                nxt = rows[i + 1][1] if i + 1 < len(rows) else None
+                full = [m for m in rank_matches(fr, stored, prev_source=prev, next_source=nxt, target_lang="en")
+                        if m.score >= MINIMUM]
+                found = search(tm, fr, "fr", "en", minimum=MINIMUM, limit=1, prev_source=prev, next_source=nxt)
+                want = (full[0].unit.source, full[0].target, full[0].score, full[0].kind) if full else None
+                got = (found[0].unit.source, found[0].target, found[0].score, found[0].kind) if found else None
+                if got != want:
+                    missed.append((fr, got, want))
+                checked += bool(want)
+        assert not missed and checked >= 30, (checked, missed)
+    finally:
+        tm.close()
+
+
+def test_an_old_exact_match_is_found_among_many_newer_near_ones(db: str, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from bilingual_pr.tm import sqlite as tm_sqlite
+
+    # Every query reads its newest hits only, as in a memory of millions.
+    monkeypatch.setattr(tm_sqlite, "RANKED_HITS", 0)
+    sentence = "Le Comité contre la torture a examiné le rapport présenté par la Norvège."
+    aligned_tmx(tmp_path / "old.tmx", [(sentence, "The Committee against Torture reviewed the report of Norway.")])
+    # Newer units holding every word of the sentence, and more.
+    near = [(f"Le Comité contre la torture a examiné le rapport {n} présenté par la Norvège.", f"Report {n}.")
+            for n in range(2 * tm_sqlite.HITS_PER_QUERY)]
+    aligned_tmx(tmp_path / "new.tmx", near, doc="CAT26-002.fr.txt", release="CAT26-002")
+    run("tm", "import", tmp_path / "old.tmx", "--db", db)
+    run("tm", "import", tmp_path / "new.tmx", "--db", db)
+    tm = open_tm(db)
+    try:
+        found = tm.candidates(sentence, "fr", "en", 5)
+        assert found[0].source == sentence
+        repair = tm.candidates(sentence.replace("rapport", "rapport 12345"), "fr", "en", 5)
+        assert len(repair) == 5 and all(u.target.startswith("Report") for u in repair)
+    finally:
+        tm.close()
+
+
+def _sql(db: str, statement: str) -> list:
+    if db.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(db, autocommit=True) as pg:
+            cur = pg.execute(statement)
+            return cur.fetchall() if cur.description else []
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(statement).fetchall()
+    conn.close()
+    return rows
+
+
+def test_a_database_without_word_frequencies_gets_them_on_open(db: str, tmp_path: Path) -> None:
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), "--db", db)
+    counted = dict(_sql(db, "SELECT term, n FROM src_df"))
+    assert counted["conseil"] == 2 and counted["geneve"] == 1 and counted["1"] == 1
+    _sql(db, "DROP TABLE src_df")  # as a database written before the table existed
+    tm = open_tm(db)
+    try:
+        assert tm.candidates(RELEASE[2][0], "fr", "en")[0].source == RELEASE[2][0]
+    finally:
+        tm.close()
+    assert dict(_sql(db, "SELECT term, n FROM src_df")) == counted

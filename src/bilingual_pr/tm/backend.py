@@ -211,6 +211,60 @@ def candidate_words(text: str) -> list[str]:
     return long_ or seen
 
 
+#: How many of a sentence's rarest words the ``or`` query of a fuzzy lookup asks for.
+RARE_WORDS = 5
+#: The most index hits one query of a fuzzy lookup reads (its newest), so a lookup's cost is bounded.
+HITS_PER_QUERY = 400
+#: Below this many hits in all (document frequencies summed), the ``or`` query is ranked by relevance
+#: (bm25) rather than read newest first: scoring that many is still a few milliseconds.
+RANKED_HITS = 20_000
+
+
+def is_content(word: str) -> bool:
+    """Whether a folded word is a content word (no digit: figures change between releases, words do not)."""
+    return not any(c.isdigit() for c in word)
+
+
+def candidate_plan(text: str, df: dict[str, int]) -> list[tuple[str, list[str]]]:
+    """The index queries of a fuzzy lookup, in order: ``("exact" | "and" | "or", words)``.
+
+    ``df``: how many units' sources hold each of the text's :func:`candidate_words` (absent:
+    none). A lookup must not rank every unit sharing any word (in a templated memory that is
+    most of it), yet must keep the matches the leverage rules want: the units whose source has
+    the same words in the same order (exact and context matches), those with all its content words (the same sentence
+    with other figures: a repair), and the units holding its rarest words (what sets it apart),
+    at least one content word among them.
+    """
+    present = [w for w in candidate_words(text) if df.get(w, 0) > 0]  # a word no unit has narrows nothing
+    if not present:
+        return []
+    plan = [("exact", words(text))]
+    content = [w for w in present if is_content(w)]
+    plan.append(("and", content or present))
+    rare = sorted(present, key=lambda w: (df[w], w))[:RARE_WORDS]
+    if content and not any(is_content(w) for w in rare):
+        rare.append(min(content, key=lambda w: (df[w], w)))
+    plan.append(("or", rare))
+    return plan
+
+
+def overlap_order(ws: Sequence[str], df: dict[str, int], total: int,
+                  hits: Iterable[tuple[int, str]]) -> list[int]:
+    """Ids of ``(id, indexed source words)`` hits, most of the sentence's words shared first (IDF-weighted), then newest."""
+    import math
+
+    weight = {w: math.log(1 + total / (1 + df.get(w, 0))) for w in ws}
+    whole = sum(weight.values()) or 1.0
+    scored = []
+    for uid, src_words in hits:
+        # The stored words are folded already: candidate_words' rule (the longer ones) without folding again.
+        have = {w for w in src_words.split() if len(w) > 2 or w.isdigit()}
+        shared = sum(v for w, v in weight.items() if w in have)
+        # Extra words in the unit lower its similarity too: the share times a Dice-like length factor.
+        scored.append((-shared / whole * 2 * len(weight) / (len(weight) + len(have) or 1), -uid))
+    return [-negid for _, negid in sorted(scored)]
+
+
 #: The unit columns both schemas have, in :class:`NewUnit` order (props and notes as JSON text).
 UNIT_COLUMNS = ("source", "target", "source_lang", "target_lang", "origin", "confidence", "document", "created",
                 "changed", "creation_id", "change_id", "prev_source", "next_source", "props", "tuid", "notes")

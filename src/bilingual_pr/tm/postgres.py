@@ -1,8 +1,10 @@
 """The PostgreSQL translation memory (a team's shared server): psycopg 3, ``pg_trgm`` and full-text indexes.
 
 The same tables as the SQLite backend (``backend.UNIT_COLUMNS``, ``meta``).
-Fuzzy candidates come from a trigram GIN index on the folded source words
-(``%`` operator, best ``similarity`` first); concordance from a GIN full-text
+Fuzzy candidates follow ``backend.candidate_plan`` as in SQLite: an md5 index for the
+same words, the full-text index for all the content words and for the rarest ones
+(``src_df``, counted at import), newest hits first and bounded, then
+``backend.overlap_order``; concordance from a GIN full-text
 index (``'simple'`` configuration: no stemming, no stop words, the words
 ``backend.index_words`` folded) with a phrase query, confirmed by
 ``backend.phrase_spans``. psycopg is the ``team`` extra (``pip install
@@ -13,6 +15,7 @@ that advice.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, Iterable, Iterator, Sequence
 
 from bilingual_pr.errors import UserError
@@ -23,11 +26,14 @@ from bilingual_pr.tm.backend import (
     ImportReport,
     NewUnit,
     StoredUnit,
+    HITS_PER_QUERY,
     base,
+    candidate_plan,
+    candidate_words,
+    overlap_order,
     check_schema,
     export_filters,
     has_phrase,
-    index_words,
     newest_per_key,
     stored_unit,
     unit_row,
@@ -36,6 +42,13 @@ from bilingual_pr.tm.backend import (
 
 _COLUMNS = UNIT_COLUMNS + EXTRA_COLUMNS
 _SELECT = "SELECT u.id, " + ", ".join(f"u.{c}" for c in UNIT_COLUMNS) + " FROM units u"
+
+# Fuzzy lookups' helpers (a database made before them gets them on open): the source words'
+# document frequencies, and an index finding a source's exact words (md5: a b-tree entry has a size limit).
+_LOOKUP_TABLES = [
+    "CREATE TABLE IF NOT EXISTS src_df (term text PRIMARY KEY, n bigint NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS units_src_md5 ON units (md5(src_words))",
+]
 
 _SCHEMA = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -53,6 +66,7 @@ _SCHEMA = [
     "CREATE INDEX IF NOT EXISTS units_src_trgm ON units USING gin (src_words gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS units_src_fts ON units USING gin (to_tsvector('simple', src_words))",
     "CREATE INDEX IF NOT EXISTS units_tgt_fts ON units USING gin (to_tsvector('simple', tgt_words))",
+    *_LOOKUP_TABLES,
     f"INSERT INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}') ON CONFLICT DO NOTHING",
 ]
 
@@ -104,6 +118,14 @@ class PostgresTM:
                     self._db.execute("SELECT pg_advisory_xact_lock(7319001)")
                     for statement in _SCHEMA:
                         self._db.execute(statement)
+            elif self._db.execute("SELECT to_regclass('src_df')").fetchone()[0] is None:
+                with self._db.transaction():
+                    self._db.execute("SELECT pg_advisory_xact_lock(7319001)")
+                    if self._db.execute("SELECT to_regclass('src_df')").fetchone()[0] is None:
+                        for statement in _LOOKUP_TABLES:
+                            self._db.execute(statement)
+                        self._db.execute("INSERT INTO src_df SELECT word, ndoc FROM ts_stat("
+                                         "'SELECT to_tsvector(''simple'', src_words) FROM units')")
         except self._psycopg.Error as err:
             raise self._error(err) from None
 
@@ -122,12 +144,21 @@ class PostgresTM:
             with self._db.transaction():
                 self._db.execute("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE")  # counts below stay true
                 before = self._db.execute("SELECT count(*) FROM units").fetchone()[0]
+                last = self._db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
                 stored = 0
                 if rows:
                     with self._db.cursor() as cur:
                         cur.executemany(_UPSERT, rows)  # pipelined; rowcount sums the rows inserted or updated
                         stored = max(cur.rowcount, 0)
                 added = self._db.execute("SELECT count(*) FROM units").fetchone()[0] - before
+                # The new rows' words (ids after the last one: the table is locked against other imports).
+                counts: Counter[str] = Counter()
+                for (src_words,) in self._db.execute("SELECT src_words FROM units WHERE id > %s", (last,)):
+                    counts.update(set(src_words.split()))
+                if counts:
+                    with self._db.cursor() as cur:
+                        cur.executemany("INSERT INTO src_df (term, n) VALUES (%s, %s) ON CONFLICT (term) "
+                                        "DO UPDATE SET n = src_df.n + excluded.n", list(counts.items()))
         except self._psycopg.Error as err:
             raise self._error(err) from None
         return ImportReport(source_file, read, added, stored - added, read - stored, skipped)
@@ -140,12 +171,38 @@ class PostgresTM:
 
     def candidates(self, text: str, source_lang: str, target_lang: str, limit: int = 50) -> list[StoredUnit]:
         """Units in this language pair whose source shares words with ``text``, from the index, likeliest first."""
-        query = index_words(text)
-        if not query or limit <= 0:
+        ws = candidate_words(text)
+        if not ws or limit <= 0:
             return []
-        sql = (f"{_SELECT} WHERE u.src_words %% %s AND u.src_base = %s AND u.tgt_base = %s "
-               "ORDER BY similarity(u.src_words, %s) DESC, u.id LIMIT %s")
-        return self._query(sql, (query, base(source_lang), base(target_lang), query, limit))
+        cap = max(limit, HITS_PER_QUERY)
+        try:
+            df = dict(self._db.execute("SELECT term, n FROM src_df WHERE term = ANY(%s)", (ws,)).fetchall())
+            ids: dict[int, None] = {}
+            for kind, query in candidate_plan(text, df):
+                if kind == "exact":
+                    key = " ".join(query)
+                    rows = self._db.execute("SELECT id FROM units WHERE md5(src_words) = md5(%s) AND src_words = %s "
+                                            "ORDER BY id DESC LIMIT %s", (key, key, cap))
+                else:
+                    # The words are letters and digits only (backend.words): safe in a tsquery.
+                    tsquery = (" & " if kind == "and" else " | ").join(query)
+                    rows = self._db.execute("SELECT id FROM units WHERE to_tsvector('simple', src_words) "
+                                            "@@ to_tsquery('simple', %s) ORDER BY id DESC LIMIT %s", (tsquery, cap))
+                ids.update(dict.fromkeys(r[0] for r in rows.fetchall()))
+            if not ids:
+                return []
+            # "|| ''": the ids lead, not the language pair's index (which would walk every unit of the pair).
+            hits = self._db.execute("SELECT id, src_words FROM units WHERE id = ANY(%s) AND src_base || '' = %s "
+                                    "AND tgt_base || '' = %s", (list(ids), base(source_lang), base(target_lang))
+                                    ).fetchall()
+            total = self._db.execute("SELECT coalesce(max(id), 1) FROM units").fetchone()[0]
+        except self._psycopg.Error as err:
+            raise self._error(err) from None
+        best = overlap_order(ws, df, total, hits)[:limit]
+        if not best:
+            return []
+        by_id = {u.id: u for u in self._query(f"{_SELECT} WHERE u.id = ANY(%s)", (best,))}
+        return [by_id[i] for i in best]
 
     def concordance(self, phrase: str, lang: str, limit: int = 20) -> list[StoredUnit]:
         """Units with the phrase (whole words, accents and case ignored) in their side in ``lang``, newest first."""

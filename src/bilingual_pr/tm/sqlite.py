@@ -3,15 +3,19 @@
 ``units`` holds one row per unit (columns in ``backend.UNIT_COLUMNS``), and
 ``units_fts`` an external-content FTS5 index of the folded words of both sides
 (``backend.index_words``): new rows are indexed together at the end of their
-import (five times faster than a trigger a row), updated and deleted ones by triggers. Fuzzy candidates are an
-FTS5 ``OR`` query over the new sentence's words ranked by bm25; concordance an
-FTS5 phrase query, confirmed by ``backend.phrase_spans``. Neither reads the
-whole table. ``meta`` holds the schema version.
+import (five times faster than a trigger a row), updated and deleted ones by triggers. Fuzzy candidates
+follow ``backend.candidate_plan``: the units with the same words (an index on ``src_words``), FTS5
+queries of all the content words and of the rarest words (``src_df``, the source words' document
+frequencies, counted at import), each reading at most its newest ``HITS_PER_QUERY`` hits, then
+``backend.overlap_order``; concordance an FTS5 phrase query, confirmed by ``backend.phrase_spans``.
+Neither reads the whole table. ``meta`` holds the schema version; a database made before
+``src_df`` gets it (and the ``src_words`` index) when opened.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -24,7 +28,11 @@ from bilingual_pr.tm.backend import (
     NewUnit,
     StoredUnit,
     base,
+    HITS_PER_QUERY,
+    RANKED_HITS,
+    candidate_plan,
     candidate_words,
+    overlap_order,
     check_schema,
     has_phrase,
     newest_per_key,
@@ -52,6 +60,8 @@ CREATE TABLE IF NOT EXISTS units (
 CREATE INDEX IF NOT EXISTS units_pair ON units (src_base, tgt_base);
 CREATE TABLE IF NOT EXISTS pairs (src_base TEXT NOT NULL, tgt_base TEXT NOT NULL, PRIMARY KEY (src_base, tgt_base));
 CREATE INDEX IF NOT EXISTS units_document ON units (document);
+CREATE TABLE IF NOT EXISTS src_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS units_src_words ON units (src_words);
 CREATE VIRTUAL TABLE IF NOT EXISTS units_fts USING fts5(
     src_words, tgt_words, content='units', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
 CREATE TRIGGER IF NOT EXISTS units_ad AFTER DELETE ON units BEGIN
@@ -120,8 +130,36 @@ class SqliteTM:
                     if self._db.in_transaction:
                         self._db.execute("ROLLBACK")
                     raise
+            else:
+                self._add_lookup_tables()
         except sqlite3.DatabaseError as err:
             raise self._error(err) from None
+
+    def _count_words(self, last: int) -> None:
+        """Add the rows after id ``last`` to the source words' document frequencies (``src_df``)."""
+        counts: Counter[str] = Counter()
+        for (src_words,) in self._db.execute("SELECT src_words FROM units WHERE id > ?", (last,)):
+            counts.update(set(src_words.split()))
+        self._db.executemany("INSERT INTO src_df (term, n) VALUES (?, ?) "
+                             "ON CONFLICT (term) DO UPDATE SET n = n + excluded.n", counts.items())
+
+    def _add_lookup_tables(self) -> None:
+        """Give a database made before them the word frequencies (counted from the FTS5 index) and the exact index."""
+        if self._db.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('src_df', 'units_src_words')"
+                            ).fetchone()[0] == 2:
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("CREATE INDEX IF NOT EXISTS units_src_words ON units (src_words)")
+            if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'src_df'").fetchone():
+                self._db.execute("CREATE TABLE src_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+                self._db.execute("CREATE VIRTUAL TABLE temp.src_vocab USING fts5vocab(main, 'units_fts', 'col')")
+                self._db.execute("INSERT INTO src_df SELECT term, doc FROM temp.src_vocab WHERE col = 'src_words'")
+                self._db.execute("DROP TABLE temp.src_vocab")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def _version(self) -> int | None:
         has_meta = self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
@@ -148,6 +186,7 @@ class SqliteTM:
                 # New rows get ids above the last one (INTEGER PRIMARY KEY without AUTOINCREMENT).
                 self._db.execute("INSERT INTO units_fts(rowid, src_words, tgt_words) "
                                  "SELECT id, src_words, tgt_words FROM units WHERE id > ?", (last,))
+                self._count_words(last)
                 added = self._db.execute("SELECT count(*) FROM units").fetchone()[0] - before
                 self._db.execute("COMMIT")
             except BaseException:
@@ -168,10 +207,38 @@ class SqliteTM:
         ws = candidate_words(text)
         if not ws or limit <= 0:
             return []
-        match = "src_words : (" + " OR ".join(_fts_phrase([w]) for w in ws) + ")"
-        sql = (f"{_SELECT} JOIN units_fts f ON f.rowid = u.id WHERE units_fts MATCH ? "
-               "AND +u.src_base = ? AND +u.tgt_base = ? ORDER BY bm25(units_fts), u.id LIMIT ?")
-        return self._query(sql, (match, base(source_lang), base(target_lang), limit))
+        try:
+            marks = ", ".join("?" * len(ws))
+            df = dict(self._db.execute(f"SELECT term, n FROM src_df WHERE term IN ({marks})", ws).fetchall())
+            ids: dict[int, None] = {}
+            for kind, query in candidate_plan(text, df):
+                if kind == "exact":
+                    # The same words: an index finds them (an FTS5 phrase of common words would read
+                    # their whole position lists).
+                    ids.update(dict.fromkeys(r[0] for r in self._db.execute(
+                        "SELECT id FROM units INDEXED BY units_src_words WHERE src_words = ? ORDER BY id DESC LIMIT ?",
+                        (" ".join(query), max(limit, HITS_PER_QUERY)))))
+                    continue
+                match = "src_words : (" + f" {kind.upper()} ".join(_fts_phrase([w]) for w in query) + ")"
+                # Few enough hits: the most relevant (bm25); else the newest, so that no query reads a
+                # common word's whole doclist.
+                order = "rank" if kind == "or" and sum(df[w] for w in query) <= RANKED_HITS else "rowid DESC"
+                ids.update(dict.fromkeys(r[0] for r in self._db.execute(
+                    f"SELECT rowid FROM units_fts WHERE units_fts MATCH ? ORDER BY {order} LIMIT ?",
+                    (match, max(limit, HITS_PER_QUERY)))))
+            if not ids:
+                return []
+            marks = ", ".join("?" * len(ids))
+            hits = self._db.execute(f"SELECT id, src_words FROM units WHERE id IN ({marks}) "
+                                    "AND src_base = ? AND tgt_base = ?", (*ids, base(source_lang), base(target_lang)))
+            total = self._db.execute("SELECT max(id) FROM units").fetchone()[0] or 1
+            best = overlap_order(ws, df, total, hits)[:limit]
+        except sqlite3.Error as err:
+            raise self._error(err) from None
+        if not best:
+            return []
+        by_id = {u.id: u for u in self._query(f"{_SELECT} WHERE u.id IN ({', '.join('?' * len(best))})", best)}
+        return [by_id[i] for i in best]
 
     def concordance(self, phrase: str, lang: str, limit: int = 20) -> list[StoredUnit]:
         """Units with the phrase (whole words, accents and case ignored) in their side in ``lang``, newest first."""
