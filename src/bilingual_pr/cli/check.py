@@ -52,9 +52,17 @@ class _FamiliesOption(click.Option):
 @jobs_option("Worker processes for the per-unit checks (large memories: the number of cores).")
 @click.option("--annotate", type=click.Path(path_type=Path, dir_okay=False),
               help="Write a copy of the TMX/XLIFF input with the findings as <prop type=\"x-qa\"> / <note>.")
+@click.option("--ignore", "ignore_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Skip the findings accepted in this ignore file (saved from the HTML report).")
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A rule pack (TOML): your own regex checks on source and/or target.")
+@click.option("--fix", "fix_out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a copy of the TMX/TSV input with French spacing and doubled spaces corrected "
+                   "(only those), and list each change.")
 def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, ...], fail_on: str,
           profile: str | None, families: tuple[str, ...] | None, source_lang: str | None,
-          target_lang: str | None, jobs: int, annotate: Path | None) -> None:
+          target_lang: str | None, jobs: int, annotate: Path | None, ignore_file: Path | None,
+          rules_file: Path | None, fix_out: Path | None) -> None:
     """Check a TMX, an XLIFF (1.2/2.x), a TSV of pairs, or a French and an English document.
 
     Two documents (French first, then English) are segmented and aligned
@@ -68,10 +76,8 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
 
     if len(inputs) > 2:
         raise click.UsageError("give one TMX/XLIFF/TSV file, or two documents (French then English)")
-    paths = list(inputs)
-    if glossary is not None:
-        paths.append(glossary)
-    outputs = list(reports) + ([annotate] if annotate else [])
+    paths = list(inputs) + [p for p in (glossary, ignore_file, rules_file) if p is not None]
+    outputs = list(reports) + [p for p in (annotate, fix_out) if p is not None]
     kinds = []
     for out in reports:
         kind = _REPORT_SUFFIXES.get(out.suffix.lower())
@@ -83,6 +89,18 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
     source = open_input(list(inputs), source_lang, target_lang)
     if annotate is not None and source.kind not in ("tmx", "xliff"):
         raise UserError("--annotate needs a TMX or XLIFF input")
+    if fix_out is not None and source.kind not in ("tmx", "tsv"):
+        raise UserError("--fix needs a TMX or TSV input")
+    ignored = None
+    if ignore_file is not None:
+        from bilingual_pr.qa.ignore import read_ignore
+
+        ignored = read_ignore(ignore_file)
+    pack = None
+    if rules_file is not None:
+        from bilingual_pr.qa.rules import load_rules
+
+        pack = load_rules(rules_file)
     gloss = None
     if glossary is not None:
         from bilingual_pr.glossary import load_glossary
@@ -90,7 +108,7 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
         gloss = load_glossary(glossary, source.source_lang, source.target_lang)
     chosen = resolve_profile(profile, gloss)
     run = functools.partial(run_checks, glossary=gloss, profile=chosen, families=families, input_name=source.name,
-                            jobs=jobs, aligned=source.kind == "documents")
+                            jobs=jobs, aligned=source.kind == "documents", rules=pack)
     read_progress = source.read_progress
     if sys.stderr.isatty() and read_progress is not None and source.size > 1_000_000:
         with click.progressbar(length=source.size, label="Checking", file=sys.stderr) as bar:
@@ -104,12 +122,18 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
     else:
         report = run(source.read, pieces=source.pieces)
     report.tuids = source.kind == "tmx"  # a TMX unit's id is its tuid: findings carry it
+    skipped = 0
+    if ignored is not None:
+        from bilingual_pr.qa.ignore import apply_ignore
+
+        report, skipped = apply_ignore(report, ignored)
     for out, kind in zip(reports, kinds):
         if kind == "html":
             from bilingual_pr.qa.report_html import render_html
 
             with atomic_output(out, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(render_html(report))
+                fh.write(render_html(report, carried=ignored, skipped=skipped,
+                                     ignore_name=ignore_file.name if ignore_file is not None else ""))
         elif kind == "csv":
             from bilingual_pr.qa.report_csv import render_csv
 
@@ -129,7 +153,8 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
             annotate_xliff(Path(source.name), annotate, report)
     by_sev = report.counts_by_severity()
     summary = (f"{report.units} units checked ({report.profile}): {len(report.findings)} findings "
-               f"({by_sev['error']} errors, {by_sev['warning']} warnings, {by_sev['info']} info)")
+               f"({by_sev['error']} errors, {by_sev['warning']} warnings, {by_sev['info']} info)"
+               + (f"; {skipped} accepted finding(s) skipped ({ignore_file})" if ignore_file is not None else ""))
     if not reports:
         for f in report.findings:
             seg = report.segments.get(f.unit)

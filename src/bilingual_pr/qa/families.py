@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bilingual_pr.qa import (addresses, consistency, numbers, repetition, spacing, tags, terms, typography,
                              untranslated)
+from bilingual_pr.qa import rules
 from bilingual_pr.qa import model
 from bilingual_pr.qa.model import CHECKS, FAMILY_NAMES, Family
 
@@ -60,5 +61,6 @@ for _family in (
     tags.FAMILY,
     addresses.FAMILY,
     repetition.FAMILY,
+    rules.FAMILY,
 ):
     register(_family)

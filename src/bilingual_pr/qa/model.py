@@ -135,9 +135,11 @@ class CheckSetup:
     """The options of one check run, and the resources its families share (built once, before workers fork)."""
 
     def __init__(self, glossary: Any | None = None, profile: str = "fr-FR", families: frozenset[str] = frozenset(),
-                 matcher_factory: Callable[[Any, str], Any] | None = None, aligned: bool = False) -> None:
+                 matcher_factory: Callable[[Any, str], Any] | None = None, aligned: bool = False,
+                 rules: Any | None = None) -> None:
         self.glossary, self.profile, self.families, self.matcher_factory = glossary, profile, families, matcher_factory
         self.aligned = aligned  # the units are an alignment's beads: one empty side means no counterpart
+        self.rules = rules  # the user's rule pack (qa.rules.RulePack), for the rules family
         self._shared: dict[str, Any] = {}
 
     def shared(self, key: str, make: Callable[[], Any]) -> Any:

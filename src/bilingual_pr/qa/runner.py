@@ -260,7 +260,8 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Glossary | No
                families: Iterable[str] | None = None, matcher_factory: Callable[[Any, str], Matcher] | None = None,
                progress: Callable[[int], None] | None = None, input_name: str = "<input>",
                jobs: int = 1, pieces: Callable[[], Any] | None = None,
-               piece_progress: Callable[[int], None] | None = None, aligned: bool = False) -> Report:
+               piece_progress: Callable[[int], None] | None = None, aligned: bool = False,
+               rules: Any = None) -> Report:
     """Check every segment ``read()`` yields (read once, streamed) with the families chosen (default: all registered).
 
     With ``jobs`` > 1 the per-unit checks run in that many forked worker
@@ -269,6 +270,7 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Glossary | No
     worker reads its own pieces instead and this process only gathers what they
     found (``piece_progress`` then gets the bytes of each piece checked).
     ``aligned``: the units are the beads of an alignment (a unit with one side empty has no counterpart).
+    ``rules``: the user's rule pack (qa.rules.RulePack) for the rules family.
     Every strategy gives the same report.
     """
     started = time.perf_counter()
@@ -277,7 +279,7 @@ def run_checks(read: Callable[[], Iterable[Segment]], *, glossary: Glossary | No
     unknown = fams - set(registered)
     if unknown:
         raise UserError(f"unknown check family {sorted(unknown)[0]!r}: use {', '.join(registered)}")
-    setup = CheckSetup(glossary, profile, fams, matcher_factory, aligned)
+    setup = CheckSetup(glossary, profile, fams, matcher_factory, aligned, rules)
     chosen = [REGISTRY[name] for name in registered if name in fams]
     checks = UnitChecks(setup, chosen)
     langs = ("fr", "en")
