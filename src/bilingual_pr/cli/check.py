@@ -151,6 +151,15 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
             annotate_tmx(Path(source.name), annotate, report, source_lang, target_lang)
         else:
             annotate_xliff(Path(source.name), annotate, report)
+    if fix_out is not None:
+        from bilingual_pr.qa.fix import fix_tmx, fix_tsv
+
+        fix = fix_tmx if source.kind == "tmx" else fix_tsv
+        changes = fix(Path(source.name), fix_out, source.source_lang, source.target_lang, chosen)
+        for change in changes:
+            click.echo(f"{source.name}: fixed {change.line()}")
+        click.echo(f"{len(changes)} correction(s) in {len({c.unit for c in changes})} unit(s) written to {fix_out}",
+                   err=True)
     by_sev = report.counts_by_severity()
     summary = (f"{report.units} units checked ({report.profile}): {len(report.findings)} findings "
                f"({by_sev['error']} errors, {by_sev['warning']} warnings, {by_sev['info']} info)"

@@ -131,6 +131,20 @@ class Report:
 UnitCheck = Callable[[Segment], list[Finding]]
 
 
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A safe correction a family proposes: replace ``[start, end)`` of one side of a unit with ``text``."""
+
+    side: str  # "source" or "target"
+    start: int
+    end: int
+    text: str
+    check: str  # the check id whose finding this edit corrects
+
+
+UnitFix = Callable[[Segment], list[Edit]]
+
+
 class CheckSetup:
     """The options of one check run, and the resources its families share (built once, before workers fork)."""
 
@@ -190,6 +204,8 @@ class Family:
     ``unit``: builds the per-unit check of a run from its setup (None: nothing to check per unit).
     ``whole``: builds its pass over the whole input (None: none).
     ``silencing``: check ids that, found on a unit, make every other finding of that unit noise.
+    ``fix``: builds its safe corrections for a run (``check --fix``: French spacing, doubled spaces),
+    from the very detection its checks use (None: the family corrects nothing).
     """
 
     name: str
@@ -197,6 +213,7 @@ class Family:
     unit: Callable[[CheckSetup], UnitCheck | None] | None = None
     whole: Callable[[CheckSetup], WholePass | None] | None = None
     silencing: frozenset[str] = frozenset()
+    fix: Callable[[CheckSetup], UnitFix | None] | None = None
 
     def __post_init__(self) -> None:
         if not registry_loaded:

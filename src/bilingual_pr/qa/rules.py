@@ -120,7 +120,8 @@ def _rule(table: Any, n: int, name: str, seen: set[str]) -> Rule:
                 langs[key] = parse_language(value)
             except UserError as err:
                 raise UserError(f"{where}: {err}") from None
-    return Rule(rid, message.strip(), severity, **compiled, **langs)
+    return Rule(rid, message.strip(), severity, compiled.get("source"), compiled.get("source_not"),
+                compiled.get("target"), compiled.get("target_not"), langs.get("source_lang"), langs.get("target_lang"))
 
 
 def parse_rules(data: bytes, name: str) -> RulePack:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bilingual_pr.qa.model import Family, Finding, Segment, finding
+from bilingual_pr.qa.model import Edit, Family, Finding, Segment, finding
 
 _SPACES = " \u00a0\u202f\u2009\t"
 _DOUBLE = re.compile(r"[ \u00a0\u202f\u2009\t]{2,}")
@@ -62,21 +62,35 @@ def _quote_balance(text: str) -> tuple[int, int, int]:
             text.count('"') % 2)
 
 
+def _double_spans(tgt: str) -> tuple[tuple[int, int], ...]:
+    """The runs of two or more spaces inside the target (not at its edges: that is ``edge-space``)."""
+    # The spaces of _DOUBLE other than " " are unprintable: a printable text has a doubled space
+    # only where it has "  " (two C scans instead of the regex).
+    if tgt.isprintable() and "  " not in tgt:
+        return ()
+    lead = len(tgt) - len(tgt.lstrip(_EDGE))
+    return tuple((m.start() + lead, m.end() + lead) for m in _DOUBLE.finditer(tgt.strip(_EDGE)))
+
+
+def fix_spacing(seg: Segment) -> list[Edit]:
+    """Each doubled space of the target made one: a no-break space of the run if it has one, else a space."""
+    out = []
+    for a, b in _double_spans(seg.target):
+        run = seg.target[a:b]
+        # A no-break space in the run was put there on purpose (it keeps two words together): keep it.
+        keep = next((c for c in run if c in "\u00a0\u202f"), " ")
+        out.append(Edit("target", a, b, keep, "double-space"))
+    return out
+
+
 def check_spacing(seg: Segment) -> list[Finding]:
     """Doubled spaces, leading/trailing space mismatch, unbalanced brackets and quotes in the target."""
     src, tgt = seg.source, seg.target
     out: list[Finding] = []
     if not tgt:
         return out
-    # The spaces of _DOUBLE other than " " are unprintable: a printable text has a doubled space
-    # only where it has "  " (two C scans instead of the regex).
-    if tgt.isprintable() and "  " not in tgt:
-        doubles = []
-    else:
-        doubles = [m.span() for m in _DOUBLE.finditer(tgt.strip(_EDGE))]
-    if doubles:
-        lead = len(tgt) - len(tgt.lstrip(_EDGE))
-        spans = tuple((a + lead, b + lead) for a, b in doubles)
+    spans = _double_spans(tgt)
+    if spans:
         out.append(finding("double-space", f"{len(spans)} place(s) in the target with two or more spaces in a row.",
                            seg.index, (), spans))
     s_lead, t_lead = src[:1] in _EDGE and src[:1] != "", tgt[:1] in _EDGE
@@ -132,4 +146,5 @@ FAMILY = Family(
         "unbalanced-quotes": ("warning", "Quotation marks are unbalanced in the target but not in the source."),
     },
     unit=lambda setup: check_spacing,
+    fix=lambda setup: fix_spacing,
 )

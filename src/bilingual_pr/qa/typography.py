@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, UnitCheck, finding
+from bilingual_pr.qa.model import CheckSetup, Edit, Family, Finding, Segment, UnitCheck, UnitFix, finding
 
 PROFILES: tuple[str, ...] = ("fr-FR", "fr-CH", "off")
 
@@ -95,13 +95,13 @@ def check_typography(seg: Segment, profile: str) -> list[Finding]:
     return out
 
 
-def _french(seg: Segment, tgt: str, profile: str, side: str) -> list[Finding]:
-    """The French typography findings of one side (``tgt``) of a unit; the spans are on that side."""
+def _french_marks(tgt: str, profile: str) -> list[tuple[str, str, tuple[int, int], str, str]]:
+    """(check, severity, span, message, preferred space) for each mark of French text ``tgt`` spaced against PROFILE."""
     rules = _RULES.get(profile)
     if rules is None:
         return []
     skips = [m.span() for m in _SKIP.finditer(tgt)]
-    by_check: dict[str, list[tuple[tuple[int, int], str, str]]] = {}
+    out = []
     for m in _PUNCT.finditer(tgt):
         pos, ch = m.start(), m.group()
         if any(s <= pos < e for s, e in skips):
@@ -133,6 +133,14 @@ def _french(seg: Segment, tgt: str, profile: str, side: str) -> list[Finding]:
             sev = "warning"
             msg = f"{profile}: {_NAMES.get(kind, 'odd spacing')} {where}; use {want}."
         span = (start, end) if end > start else (start, start)
+        out.append((check, sev, span, msg, preferred))
+    return out
+
+
+def _french(seg: Segment, tgt: str, profile: str, side: str) -> list[Finding]:
+    """The French typography findings of one side (``tgt``) of a unit; the spans are on that side."""
+    by_check: dict[str, list[tuple[tuple[int, int], str, str]]] = {}
+    for check, sev, span, msg, preferred in _french_marks(tgt, profile):
         by_check.setdefault(check + "|" + sev, []).append((span, msg, preferred))
     out = []
     for key, items in by_check.items():
@@ -147,8 +155,27 @@ def _french(seg: Segment, tgt: str, profile: str, side: str) -> list[Finding]:
     return out
 
 
+def fix_typography(seg: Segment, profile: str) -> list[Edit]:
+    """The spaces the profile wants around French punctuation (either side), and none before ; : ! ? in English."""
+    out = []
+    if seg.target and _has_trigger(seg.target):
+        if seg.target_lang == "en":
+            out += [Edit("target", a, b, "", "typo-en-space") for a, b in
+                    (m.span() for m in _EN_SPACE_BEFORE.finditer(seg.target))]
+        elif seg.target_lang == "fr":
+            out += [Edit("target", a, b, want, check) for check, _, (a, b), _, want in
+                    _french_marks(seg.target, profile)]
+    if seg.source_lang == "fr" and seg.target_lang != "fr" and seg.source and _has_trigger(seg.source):
+        out += [Edit("source", a, b, want, check) for check, _, (a, b), _, want in _french_marks(seg.source, profile)]
+    return out
+
+
 def _unit_check(setup: CheckSetup) -> UnitCheck | None:
     return None if setup.profile == "off" else partial(check_typography, profile=setup.profile)
+
+
+def _unit_fix(setup: CheckSetup) -> UnitFix | None:
+    return None if setup.profile == "off" else partial(fix_typography, profile=setup.profile)
 
 
 FAMILY = Family(
@@ -159,4 +186,5 @@ FAMILY = Family(
         "typo-en-space": ("warning", "A space before ; : ! ? in an English target."),
     },
     unit=_unit_check,
+    fix=_unit_fix,
 )
