@@ -124,12 +124,11 @@ def test_check_fix_on_the_command_line_lists_each_change(tmp_path):
     assert out.read_text(encoding="utf-8").count(NBSP) == 3
     res = CliRunner().invoke(main, ["check", str(src), "--fix", str(src)])
     assert res.exit_code == 2  # never over the input
-    xlf = tmp_path / "x.xlf"
-    xlf.write_text('<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="en" trgLang="fr">'
-                   '<file id="f"><unit id="u"><segment><source>A</source><target>B</target></segment></unit></file>'
-                   "</xliff>", encoding="utf-8")
-    res = CliRunner().invoke(main, ["check", str(xlf), "--fix", str(tmp_path / "o.xlf")])
-    assert res.exit_code == 2 and "--fix needs a TMX or TSV input" in res.output
+    fr, en = tmp_path / "r.fr.txt", tmp_path / "r.en.txt"
+    fr.write_text("Le Conseil se réunit.\n", encoding="utf-8")
+    en.write_text("The Council meets.\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["check", str(fr), str(en), "--fix", str(tmp_path / "o.tmx")])
+    assert res.exit_code == 2 and "--fix needs a TMX, XLIFF or TSV input" in res.output
 
 
 def test_when_the_splice_cannot_be_trusted_the_edited_tree_is_written(tmp_path, monkeypatch):
@@ -138,9 +137,77 @@ def test_when_the_splice_cannot_be_trusted_the_edited_tree_is_written(tmp_path, 
 
     src = tmp_path / "m.tmx"
     src.write_bytes(TMX.encode("utf-8"))
-    monkeypatch.setattr(fix, "_LEX", fix.re.compile(r"<(/?)seg(/?)>"))  # also counts the <seg> in the comment
+    monkeypatch.setattr(fix, "_contents", lambda text, names: [])  # as if the scanner found no <seg>
     changes = fix.fix_tmx(src, tmp_path / "out.tmx", "en", "fr", "fr-FR")
     assert len(changes) == 5
     assert (tmp_path / "out.tmx").read_text(encoding="utf-8").startswith("<?xml version='1.0'")  # lxml's own
     segs = [s.text for s in parse_xml_file(tmp_path / "out.tmx").iter("seg")]
     assert f"Genève{NBSP}: le Conseil ouvre sa session." in segs and f"Est-ce vrai{NNBSP}?" in segs
+
+
+def test_a_changed_seg_keeps_its_character_references_and_other_spaces(tmp_path):
+    raw = TMX.replace("<seg>Genève : le Conseil ouvre sa session.</seg>",
+                      "<seg>Genève&#160;&#x2014; Genève : le Conseil&#160;ouvre sa session.</seg>")
+    src = tmp_path / "m.tmx"
+    src.write_bytes(raw.encode("utf-8"))
+    fix_tmx(src, tmp_path / "out.tmx", "en", "fr", "fr-FR")
+    text = (tmp_path / "out.tmx").read_text(encoding="utf-8")
+    assert f"<seg>Genève&#160;&#x2014; Genève{NBSP}: le Conseil&#160;ouvre sa session.</seg>" in text
+
+
+XLIFF12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="DG26-014.docx" source-language="en" target-language="fr-CH" datatype="plaintext">
+    <body>
+      <trans-unit id="1">
+        <source>The <g id="1">Council</g> met: a first.</source>
+        <target state="translated">Le <g id="1">Conseil</g> s'est réuni : une première.</target>
+        <note from="desk">Geneva desk</note>
+        <alt-trans><target>Le Conseil  s'est réuni.</target></alt-trans>
+      </trans-unit>
+      <trans-unit id="2">
+        <source>Why <x id="2"/>now?</source>
+        <target>Pourquoi <x id="2"/>maintenant ?</target>
+      </trans-unit>
+      <trans-unit id="3">
+        <source>Fine.</source>
+        <target>Bien.</target>
+      </trans-unit>
+    </body>
+  </file>
+</xliff>
+"""
+
+XLIFF20 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="fr">
+  <file id="f1">
+    <unit id="u1">
+      <notes><note category="desk">CERN release</note></notes>
+      <segment id="s1">
+        <source>CERN <pc id="1">announces</pc> a result!</source>
+        <target>Le CERN <pc id="1">annonce</pc> un  résultat !</target>
+      </segment>
+    </unit>
+  </file>
+</xliff>
+"""
+
+
+def test_fix_xliff_1_2_and_2_0_in_place(tmp_path):
+    from bilingual_pr.qa.fix import fix_xliff
+
+    src = tmp_path / "a.xlf"
+    src.write_text(XLIFF12, encoding="utf-8")
+    changes = fix_xliff(src, tmp_path / "a.out.xlf", "en", "fr", "fr-FR")
+    # Inside and after inline codes; the alt-trans (not the unit's target) is left alone.
+    assert (tmp_path / "a.out.xlf").read_text(encoding="utf-8") == XLIFF12.replace(
+        "réuni : une", f"réuni{NBSP}: une").replace("maintenant ?", f"maintenant{NNBSP}?")
+    assert [(c.unit, c.check) for c in changes] == [("1", "typo-space-before"), ("2", "typo-space-before")]
+    src = tmp_path / "b.xlf"
+    src.write_text(XLIFF20, encoding="utf-8")
+    changes = fix_xliff(src, tmp_path / "b.out.xlf", "en", "fr", "fr-FR")
+    assert (tmp_path / "b.out.xlf").read_text(encoding="utf-8") == XLIFF20.replace(
+        "un  résultat !", f"un résultat{NNBSP}!")
+    assert [c.unit for c in changes] == ["u1/s1", "u1/s1"]
+    after = _check(tmp_path / "b.out.xlf")
+    assert not [f for f in after.findings if f.check in FIXED_CHECKS]

@@ -91,3 +91,16 @@ def test_check_rules_on_the_command_line(tmp_path):
     res = CliRunner().invoke(main, ["check", str(tmp_path / "p.tsv"), "--rules", str(bad)])
     assert res.exit_code == 2 and "bad.toml: rule 'x': bad regular expression in 'source'" in res.output
     assert len(res.output.strip().splitlines()) == 1
+
+
+def test_rules_run_the_same_in_worker_processes(tmp_path):
+    from bilingual_pr.qa.inputs import open_input
+    from bilingual_pr.qa.runner import run_checks
+
+    rows = "".join(f"Statement {n}.\tLes Etats et les Nations unies, déclaration {n}.\n" for n in range(60))
+    path = tmp_path / "many.tsv"
+    path.write_text("en\tfr\n" + rows, encoding="utf-8")
+    pack = load_rules(PACK)
+    one = run_checks(open_input([path]).read, rules=pack, families=["rules"])
+    two = run_checks(open_input([path]).read, rules=pack, families=["rules"], jobs=2)
+    assert len(one.findings) == 120 and one.findings == two.findings

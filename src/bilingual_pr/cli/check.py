@@ -57,7 +57,7 @@ class _FamiliesOption(click.Option):
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path, dir_okay=False),
               help="A rule pack (TOML): your own regex checks on source and/or target.")
 @click.option("--fix", "fix_out", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write a copy of the TMX/TSV input with French spacing and doubled spaces corrected "
+              help="Write a copy of the TMX/XLIFF/TSV input with French spacing and doubled spaces corrected "
                    "(only those), and list each change.")
 def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, ...], fail_on: str,
           profile: str | None, families: tuple[str, ...] | None, source_lang: str | None,
@@ -89,8 +89,8 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
     source = open_input(list(inputs), source_lang, target_lang)
     if annotate is not None and source.kind not in ("tmx", "xliff"):
         raise UserError("--annotate needs a TMX or XLIFF input")
-    if fix_out is not None and source.kind not in ("tmx", "tsv"):
-        raise UserError("--fix needs a TMX or TSV input")
+    if fix_out is not None and source.kind not in ("tmx", "xliff", "tsv"):
+        raise UserError("--fix needs a TMX, XLIFF or TSV input")
     ignored = None
     if ignore_file is not None:
         from bilingual_pr.qa.ignore import read_ignore
@@ -151,15 +151,15 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
             annotate_tmx(Path(source.name), annotate, report, source_lang, target_lang)
         else:
             annotate_xliff(Path(source.name), annotate, report)
+    fixed = ""
     if fix_out is not None:
-        from bilingual_pr.qa.fix import fix_tmx, fix_tsv
+        from bilingual_pr.qa.fix import fix_tmx, fix_tsv, fix_xliff
 
-        fix = fix_tmx if source.kind == "tmx" else fix_tsv
+        fix = {"tmx": fix_tmx, "xliff": fix_xliff, "tsv": fix_tsv}[source.kind]
         changes = fix(Path(source.name), fix_out, source.source_lang, source.target_lang, chosen)
         for change in changes:
             click.echo(f"{source.name}: fixed {change.line()}")
-        click.echo(f"{len(changes)} correction(s) in {len({c.unit for c in changes})} unit(s) written to {fix_out}",
-                   err=True)
+        fixed = f"{len(changes)} correction(s) in {len({c.unit for c in changes})} unit(s) written to {fix_out}"
     by_sev = report.counts_by_severity()
     summary = (f"{report.units} units checked ({report.profile}): {len(report.findings)} findings "
                f"({by_sev['error']} errors, {by_sev['warning']} warnings, {by_sev['info']} info)"
@@ -171,5 +171,7 @@ def check(inputs: tuple[Path, ...], glossary: Path | None, reports: tuple[Path, 
             click.echo(f"{source.name}:{where}: {f.severity}: [{f.check}] {f.message}")
     ctx = click.get_current_context()
     if not ctx.find_root().params.get("quiet"):
+        if fixed:
+            click.echo(fixed, err=True)
         click.echo(summary, err=True)
     sys.exit(1 if should_fail(report, fail_on) else 0)
