@@ -110,3 +110,32 @@ def test_accept_a_finding_reload_download_and_ignore_it_next_run(cdp, tmp_path):
     assert cdp.js("document.body.dataset.shown") == "3"
     assert cdp.js("Object.keys(JSON.parse(localStorage.getItem('bilingual-pr/qa-ignore/release.tmx'))).length") == 2
     assert cdp.errors() == []
+    # "Load ignore file" in a browser that has none: the first report ticks the two again.
+    cdp.js("localStorage.clear()")
+    cdp.open(page.as_uri())
+    assert cdp.js("document.getElementById('accepted-count').textContent") == "0"
+    _choose_file(cdp, saved)
+    assert _wait(cdp, "document.getElementById('accepted-count').textContent") == "2"
+    assert cdp.js("document.querySelectorAll('input.accept-box:checked').length") == 2
+    # Another kind of decisions file is refused in one line on the page.
+    review = tmp_path / "review.json"
+    review.write_text(json.dumps({**doc, "kind": "review"}), encoding="utf-8")
+    _choose_file(cdp, review)
+    assert "not qa-ignore ones" in _wait(cdp, "document.getElementById('load-error').textContent")
+    assert cdp.errors() == []
+
+
+def _choose_file(cdp, path: Path) -> None:
+    root = cdp.call("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.call("DOM.querySelector", nodeId=root, selector="#load")["nodeId"]
+    cdp.call("DOM.setFileInputFiles", files=[str(path)], nodeId=node)
+
+
+def _wait(cdp, expr: str):
+    """The value of EXPR once it is truthy and not "0" (the page reads a chosen file asynchronously)."""
+    for _ in range(100):
+        value = cdp.js(expr)
+        if value and value != "0":
+            return value
+        time.sleep(0.05)
+    return cdp.js(expr)
