@@ -211,3 +211,16 @@ def test_fix_xliff_1_2_and_2_0_in_place(tmp_path):
     assert [c.unit for c in changes] == ["u1/s1", "u1/s1"]
     after = _check(tmp_path / "b.out.xlf")
     assert not [f for f in after.findings if f.check in FIXED_CHECKS]
+
+
+def test_an_encoding_without_the_narrow_space_gets_the_tree_written(tmp_path):
+    from bilingual_pr.xmlsafe import parse_xml_file
+
+    raw = TMX.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+    src = tmp_path / "latin1.tmx"
+    src.write_bytes(raw.encode("iso-8859-1"))
+    fix_tmx(src, tmp_path / "out.tmx", "en", "fr", "fr-FR")
+    data = (tmp_path / "out.tmx").read_bytes()
+    assert b"&#8239;" in data  # U+202F as a character reference: Latin-1 has no such character
+    segs = [s.text for s in parse_xml_file(tmp_path / "out.tmx").iter("seg")]
+    assert f"Est-ce vrai{NNBSP}?" in segs
