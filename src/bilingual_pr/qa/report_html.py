@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import PurePath
 from typing import Any, Mapping
@@ -23,7 +24,7 @@ from markupsafe import Markup
 
 from bilingual_pr import __version__, pages
 import bilingual_pr.qa.families  # noqa: F401  (registers the families, filling CHECKS)
-from bilingual_pr.qa.ignore import SUBJECT, finding_id, ignore_key
+from bilingual_pr.qa.ignore import SUBJECT, ignore_key, key_id
 from bilingual_pr.qa.model import CHECKS, SEVERITIES, SEVERITY_RANK, Finding, Report, Segment, Span
 
 _CONTEXT = 30  # characters of context either side of a quoted span
@@ -94,23 +95,67 @@ def _unit_label(report: Report, unit: int, seg: Segment | None) -> tuple[str, st
     return f"Unit #{unit + 1}" + (f" ({ident})" if ident else ""), f"unit #{unit + 1}"
 
 
-def _finding_view(n: int, f: Finding, seg: Segment | None, report: Report, grouped: set[int],
-                  keys: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Quote:
+    side: str
+    lang: str
+    html: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class _Related:
+    unit: int
+    linked: bool
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _FindingView:
+    """One finding as the template lists it under its unit."""
+
+    n: int
+    check: str
+    severity: str
+    message: str
+    key: str  # its ignore id (qa/ignore.py)
+    quotes: list[_Quote]
+    suggestion: str | None
+    related: list[_Related]
+
+
+@dataclass(frozen=True, slots=True)
+class _GroupView:
+    """One unit with findings: its text once, and its findings."""
+
+    unit: int
+    label: str
+    short: str
+    release: str
+    tuid: str
+    severity: str
+    has_text: bool
+    source: Markup | str
+    target: Markup | str
+    source_lang: str
+    target_lang: str
+    findings: list[_FindingView]
+
+
+def _finding_view(n: int, f: Finding, seg: Segment | None, report: Report, grouped: Mapping[int, Any],
+                  keys: dict[str, Any]) -> _FindingView:
     key = ignore_key(f, seg)
-    ident = finding_id(f, seg)
+    ident = key_id(key)
     keys[ident] = key
     quotes = []
     if seg is not None:
         for side, text, spans, lang in (("src", seg.source, f.source_spans, seg.source_lang),
                                         ("tgt", seg.target, f.target_spans, seg.target_lang)):
-            quotes += [{"side": side, "lang": lang, "html": Markup(q)} for q in excerpts(text, spans)]
+            quotes += [_Quote(side, lang, Markup(q)) for q in excerpts(text, spans)]
     related = []
     for r in f.related:
         tuid = report.tuid(r)
-        related.append({"unit": r, "linked": r in grouped,
-                        "label": f"unit #{r + 1}" + (f" (tuid {tuid})" if tuid else "")})
-    return {"n": n, "check": f.check, "severity": f.severity, "message": f.message, "key": ident,
-            "quotes": quotes, "suggestion": f.suggestion, "related": related}
+        related.append(_Related(r, r in grouped, f"unit #{r + 1}" + (f" (tuid {tuid})" if tuid else "")))
+    return _FindingView(n, f.check, f.severity, f.message, ident, quotes, f.suggestion, related)
 
 
 def report_context(report: Report, generated: datetime | None = None, carried: Mapping[str, Any] | None = None,
@@ -133,17 +178,13 @@ def report_context(report: Report, generated: datetime | None = None, carried: M
         # The unit's text once, with every finding's spans marked; each finding quotes its own.
         src_spans = tuple(s for _, f in found for s in f.source_spans)
         tgt_spans = tuple(s for _, f in found for s in f.target_spans)
-        groups.append({
-            "unit": unit, "label": long_label, "short": short, "release": release,
-            "tuid": report.tuid(unit) or "",
-            "severity": max((f.severity for _, f in found), key=SEVERITY_RANK.__getitem__),
-            "has_text": seg is not None,
-            "source": Markup(highlight(seg.source, src_spans)) if seg is not None else "",
-            "target": Markup(highlight(seg.target, tgt_spans)) if seg is not None else "",
-            "source_lang": seg.source_lang if seg is not None else "",
-            "target_lang": seg.target_lang if seg is not None else "",
-            "findings": [_finding_view(n, f, seg, report, set(by_unit), keys) for n, f in found],
-        })
+        groups.append(_GroupView(
+            unit, long_label, short, release, report.tuid(unit) or "",
+            max((f.severity for _, f in found), key=SEVERITY_RANK.__getitem__), seg is not None,
+            Markup(highlight(seg.source, src_spans)) if seg is not None else "",
+            Markup(highlight(seg.target, tgt_spans)) if seg is not None else "",
+            seg.source_lang if seg is not None else "", seg.target_lang if seg is not None else "",
+            [_finding_view(n, f, seg, report, by_unit, keys) for n, f in found]))
     by_check = report.counts_by_check()
     by_sev = report.counts_by_severity()
     stem = PurePath(report.input_name).name or "input"
