@@ -43,7 +43,8 @@ def _has_trigger(text: str) -> bool:
             return True
     return False
 _PUNCT = re.compile(r"[;:!?«»]")
-_SKIP = re.compile(r"(?:https?|ftp|mailto|file)://\S+|www\.\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d[:.]\d|::")
+_SKIP = re.compile(r"(?:https?|ftp|mailto|file)://\S+|www\.\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d[:.]\d|::"
+                   r"|(?<!\S)[:;]-?[()DPp](?!\w)")  # and emoticons: ":)", ";-)"
 _EN_SPACE_BEFORE = re.compile(r"(?<=\w)[ \u00a0\u202f\u2009]+(?=[;:!?](?:\s|$))")
 
 # profile -> mark -> (spaces accepted silently, spaces accepted with an "info" note, the one to suggest)
@@ -101,6 +102,10 @@ def _french(seg: Segment, tgt: str, profile: str, side: str) -> list[Finding]:
     if rules is None:
         return []
     skips = [m.span() for m in _SKIP.finditer(tgt)]
+    # A side with no no-break space at all is plain text (typed so, or flattened by a web page or an
+    # export): an ordinary space where the profile wants a no-break one is in its place, and only its
+    # width is in question, which such a text cannot express. Beside a no-break space it is a slip.
+    plain = NBSP not in tgt and NNBSP not in tgt
     by_check: dict[str, list[tuple[tuple[int, int], str, str]]] = {}
     for m in _PUNCT.finditer(tgt):
         pos, ch = m.start(), m.group()
@@ -129,6 +134,9 @@ def _french(seg: Segment, tgt: str, profile: str, side: str) -> list[Finding]:
         if kind in noted:
             sev = "info"
             msg = f"{profile}: {_NAMES[kind]} {where}; the profile prefers {want}."
+        elif kind == " " and plain and (NBSP in silent or NNBSP in silent):
+            sev = "info"
+            msg = f"{profile}: an ordinary space {where} in a text with no no-break space anywhere; use {want}."
         else:
             sev = "warning"
             msg = f"{profile}: {_NAMES.get(kind, 'odd spacing')} {where}; use {want}."

@@ -1,0 +1,225 @@
+"""Word-level language evidence: source-language phrases left inside an otherwise translated target.
+
+"the Conseil des droits de l'homme (HRC)" in an English target, "the Council of the European
+Union" left in a French one. The evidence is the source language's function words that are no
+words of the target language (``des``, ``l'``, ``aux``; ``the``, ``of``, ``which``) and, for
+French, lower-case words with French accents (``sécurité``). A phrase needs two pieces of
+evidence, one of them a function word, close together.
+
+What English keeps in French, and French in English, is not reported: names (a function word
+between capitalised words: "Place des Nations", "Côte d'Ivoire", "Staffan de Mistura", "Bank of
+America"); premises and places of Geneva named by a capitalised head word ("Maison de la paix",
+"Palais des Nations", "Jet d'eau"); loan phrases ("de facto", "vis-à-vis", "week-end"); a
+French quotation in guillemets in a text of another language; a name in brackets given as a gloss; addresses; and any span the glossary gives as an approved term of the
+target language (an official French name that English keeps, a do-not-translate term).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from bilingual_pr.lexical import url_spans
+
+Span = tuple[int, int]
+
+# Function words of the source language that are no words of the target language (so "a", "on",
+# "son", "par", "pour", "as", "an", "or" are left out: each is a word of the other language too).
+_FOREIGN_FUNCTION_WORDS = {
+    "fr": frozenset(
+        "de des du la le les l' d' qu' aux au et dans avec sur une qui que est sont ont été être ces cette "
+        "ses leur leurs entre selon lors ainsi afin notamment également très mais ou où dont ne pas nous vous "
+        "ils elles il elle cet auprès chez depuis pendant contre vers sous après avant aussi comme en".split()),
+    "en": frozenset(
+        "the of and with to is are was were has have been which that this these those by from its their "
+        "it at be not will would should our we they he she his her who what into upon under between about "
+        "also but in for".split()),
+}
+_FRENCH_ACCENT = re.compile(r"[éèêëàâçîïôûùœ]")
+# Capitalised words that head the French names of bodies, titles and events and that English never
+# uses ("Conseil du CERN" is French, "Palais des Nations" a kept name): evidence, not names.
+_FRENCH_HEADS = frozenset(
+    "conseil comité comite assemblée assemblee conférence conference secrétaire secretaire secrétariat "
+    "directeur directrice président presidente présidente haut-commissaire haut-commissariat ministre "
+    "département departement fonds journée journee semaine année annee prix rapport rapporteuse unies "
+    "droits".split())
+# Phrases the other language has borrowed (folded to lower case, apostrophes straight).
+_LOANS = {
+    "fr": ("de facto", "de jure", "de minimis", "et al", "vis-à-vis", "raison d'être", "coup d'état",
+           "fait accompli", "tour de force", "pièce de résistance", "laissez-faire", "à la carte",
+           "cul-de-sac", "esprit de corps", "hors de combat", "savoir-faire", "déjà vu", "par excellence",
+           "en route", "en masse", "en bloc", "rendez-vous", "chargé d'affaires", "aide-mémoire",
+           "tour d'horizon", "joie de vivre", "faux pas", "c'est la vie", "crème de la crème"),
+    "en": ("week-end", "in situ", "in extenso", "in vitro", "in vivo", "of course"),
+}
+# Capitalised head words of the names of premises and places that English keeps in French.
+_PLACE_HEADS = frozenset(
+    "palais place maison parc salle rue avenue route chemin quai boulevard pont villa plaine promenade "
+    "jardin bâtiment batiment château chateau hôtel hotel pavillon jet bois port cour île ile mont gare "
+    "musée musee collège college lycée école ecole bains cité cite mur".split())
+_QUOTED = re.compile(r"«[^»]*»")
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+# A word with its elided article or pronoun apart: "l'homme" -> "l'", "homme".
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’](?=[^\W\d_]))?|[^\w\s]")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_MAX_GAP = 2  # content words allowed between two pieces of evidence of one phrase
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignPhrase:
+    """A run of ``lang`` words found in a text of another language: its span and its evidence words."""
+
+    start: int
+    end: int
+    evidence: tuple[str, ...]
+
+
+def _norm(word: str) -> str:
+    return word.replace("’", "'").lower()
+
+
+def _loan_spans(text: str, lang: str) -> list[Span]:
+    low = text.replace("’", "'").lower()
+    spans = []
+    for loan in _LOANS.get(lang, ()):
+        for m in re.finditer(r"(?<!\w)" + re.escape(loan) + r"(?!\w)", low):
+            spans.append(m.span())
+    return spans
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def foreign_phrases(text: str, lang: str, target_lang: str, source: str = "") -> list[ForeignPhrase]:
+    """Phrases of ``lang`` left inside ``text`` (written in ``target_lang``), names and loans excepted.
+
+    ``source``, the text ``text`` translates, lends more evidence: a lower-case word copied from it
+    next to a function word ("potentiel de physique").
+    """
+    fws = _FOREIGN_FUNCTION_WORDS.get(lang)
+    if fws is None or lang == target_lang:
+        return []
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [t for t in tokens if t[0][0].isalpha()]
+    if not any(_norm(w) in fws for w, _, _ in words):
+        return []
+    skip = url_spans(text) + _loan_spans(text, lang)
+    if target_lang != "fr":  # guillemets in a French text are its own quotation marks
+        skip += [m.span() for m in _QUOTED.finditer(text)]
+    copied = {_norm(w) for w in _WORD.findall(source)} - _FOREIGN_FUNCTION_WORDS.get(target_lang, frozenset())
+    kinds = _kinds(tokens, fws, lang, skip, copied)
+    # The source-language name given in brackets on purpose is a gloss: "(Winning with global innovation)".
+    glosses = [m.span(1) for m in _BRACKETED.finditer(text)]
+    return [p for p in _phrases(tokens, kinds, target_lang)
+            if not any(s <= p.start and p.end <= e and len(_WORD.findall(text[s:p.start] + text[p.end:e])) <= 1
+                       for s, e in glosses)]
+
+
+def _kinds(tokens: list[tuple[str, int, int]], fws: frozenset[str], lang: str, skip: list[Span],
+           copied: set[str]) -> list[str]:
+    """Per token: 'f' function word, 'a' other evidence, 'c' copied word, 'w' other word, 'n' name part, '.' a break."""
+    kinds = []
+    for word, start, _ in tokens:
+        if any(s <= start < e for s, e in skip):
+            kinds.append(".")
+        elif not word[0].isalpha():
+            kinds.append("." if word not in "-'’" else "w")
+        elif _is_cap(word):
+            kinds.append("a" if lang == "fr" and _norm(word) in _FRENCH_HEADS else "n")
+        elif _norm(word) in fws:
+            kinds.append("f")
+        elif lang == "fr" and _FRENCH_ACCENT.search(word):
+            kinds.append("a")
+        elif _norm(word) in copied:
+            kinds.append("c")
+        else:
+            kinds.append("w")
+    # A function word between capitalised words belongs to a name ("Place des Nations", "Bank of America").
+    for i, k in enumerate(kinds):
+        if k != "f":
+            continue
+        j = i - 1
+        while j >= 0 and kinds[j] == "f":
+            j -= 1
+        n = i + 1
+        while n < len(kinds) and kinds[n] == "f":
+            n += 1
+        if j >= 0 and kinds[j] == "n" and n < len(kinds) and kinds[n] == "n":
+            kinds[i] = "n"
+    # A word copied from the source counts only next to a function word ("niveau de performances").
+    for i, k in enumerate(kinds):
+        if k == "c":
+            near = kinds[i - 1:i] + kinds[i + 1:i + 2]
+            kinds[i] = "a" if "f" in near else "w"
+    # A name headed by a premises word runs on to the end of its phrase ("Maison de la paix", "Jet d'eau").
+    i = 0
+    while i < len(tokens):
+        if kinds[i] == "n" and _norm(tokens[i][0]) in _PLACE_HEADS and lang == "fr":
+            i += 1
+            while i < len(tokens) and kinds[i] in "fawnc":
+                kinds[i] = "n"
+                i += 1
+        else:
+            i += 1
+    return kinds
+
+
+def _phrases(tokens: list[tuple[str, int, int]], kinds: list[str], target_lang: str) -> list[ForeignPhrase]:
+    own = _FOREIGN_FUNCTION_WORDS.get(target_lang, frozenset())
+
+    def is_target(word: str) -> bool:
+        """A function word of the target language, or (French) an accented word: not part of the phrase."""
+        return _norm(word) in own or (target_lang == "fr" and _FRENCH_ACCENT.search(word) is not None)
+
+    out = []
+    i = 0
+    while i < len(tokens):
+        if kinds[i] not in "fa":
+            i += 1
+            continue
+        first = last = i
+        evidence = [i]
+        gap = 0
+        j = i + 1
+        while j < len(tokens) and kinds[j] != "." and gap <= _MAX_GAP:
+            if kinds[j] in "fa":
+                evidence.append(j)
+                last, gap = j, 0
+            else:
+                gap += 1
+            j += 1
+        i = last + 1
+        if len(evidence) < 2 or not any(kinds[e] == "f" for e in evidence):
+            continue
+        # Take in the content words the phrase governs ("Conseil des ... homme"), up to a word of the target.
+        for _ in range(_MAX_GAP):
+            if first > 0 and kinds[first - 1] in "wn" and tokens[first - 1][0][0].isalpha() \
+                    and not is_target(tokens[first - 1][0]):
+                first -= 1
+        if kinds[last] == "f" and last + 1 < len(tokens) and not is_target(tokens[last + 1][0]):
+            if kinds[last + 1] == "w":
+                last += 1
+            while last + 1 < len(tokens) and kinds[last + 1] == "n" and not is_target(tokens[last + 1][0]):
+                last += 1  # the name the phrase governs ("Conseil du CERN")
+        out.append(ForeignPhrase(tokens[first][1], tokens[last][2], tuple(tokens[e][0] for e in evidence)))
+    return out
+
+
+def kept_by_glossary(phrase: ForeignPhrase, text: str, matches: Callable[[str], list[Any]]) -> bool:
+    """True when an approved glossary term of the target covers the phrase's evidence (a name the target keeps)."""
+    covered = [(m.start, m.end) for m in matches(text) if getattr(m.term, "approved", True)]
+    return any(s <= phrase.start and phrase.end <= e for s, e in covered) or (
+        bool(covered) and all(any(s <= pos < e for s, e in covered) for pos in _evidence_positions(phrase, text)))
+
+
+def _evidence_positions(phrase: ForeignPhrase, text: str) -> list[int]:
+    positions = []
+    pos = phrase.start
+    for word in phrase.evidence:
+        at = text.find(word, pos, phrase.end)
+        if at >= 0:
+            positions.append(at)
+            pos = at + len(word)
+    return positions
