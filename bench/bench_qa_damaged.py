@@ -151,12 +151,22 @@ _FR_COMMA = re.compile(r"(?<=[a-zà-ÿ]), (?=[a-zà-ÿ])")
 
 
 def _typo_fr(src: str, tgt: str, sl: str, tl: str, nxt: str) -> tuple[str, str] | None:
-    """On the French side (whichever its role): a space of a mark removed, else a colon put in tight."""
+    """On the French side (whichever its role): the space of a mark removed."""
     fr = src if sl == "fr" else tgt
-    m = _FR_MARK_SPACE.search(fr) or _FR_COMMA.search(fr)
+    m = _FR_MARK_SPACE.search(fr)
     if m is None:
         return None
-    broken = fr[:m.start()] + fr[m.end():] if m.group().strip() == "" else fr[:m.start()] + ": " + fr[m.end():]
+    broken = fr[:m.start()] + fr[m.end():]
+    return (broken, tgt) if sl == "fr" else (src, broken)
+
+
+def _typo_fr_colon(src: str, tgt: str, sl: str, tl: str, nxt: str) -> tuple[str, str] | None:
+    """On the French side of a unit without a spaced mark: a comma turned into a colon without its space."""
+    fr = src if sl == "fr" else tgt
+    m = None if _FR_MARK_SPACE.search(fr) else _FR_COMMA.search(fr)
+    if m is None:
+        return None
+    broken = fr[:m.start()] + ": " + fr[m.end():]
     return (broken, tgt) if sl == "fr" else (src, broken)
 
 
@@ -220,6 +230,7 @@ DAMAGES: dict[str, tuple[Damager, tuple[str, ...]]] = {
     "e-mail address changed": (_email, ("addresses",)),
     "doubled word": (_doubled, ("repetition",)),
     "French spacing broken": (_typo_fr, ("typography",)),
+    "French colon put in without space": (_typo_fr_colon, ("typography",)),
     "French space before an English colon": (_typo_en, ("typography",)),
     "double space": (_double_space, ("spacing",)),
     "unbalanced bracket": (_bracket, ("spacing",)),
@@ -298,11 +309,27 @@ def _cause(f: Finding, seg: Segment) -> str:
 
 
 def evaluate(units: list[Unit], direction: str, profile: str = "fr-FR") -> Result:
-    """Check the clean units, their look-alikes and every damaged copy; count found defects and false alarms."""
+    """Check the clean units, their look-alikes and every damaged copy; count found defects and false alarms.
+
+    Each document is one memory: its clean units are checked together (the typography family judges a
+    mark against its document's usage), and a damaged unit is checked in its document's memory, the
+    other units clean, so that each defect is met as a reviewer meets a slip in a memory.
+    """
     chosen = list(families.names())
     sl, tl = direction.split("-")
     clean = _segments(units, direction)
-    base = _alarms(clean, profile, chosen)
+    docs: dict[str | None, list[int]] = defaultdict(list)
+    for i, seg in enumerate(clean):
+        docs[seg.doc].append(i)
+
+    def in_memory(i: int, seg: Segment) -> list[Finding]:
+        """The findings of unit ``i`` replaced by ``seg`` in its document's memory."""
+        memory = [seg if k == i else clean[k] for k in docs[seg.doc]]
+        return _alarms(memory, profile, chosen).get(i, [])
+
+    base: dict[int, list[Finding]] = {}
+    for members in docs.values():
+        base.update(_alarms([clean[k] for k in members], profile, chosen))
     res = Result(len(clean), 0, Counter(), Counter(), Counter(), Counter(), Counter(), {}, defaultdict(Counter),
                  defaultdict(list))
     for i, seg in enumerate(clean):
@@ -312,25 +339,31 @@ def evaluate(units: list[Unit], direction: str, profile: str = "fr-FR") -> Resul
                 if f.family == fam and f.severity in ALARM:
                     res.causes[fam][_cause(f, seg)] += 1
             res.examples[fam].append((seg, [f for f in base[i] if f.family == fam]))
-    # One run per look-alike, numbered like the clean units, so that each is compared with its clean twin;
-    # only units without any alarm get one (the look-alike is then the only thing that may raise one).
-    quiet = [seg for i, seg in enumerate(clean) if not any(f.severity in ALARM for f in base.get(i, []))]
+    # Look-alikes: only units without any alarm get one (it is then the only thing that may raise one);
+    # one memory per document and look-alike.
+    quiet = {i for i in range(len(clean)) if not any(f.severity in ALARM for f in base.get(i, []))}
     for _, fa, ea in LOOKALIKES:
-        looks = []
-        for seg in quiet:
-            src, tgt = _lookalike(seg.source, seg.target, sl, tl, fa, ea)
-            looks.append(replace(seg, source=src, target=tgt))
-        res.lookalike_units += len(looks)
-        for i, found in _alarms(looks, profile, chosen).items():
-            for fam in {f.family for f in found if f.severity in ALARM}:
-                if _new_alarm(found, [], fam):
+        for members in docs.values():
+            looks = []
+            for k in members:
+                seg = clean[k]
+                if k in quiet:
+                    src, tgt = _lookalike(seg.source, seg.target, sl, tl, fa, ea)
+                    seg = replace(seg, source=src, target=tgt)
+                looks.append(seg)
+            got = _alarms(looks, profile, chosen)
+            for seg in looks:
+                if seg.index not in quiet:
+                    continue
+                res.lookalike_units += 1
+                found = got.get(seg.index, [])
+                for fam in {f.family for f in found if f.severity in ALARM}:
                     res.lookalike_alarms[fam] += 1
-                    res.examples["look-alike " + fam].append((looks[i], [f for f in found if f.family == fam]))
+                    res.examples["look-alike " + fam].append((seg, [f for f in found if f.family == fam]))
     registered = families.names()
     for name, (damage, meant) in DAMAGES.items():
         own = next((n for n in registered if any(k in n for k in meant)), None)
         res.own_family[name] = own
-        made: list[tuple[int, Segment]] = []
         for i, seg in enumerate(clean):
             nxt = clean[i + 1].target if i + 1 < len(clean) and clean[i + 1].doc == seg.doc else ""
             out = damage(seg.source, seg.target, sl, tl, nxt)
@@ -339,48 +372,38 @@ def evaluate(units: list[Unit], direction: str, profile: str = "fr-FR") -> Resul
             src, tgt = (seg.source, out) if isinstance(out, str) else out
             if (src, tgt) == (seg.source, seg.target):
                 continue
-            made.append((i, replace(seg, index=len(made), source=src, target=tgt)))
-        if not made:
-            continue
-        # A look-alike clean twin for damages that add text to both sides: the same addition, undamaged.
-        twins = {k: base.get(i, []) for k, (i, _) in enumerate(made)}
-        if name in ("document symbol changed", "web address changed", "e-mail address changed",
-                    "unbalanced bracket", "unpaired inline tag"):
-            twins = _twins(name, made, clean, sl, tl, profile, chosen)
-        got = _alarms([s for _, s in made], profile, chosen)
-        res.damaged[name] = len(made)
-        for k, (_, seg) in enumerate(made):
-            found = got.get(k, [])
-            fams = {f.family for f in found if _new_alarm(found, twins[k], f.family)}
+            res.damaged[name] += 1
+            # Damages that add text to both sides are compared with the same addition undamaged.
+            twin = _twin(name, seg, sl, tl)
+            before = base.get(i, []) if twin is None else in_memory(i, twin)
+            found = in_memory(i, replace(seg, source=src, target=tgt))
+            fams = {f.family for f in found if _new_alarm(found, before, f.family)}
             if fams:
                 res.found_any[name] += 1
             if own in fams:
                 res.found_own[name] += 1
             elif len(res.examples[name]) < 50:
-                res.examples[name].append((seg, found))
+                res.examples[name].append((replace(seg, source=src, target=tgt), found))
     return res
 
 
-def _twins(name: str, made: list[tuple[int, Segment]], clean: list[Segment], sl: str, tl: str, profile: str,
-           chosen: list[str]) -> dict[int, list[Finding]]:
-    """The findings of the undamaged twin of each damaged unit (the same text added to both sides)."""
-    twins = []
-    for k, (i, _) in enumerate(made):
-        seg = clean[i]
-        if name == "document symbol changed":
-            s, t = _with(_SYM, seg.source, seg.target, sl, tl)
-        elif name == "unbalanced bracket":
-            s, t = _append(seg.source, " (2024)"), _append(seg.target, " (2024)")
-        elif name == "unpaired inline tag":
-            ms, mt = _TAG_WORD.search(seg.source), _TAG_WORD.search(seg.target)
-            assert ms is not None and mt is not None
-            s = seg.source[:ms.start()] + "<b>" + ms.group() + "</b>" + seg.source[ms.end():]
-            t = seg.target[:mt.start()] + "<b>" + mt.group() + "</b>" + seg.target[mt.end():]
-        else:
-            s, t = _with(_ADDR, seg.source, seg.target, sl, tl)
-        twins.append(replace(seg, index=k, source=s, target=t))
-    got = _alarms(twins, profile, chosen)
-    return {k: got.get(k, []) for k in range(len(made))}
+def _twin(name: str, seg: Segment, sl: str, tl: str) -> Segment | None:
+    """The undamaged twin of a damage that adds text to both sides (None for the others)."""
+    if name == "document symbol changed":
+        s, t = _with(_SYM, seg.source, seg.target, sl, tl)
+    elif name in ("web address changed", "e-mail address changed"):
+        s, t = _with(_ADDR, seg.source, seg.target, sl, tl)
+    elif name == "unbalanced bracket":
+        s, t = _append(seg.source, " (2024)"), _append(seg.target, " (2024)")
+    elif name == "unpaired inline tag":
+        ms, mt = _TAG_WORD.search(seg.source), _TAG_WORD.search(seg.target)
+        if ms is None or mt is None:
+            return None
+        s = seg.source[:ms.start()] + "<b>" + ms.group() + "</b>" + seg.source[ms.end():]
+        t = seg.target[:mt.start()] + "<b>" + mt.group() + "</b>" + seg.target[mt.end():]
+    else:
+        return None
+    return replace(seg, source=s, target=t)
 
 
 def print_result(res: Result, label: str, show: int) -> None:

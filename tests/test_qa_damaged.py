@@ -44,6 +44,8 @@ PAIRS = [
      "The committee considered the periodic report of the country and adopted its concluding observations."),
     ("Les inscriptions pour la journée portes ouvertes du laboratoire seront ouvertes le 2 septembre.",
      "Registration for the laboratory's open day will open on 2 September."),
+    ("Selon le rapport, la situation s'est améliorée dans plusieurs régions, mais les besoins restent immenses.",
+     "According to the report, the situation has improved in several regions, but needs remain immense."),
 ]
 
 

@@ -87,3 +87,56 @@ def test_an_emoticon_is_not_punctuation(tgt: str) -> None:
 
 def test_a_colon_glued_to_a_word_before_an_emoticon_is_still_checked() -> None:
     assert [c for c, _, _, _ in _found("x", "Attention: danger", "en", "fr")] == ["typo-space-before"]
+
+
+# A document's own house style: the same mark written without its space throughout the document is one
+# info note for the document; a missing space where the document otherwise spaces that mark is a slip.
+
+def _run(targets: list[tuple[str | None, str]], profile: str = "fr-FR", jobs: int = 1) -> list[tuple]:
+    from bilingual_pr.qa.runner import run_checks
+
+    segs = [Segment(i, "x", tgt, "en", "fr", None, doc) for i, (doc, tgt) in enumerate(targets)]
+    report = run_checks(lambda: iter(segs), profile=profile, families=["typography"], jobs=jobs)
+    return sorted((f.unit, f.check, f.severity, f.target_spans) for f in report.findings)
+
+
+TIGHT = ["Elle a parlé de «solidarité».", "Le thème était «Agir ensemble».", "Il a cité le «Pacte».",
+         "Rien à signaler."]
+
+
+def test_guillemets_written_tight_throughout_a_document_are_one_info_note() -> None:
+    found = _run([(None, t) for t in TIGHT])
+    assert [(u, c, s) for u, c, s, _ in found] == [(0, "typo-guillemets", "info")]
+
+
+def test_a_tight_mark_in_a_document_that_spaces_it_is_a_warning() -> None:
+    spaced = [f"Elle a parlé de «{NB}solidarité{NB}».", f"Le thème était «{NB}Agir ensemble{NB}».",
+              "Il a cité le «Pacte»."]
+    found = _run([(None, t) for t in spaced])
+    assert found == [(2, "typo-guillemets", "warning", ((14, 14), (19, 19)))]
+
+
+def test_one_tight_mark_alone_is_still_a_warning() -> None:
+    assert [(u, s) for u, _, s, _ in _run([(None, "La Directrice a déclaré: nous agirons.")])] == [(0, "warning")]
+
+
+def test_the_house_style_is_per_document() -> None:
+    docs = [("a", t) for t in TIGHT] + [("b", f"Elle a parlé de «{NB}solidarité{NB}»."), ("b", "Il a cité le «Pacte».")]
+    found = _run(docs)
+    assert [(u, s) for u, _, s, _ in found] == [(0, "info"), (5, "warning")]
+
+
+def test_the_house_style_is_the_same_with_worker_processes() -> None:
+    docs = [("a", t) for t in TIGHT] + [("b", f"Elle a parlé de «{NB}solidarité{NB}»."), ("b", "Il a cité le «Pacte».")]
+    assert _run(docs * 3, jobs=2) == _run(docs * 3)
+
+
+def test_an_ordinary_space_is_a_slip_in_a_document_that_uses_no_break_spaces() -> None:
+    assert _run([(None, f"Il a dit{NB}: oui."), (None, "Elle a dit : non.")]) == [
+        (1, "typo-space-before", "warning", ((10, 11),))]
+    # The same unit in a document that never uses a no-break space: its width is only noted.
+    assert [(u, s) for u, _, s, _ in _run([(None, "Il a dit : oui."), (None, "Elle a dit : non.")])] == [
+        (0, "info"), (1, "info")]
+    # Per document: the other document's no-break spaces say nothing about this one.
+    assert [(u, s) for u, _, s, _ in _run([("a", f"Il a dit{NB}: oui."), ("b", "Elle a dit : non.")])] == [
+        (1, "info")]
