@@ -86,3 +86,22 @@ def test_the_finding_quotes_the_phrase_and_is_a_warning() -> None:
     (f,) = check_partly_untranslated(Segment(3, "Le Conseil des droits de l'homme.",
                                              "The Conseil des droits de l'homme met.", "fr", "en"))
     assert f.severity == "warning" and f.unit == 3 and "“Conseil des droits de l'homme”" in f.message
+
+
+def test_the_probe_sees_every_function_word_the_tokens_give() -> None:
+    import random
+
+    from bilingual_pr.qa import mixedlang
+
+    rng = random.Random(7)
+    glue = [" ", "  ", "\u00a0", ", ", ".", "(", ")", "« ", " »", "«", "»", "“", "”", "'", "’", "-", "–", "/", "2",
+            "…", ":", "_", "\u2011"]
+    for lang in ("fr", "en"):
+        fws = sorted(mixedlang._FOREIGN_FUNCTION_WORDS[lang])
+        for _ in range(3000):
+            words = [rng.choice(fws + ["Genève", "homme", "Council", "données", "the", "l", "d"]) for _ in range(4)]
+            text = "".join(w + rng.choice(glue) for w in words)
+            text = text if rng.random() < 0.5 else text.capitalize()
+            tokens = [m.group() for m in mixedlang._TOKEN.finditer(text)]
+            has = any(mixedlang._norm(t) in mixedlang._FOREIGN_FUNCTION_WORDS[lang] for t in tokens)
+            assert mixedlang._probe(text, lang) or not has, (lang, text)

@@ -26,6 +26,7 @@ from functools import partial
 from typing import Any, Iterator, NamedTuple
 
 from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, Span, UnitCheck, finding
+from bilingual_pr.qa.untranslated import check_untranslated
 
 PROFILES: tuple[str, ...] = ("fr-FR", "fr-CH", "off")
 
@@ -44,8 +45,9 @@ def _has_trigger(text: str) -> bool:
             return True
     return False
 _PUNCT = re.compile(r"[;:!?«»]")
-_SKIP = re.compile(r"(?:https?|ftp|mailto|file)://\S+|www\.\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d[:.]\d|::"
-                   r"|(?<!\S)[:;]-?[()DPp](?!\w)")  # and emoticons: ":)", ";-)"
+# Addresses, looked for only in a text with "://", "www." or "@" (the pattern costs tens of µs a sentence).
+_SKIP = re.compile(r"(?:https?|ftp|mailto|file)://\S+|www\.\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMOTICON = re.compile(r"-?[()DPp](?!\w)")  # what follows ":" or ";" in ":)", ";-)", ":D"
 _EN_SPACE_BEFORE = re.compile(r"(?<=\w)[ \u00a0\u202f\u2009]+(?=[;:!?](?:\s|$))")
 
 # profile -> mark -> (spaces accepted silently, spaces accepted with an "info" note, the one to suggest)
@@ -79,9 +81,9 @@ def _space_at(text: str, pos: int, step: int) -> tuple[str, int, int]:
 def check_typography(seg: Segment, profile: str, house: bool = False) -> list[Finding]:
     """Spaces around French punctuation and guillemets on the French side (source or target), and before ; : ! ? in English.
 
-    ``house``: leave a mark written without its space, and an ordinary space in a text without
-    no-break spaces, to the family's whole pass (:class:`HouseStyle`), which judges them against
-    their document's own usage. Without it (a unit alone) they are judged on the unit's side alone.
+    ``house``: leave the French side to the family's whole pass (:class:`HouseStyle`), which judges
+    a mark written without its space, and an ordinary space in a text without no-break spaces,
+    against their document's own usage. Without it (a unit alone) they are judged on the unit alone.
     """
     if profile == "off":
         return []
@@ -94,11 +96,12 @@ def check_typography(seg: Segment, profile: str, house: bool = False) -> list[Fi
                 out.append(finding("typo-en-space",
                                    "English puts no space before ; : ! ? (the French spacing was kept).",
                                    seg.index, (), spans))
-        elif seg.target_lang == "fr":
-            out.extend(_french(seg, tgt, profile, "target", house))
+        elif seg.target_lang == "fr" and not house:
+            out.extend(_french(seg, tgt, profile, "target"))
     # The French side of an FR->EN memory is checked too (a reviewer of the memory corrects both sides).
-    if seg.source_lang == "fr" and seg.target_lang != "fr" and seg.source and _has_trigger(seg.source):
-        out.extend(_french(seg, seg.source, profile, "source", house))
+    if seg.source_lang == "fr" and seg.target_lang != "fr" and seg.source and _has_trigger(seg.source) \
+            and not house:
+        out.extend(_french(seg, seg.source, profile, "source"))
     return out
 
 
@@ -119,10 +122,9 @@ class _Mark(NamedTuple):
     slip: str = ""
 
 
-def _french(seg: Segment, tgt: str, profile: str, side: str, house: bool = False) -> list[Finding]:
-    """The French typography findings of one side (``tgt``) of a unit; the spans are on that side."""
-    items = [(m.check, m.severity, m.span, m.message) for m in _french_marks(tgt, profile)
-             if m.severity and not (house and (m.kind == "" or m.slip))]
+def _french(seg: Segment, tgt: str, profile: str, side: str) -> list[Finding]:
+    """The French typography findings of one side (``tgt``) of a unit alone; the spans are on that side."""
+    items = [(m.check, m.severity, m.span, m.message) for m in _french_marks(tgt, profile) if m.severity]
     return _grouped(seg.index, items, side)
 
 
@@ -131,7 +133,7 @@ def _french_marks(tgt: str, profile: str) -> Iterator[_Mark]:
     rules = _RULES.get(profile)
     if rules is None:
         return
-    skips = [m.span() for m in _SKIP.finditer(tgt)]
+    skips = [m.span() for m in _SKIP.finditer(tgt)] if "://" in tgt or "www." in tgt or "@" in tgt else []
     # A side with no no-break space at all is plain text (typed so, or flattened by a web page or an
     # export): an ordinary space where the profile wants a no-break one is in its place, and only its
     # width is in question, which such a text cannot express. Beside a no-break space it is a slip.
@@ -140,6 +142,10 @@ def _french_marks(tgt: str, profile: str) -> Iterator[_Mark]:
         pos, ch = m.start(), m.group()
         if any(s <= pos < e for s, e in skips):
             continue
+        if ch in ":;" and (pos == 0 or tgt[pos - 1].isspace()) and _EMOTICON.match(tgt, pos + 1):
+            continue  # an emoticon
+        if ch == ":" and (tgt[pos + 1:pos + 2] == ":" or tgt[pos - 1:pos] == ":"):
+            continue  # "::"
         silent, noted, preferred = rules[ch]
         if ch == "«":
             kind, start, end = _space_at(tgt, pos, +1)
@@ -204,7 +210,7 @@ _HOUSE_MIN = 2  # tight marks of one class, none spaced, that make a document's 
 
 
 class HouseStyle:
-    """The typography family's whole pass: what a French side's spacing means depends on its document.
+    """The typography family's whole pass: the French side's findings, some decided by its document.
 
     * A class of marks (``:``, ``« »``, ``; ! ?``) that a document writes without its space at least
       twice and never with one is that document's house style: one ``info`` note for the document (on
@@ -213,20 +219,20 @@ class HouseStyle:
       is a ``warning`` when the document uses no-break spaces elsewhere (a slip) and ``info`` when it
       never does (plain text, or text whose no-break spaces were flattened: only the width differs).
 
-    The per-unit check (``check_typography(..., house=True)``) leaves exactly these marks to this pass.
+    Every other French finding is made here too, so that each French side is read once (the per-unit
+    check, ``check_typography(..., house=True)``, keeps only the English one). A unit the untranslated
+    family silences (``silenced``) is left out, as the runner would drop its per-unit findings.
     A document is the units' ``doc`` (TMX ``x-source-doc``; otherwise the whole input).
     """
 
-    def __init__(self, profile: str) -> None:
-        self.profile = profile
+    def __init__(self, profile: str, silenced: Any = None) -> None:
+        self.profile, self.silenced = profile, silenced
         self.counts: dict[tuple[str | None, str], list[int]] = {}  # (doc, class) -> [tight, spaced]
         self.no_break: set[str | None] = set()  # documents whose French side has a no-break space
         self.marks: list[tuple[int, str | None, str, str, _Mark]] = []  # (unit, doc, class, side, mark)
 
     def add(self, seg: Segment) -> None:
         """Count the French side's marks of the unit and keep those its document decides."""
-        if not seg.source.strip() or not seg.target.strip() or seg.source.split() == seg.target.split():
-            return  # an empty side or a copied source: the untranslated family's finding is the unit's only one
         if seg.target_lang == "fr":
             side, text = "target", seg.target
         elif seg.source_lang == "fr" and seg.target_lang != "fr":
@@ -235,7 +241,7 @@ class HouseStyle:
             return
         if NBSP in text or NNBSP in text:
             self.no_break.add(seg.doc)
-        if not _has_trigger(text):
+        if not text or not _has_trigger(text) or (self.silenced is not None and self.silenced(seg)):
             return
         for mark in _french_marks(text, self.profile):
             count = self.counts.setdefault((seg.doc, _CLASS[mark.mark]), [0, 0])
@@ -243,7 +249,7 @@ class HouseStyle:
                 count[0] += 1
             elif mark.kind != "":
                 count[1] += 1
-            if (mark.kind == "" and mark.severity) or mark.slip:
+            if mark.severity:
                 self.marks.append((seg.index, seg.doc, _CLASS[mark.mark], side, mark))
 
     def take(self) -> Any:
@@ -276,7 +282,7 @@ class HouseStyle:
             if mark.slip:
                 if doc in self.no_break:
                     item = (mark.check, "warning", mark.span, mark.slip)
-            elif self.counts[(doc, cls)][1] == 0 and self.counts[(doc, cls)][0] >= _HOUSE_MIN:
+            elif mark.kind == "" and self.counts[(doc, cls)][1] == 0 and self.counts[(doc, cls)][0] >= _HOUSE_MIN:
                 if (doc, cls) not in noted:
                     noted.add((doc, cls))
                     message = (f"{'French source: ' if side == 'source' else ''}{self.profile}: this document "
@@ -293,8 +299,15 @@ class HouseStyle:
         return out
 
 
+def _silenced(aligned: bool, seg: Segment) -> bool:
+    """True when the untranslated family silences the unit (an empty side, a copied source)."""
+    return bool(check_untranslated(seg, aligned))
+
+
 def _whole(setup: CheckSetup) -> HouseStyle | None:
-    return None if setup.profile == "off" else HouseStyle(setup.profile)
+    if setup.profile == "off":
+        return None
+    return HouseStyle(setup.profile, partial(_silenced, setup.aligned) if "untranslated" in setup.families else None)
 
 
 FAMILY = Family(
