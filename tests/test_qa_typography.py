@@ -140,3 +140,11 @@ def test_an_ordinary_space_is_a_slip_in_a_document_that_uses_no_break_spaces() -
     # Per document: the other document's no-break spaces say nothing about this one.
     assert [(u, s) for u, _, s, _ in _run([("a", f"Il a dit{NB}: oui."), ("b", "Elle a dit : non.")])] == [
         (1, "info")]
+
+
+def test_labels_and_running_text_have_their_own_house_style_for_the_colon() -> None:
+    # "NOTE:", "Photo:" written tight throughout is the document's style for labels; a colon glued
+    # to a word inside a sentence is not covered by it.
+    docs = [(None, "NOTE: la séance est publique."), (None, "Photo: CERN"),
+            (None, "La Directrice a déclaré: nous agirons.")]
+    assert [(u, s) for u, _, s, _ in _run(docs)] == [(0, "info"), (2, "warning")]

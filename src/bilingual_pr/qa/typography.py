@@ -207,6 +207,16 @@ def _unit_check(setup: CheckSetup) -> UnitCheck | None:
 # Marks that share a rule share a house style: a document that writes "?" tight writes "!" tight.
 _CLASS = {":": ":", "«": "«»", "»": "«»", ";": ";!?", "!": ";!?", "?": ";!?"}
 _HOUSE_MIN = 2  # tight marks of one class, none spaced, that make a document's house style
+# The colon after a capitalised word ("NOTE:", "Photo:", "OMC:") is a class of its own: labels and
+# credits are often set apart from the running text's colons.
+_LABEL = ": after a capitalised word"
+_WORD_BEFORE = re.compile(r"(\w)\w*\W*$")
+
+
+def _after_label(text: str, end: int) -> bool:
+    """True when the word before ``end`` (a colon, or its space) starts with a capital."""
+    m = _WORD_BEFORE.search(text, max(0, end - 40), end)
+    return m is not None and m.group(1).isupper()
 
 
 class HouseStyle:
@@ -244,13 +254,16 @@ class HouseStyle:
         if not text or not _has_trigger(text) or (self.silenced is not None and self.silenced(seg)):
             return
         for mark in _french_marks(text, self.profile):
-            count = self.counts.setdefault((seg.doc, _CLASS[mark.mark]), [0, 0])
+            cls = _CLASS[mark.mark]
+            if cls == ":" and _after_label(text, mark.span[0]):
+                cls = _LABEL
+            count = self.counts.setdefault((seg.doc, cls), [0, 0])
             if mark.kind == "" and mark.severity:
                 count[0] += 1
             elif mark.kind != "":
                 count[1] += 1
             if mark.severity:
-                self.marks.append((seg.index, seg.doc, _CLASS[mark.mark], side, mark))
+                self.marks.append((seg.index, seg.doc, cls, side, mark))
 
     def take(self) -> Any:
         """What was recorded since the last call."""
@@ -286,7 +299,8 @@ class HouseStyle:
                 if (doc, cls) not in noted:
                     noted.add((doc, cls))
                     message = (f"{'French source: ' if side == 'source' else ''}{self.profile}: this document "
-                               f"writes {' '.join(cls)} without a space throughout ({self.counts[(doc, cls)][0]} "
+                               f"writes {cls if cls == _LABEL else ' '.join(cls)} without a space throughout "
+                               f"({self.counts[(doc, cls)][0]} "
                                f"times), its house style rather than the profile's; "
                                f"{mark.message.split('; ', 1)[-1]}")
                     spans = (mark.span,)
