@@ -197,13 +197,18 @@ def _bracket(src: str, tgt: str, sl: str, tl: str, nxt: str) -> tuple[str, str] 
 _TAG_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
 
 
+def _bold(text: str, close: bool = True) -> str | None:
+    """The first long word of ``text`` in <b>...</b> (its closing tag left out unless ``close``)."""
+    m = _TAG_WORD.search(text)
+    if m is None:
+        return None
+    return text[:m.start()] + "<b>" + m.group() + ("</b>" if close else "") + text[m.end():]
+
+
 def _tag(src: str, tgt: str, sl: str, tl: str, nxt: str) -> tuple[str, str] | None:
     """The first long word of each side in <b>...</b>, the target's closing tag dropped."""
-    ms, mt = _TAG_WORD.search(src), _TAG_WORD.search(tgt)
-    if ms is None or mt is None:
-        return None
-    s = src[:ms.start()] + "<b>" + ms.group() + "</b>" + src[ms.end():]
-    return s, tgt[:mt.start()] + "<b>" + mt.group() + tgt[mt.end():]
+    s, t = _bold(src), _bold(tgt, close=False)
+    return None if s is None or t is None else (s, t)
 
 
 def _cut(src: str, tgt: str, sl: str, tl: str, nxt: str) -> str | None:
@@ -396,11 +401,10 @@ def _twin(name: str, seg: Segment, sl: str, tl: str) -> Segment | None:
     elif name == "unbalanced bracket":
         s, t = _append(seg.source, " (2024)"), _append(seg.target, " (2024)")
     elif name == "unpaired inline tag":
-        ms, mt = _TAG_WORD.search(seg.source), _TAG_WORD.search(seg.target)
-        if ms is None or mt is None:
+        bs, bt = _bold(seg.source), _bold(seg.target)
+        if bs is None or bt is None:
             return None
-        s = seg.source[:ms.start()] + "<b>" + ms.group() + "</b>" + seg.source[ms.end():]
-        t = seg.target[:mt.start()] + "<b>" + mt.group() + "</b>" + seg.target[mt.end():]
+        s, t = bs, bt
     else:
         return None
     return replace(seg, source=s, target=t)

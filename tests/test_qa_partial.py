@@ -105,3 +105,15 @@ def test_the_probe_sees_every_function_word_the_tokens_give() -> None:
             tokens = [m.group() for m in mixedlang._TOKEN.finditer(text)]
             has = any(mixedlang._norm(t) in mixedlang._FOREIGN_FUNCTION_WORDS[lang] for t in tokens)
             assert mixedlang._probe(text, lang) or not has, (lang, text)
+
+
+@pytest.mark.parametrize("src,tgt,phrase", [
+    # A name with a French-only word is French, function words and all.
+    ("Il a rencontré des agences de l'Organisation des Nations Unies.",
+     "He met agencies of the Organisation des Nations Unies.", "Organisation des Nations Unies"),
+    # A premises name ends where its name ends: what follows it is looked at.
+    ("Sa déclaration au Comité exécutif du HCR au Palais des Nations.",
+     "His statement at the Palais des Nations exécutif du HCR on the outcome.", "exécutif du HCR"),
+])
+def test_names_stop_where_the_kept_name_stops(src: str, tgt: str, phrase: str) -> None:
+    assert _marked(src, tgt) == [phrase]

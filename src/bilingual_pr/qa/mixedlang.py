@@ -2,16 +2,19 @@
 
 "the Conseil des droits de l'homme (HRC)" in an English target, "the Council of the European
 Union" left in a French one. The evidence is the source language's function words that are no
-words of the target language (``des``, ``l'``, ``aux``; ``the``, ``of``, ``which``) and, for
-French, lower-case words with French accents (``sécurité``). A phrase needs two pieces of
-evidence, one of them a function word, close together.
+words of the target language (``des``, ``l'``, ``aux``; ``the``, ``of``, ``which``); for
+French, lower-case words with French accents (``sécurité``) and the French-only heads of names of
+bodies (``Conseil``, ``Comité``); and a lower-case word copied from the source next to a function
+word ("potentiel de physique"). A phrase needs two pieces of evidence, one of them a function
+word, close together. No wordlist is installed offline, so the lists are compact and written here.
 
 What English keeps in French, and French in English, is not reported: names (a function word
 between capitalised words: "Place des Nations", "Côte d'Ivoire", "Staffan de Mistura", "Bank of
 America"); premises and places of Geneva named by a capitalised head word ("Maison de la paix",
 "Palais des Nations", "Jet d'eau"); loan phrases ("de facto", "vis-à-vis", "week-end"); a
-French quotation in guillemets in a text of another language; a name in brackets given as a gloss; addresses; and any span the glossary gives as an approved term of the
-target language (an official French name that English keeps, a do-not-translate term).
+French quotation in guillemets in a text of another language; a name in brackets given as a
+gloss; addresses; and any span the glossary gives as an approved term of the target language
+(an official French name that English keeps, a do-not-translate term).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from bilingual_pr.lexical import url_spans
 Span = tuple[int, int]
 
 # Function words of the source language that are no words of the target language (so "a", "on",
-# "son", "par", "pour", "as", "an", "or" are left out: each is a word of the other language too).
+# "son", "par", "pour", "as", "an", "or", "but" are left out: each is a word of the other language too).
 _FOREIGN_FUNCTION_WORDS = {
     "fr": frozenset(
         "de des du la le les l' d' qu' aux au et dans avec sur une qui que est sont ont été être ces cette "
@@ -34,16 +37,15 @@ _FOREIGN_FUNCTION_WORDS = {
     "en": frozenset(
         "the of and with to is are was were has have been which that this these those by from its their "
         "it at be not will would should our we they he she his her who what into upon under between about "
-        "also but in for".split()),
+        "also in for".split()),
 }
 _FRENCH_ACCENT = re.compile(r"[éèêëàâçîïôûùœ]")
 # Capitalised words that head the French names of bodies, titles and events and that English never
 # uses ("Conseil du CERN" is French, "Palais des Nations" a kept name): evidence, not names.
 _FRENCH_HEADS = frozenset(
-    "conseil comité comite assemblée assemblee conférence conference secrétaire secretaire secrétariat "
-    "directeur directrice président presidente présidente haut-commissaire haut-commissariat ministre "
-    "département departement fonds journée journee semaine année annee prix rapport rapporteuse unies "
-    "droits".split())
+    "conseil comité comite assemblée assemblee conférence secrétaire secretaire secrétariat directeur "
+    "directrice président présidente haut-commissaire haut-commissariat ministre département departement "
+    "fonds journée journee semaine année annee prix rapporteuse unies droits".split())
 # Phrases the other language has borrowed (folded to lower case, apostrophes straight).
 _LOANS = {
     "fr": ("de facto", "de jure", "de minimis", "et al", "vis-à-vis", "raison d'être", "coup d'état",
@@ -135,7 +137,8 @@ def foreign_phrases(text: str, lang: str, target_lang: str, source: str = "") ->
 
 def _kinds(tokens: list[tuple[str, int, int]], fws: frozenset[str], lang: str, skip: list[Span],
            copied: set[str]) -> list[str]:
-    """Per token: 'f' function word, 'a' other evidence, 'c' copied word, 'w' other word, 'n' name part, '.' a break."""
+    """Per token: 'f' function word, 'a' other evidence, 'c' copied word, 'w' other word, 'n' capitalised,
+    'k' part of a name the target keeps, '.' a break."""
     kinds = []
     for word, start, _ in tokens:
         if any(s <= start < e for s, e in skip):
@@ -152,7 +155,10 @@ def _kinds(tokens: list[tuple[str, int, int]], fws: frozenset[str], lang: str, s
             kinds.append("c")
         else:
             kinds.append("w")
-    # A function word between capitalised words belongs to a name ("Place des Nations", "Bank of America").
+    capital = [k == "n" or (k == "a" and _is_cap(tokens[i][0])) for i, k in enumerate(kinds)]
+    # A function word between capitalised words belongs to a name ("Place des Nations", "Bank of America"),
+    # unless the name has a French-only head: "Organisation des Nations Unies" is French.
+    named = []
     for i, k in enumerate(kinds):
         if k != "f":
             continue
@@ -162,20 +168,33 @@ def _kinds(tokens: list[tuple[str, int, int]], fws: frozenset[str], lang: str, s
         n = i + 1
         while n < len(kinds) and kinds[n] == "f":
             n += 1
-        if j >= 0 and kinds[j] == "n" and n < len(kinds) and kinds[n] == "n":
-            kinds[i] = "n"
+        if j >= 0 and capital[j] and n < len(kinds) and capital[n]:
+            named.append((i, j, n))
+    for i, lo, hi in named:
+        while lo > 0 and (capital[lo - 1] or kinds[lo - 1] == "f"):
+            lo -= 1
+        while hi + 1 < len(kinds) and (capital[hi + 1] or kinds[hi + 1] == "f"):
+            hi += 1
+        if not any(capital[x] and kinds[x] == "a" for x in range(lo, hi + 1)):
+            kinds[i] = "k"
     # A word copied from the source counts only next to a function word ("niveau de performances").
     for i, k in enumerate(kinds):
         if k == "c":
             near = kinds[i - 1:i] + kinds[i + 1:i + 2]
             kinds[i] = "a" if "f" in near else "w"
-    # A name headed by a premises word runs on to the end of its phrase ("Maison de la paix", "Jet d'eau").
+    # A name headed by a premises word takes its function words, capitalised words and the word after
+    # a function word ("Maison de la paix", "Jet d'eau"), and stops at the next other word.
     i = 0
     while i < len(tokens):
-        if kinds[i] == "n" and _norm(tokens[i][0]) in _PLACE_HEADS and lang == "fr":
+        if lang == "fr" and kinds[i] == "n" and _norm(tokens[i][0]) in _PLACE_HEADS:
+            kinds[i] = "k"
             i += 1
-            while i < len(tokens) and kinds[i] in "fawnc":
-                kinds[i] = "n"
+            after_fn = False
+            while i < len(tokens) and kinds[i] != ".":
+                is_fn = _norm(tokens[i][0]) in fws
+                if not (is_fn or capital[i] or kinds[i] in "nk" or (after_fn and kinds[i] in "aw")):
+                    break
+                kinds[i], after_fn = "k", is_fn
                 i += 1
         else:
             i += 1
