@@ -222,9 +222,10 @@ def _after_label(text: str, end: int) -> bool:
 class HouseStyle:
     """The typography family's whole pass: the French side's findings, some decided by its document.
 
-    * A class of marks (``:``, ``« »``, ``; ! ?``) that a document writes without its space at least
-      twice and never with one is that document's house style: one ``info`` note for the document (on
-      the unit of its first such mark). Otherwise each mark without its space is a ``warning``.
+    * A class of marks (``:`` after a capitalised word, other ``:``, ``« »``, ``; ! ?``) that a
+      document writes without its space at least twice and never with one is that document's house
+      style: one ``info`` note for the document (on the unit of its first such mark). Otherwise each
+      mark without its space is a ``warning``.
     * An ordinary space where the profile wants a no-break one, in a side without any no-break space,
       is a ``warning`` when the document uses no-break spaces elsewhere (a slip) and ``info`` when it
       never does (plain text, or text whose no-break spaces were flattened: only the width differs).
