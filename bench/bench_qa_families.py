@@ -68,12 +68,13 @@ def _wmt(eval_dir: Path, n: int) -> list[Segment]:
 
 def _table(label: str, chosen: list[str], units: int, findings: list, segments: dict, show: int) -> None:
     per_family: Counter[str] = Counter(f.family for f in findings)
+    alarms: Counter[str] = Counter(f.family for f in findings if f.severity != "info")
     per_check: Counter[str] = Counter(f.check for f in findings)
     print(f"{label}: {units} units")
-    print(f"  {'family':<14} {'findings':>8} {'per 100 units':>14}")
+    print(f"  {'family':<14} {'findings':>8} {'per 100 units':>14} {'warnings+errors /100':>21}")
     for name in chosen:
         n = per_family[name]
-        print(f"  {name:<14} {n:>8} {100 * n / max(units, 1):>14.2f}")
+        print(f"  {name:<14} {n:>8} {100 * n / max(units, 1):>14.2f} {100 * alarms[name] / max(units, 1):>21.2f}")
     for check, n in sorted(per_check.items()):
         print(f"    {check:<26} {n:>5} {100 * n / max(units, 1):>7.2f}")
     if show:

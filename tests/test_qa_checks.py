@@ -189,7 +189,7 @@ def test_names_codes_and_titles_are_not_untranslated(text):
 def test_fr_fr_profile():
     good = f"Pourquoi{NN}? Il a dit{NB}: «{NB}oui{NB}»{NN}!"
     assert check_typography(seg("Why?", good), "fr-FR") == []
-    found = check_typography(seg("Why?", "Pourquoi ? Parce que!"), "fr-FR")
+    found = check_typography(seg("Why?", f"Pourquoi ? Parce que!{NB}»"), "fr-FR")
     assert checks(found) == ["typo-space-before"] and len(found[0].target_spans) == 2
     found = check_typography(seg("x", "«oui»"), "fr-FR")
     assert checks(found) == ["typo-guillemets"]

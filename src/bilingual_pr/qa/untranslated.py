@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import partial
+from typing import Any
 
-from bilingual_pr.qa.model import Family, Finding, Segment, finding
+from bilingual_pr.qa.mixedlang import foreign_phrases, kept_by_glossary
+from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, UnitCheck, finding
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # Words that only running text has: a name ("Michelle Bachelet"), a code
@@ -58,14 +60,65 @@ def check_untranslated(seg: Segment, aligned: bool = False) -> list[Finding]:
     return []
 
 
+def check_partly_untranslated(seg: Segment, kept: "KeptTerms | None" = None) -> list[Finding]:
+    """Flag source-language phrases left inside a translated target (names, loans and glossary terms excepted)."""
+    if not seg.source.strip() or not seg.target.strip() or seg.source_lang == seg.target_lang:
+        return []
+    phrases = foreign_phrases(seg.target, seg.source_lang, seg.target_lang, seg.source)
+    if phrases and kept is not None:
+        matches = kept.matcher(seg.target_lang)
+        phrases = [p for p in phrases if not kept_by_glossary(p, seg.target, matches)]
+    if not phrases:
+        return []
+    quoted = "; ".join(f"“{seg.target[p.start:p.end]}”" for p in phrases)
+    return [finding("partly-untranslated", f"Left in the source language inside the translation: {quoted}.",
+                    seg.index, (), tuple((p.start, p.end) for p in phrases))]
+
+
+class KeptTerms:
+    """The glossary's terms of each target language, matched to spare the names a target keeps (built once per run)."""
+
+    def __init__(self, glossary: Any, matcher_factory: Any = None) -> None:
+        self.glossary, self.matcher_factory = glossary, matcher_factory
+        self._find: dict[str, Any] = {}
+
+    def prepare(self, source_lang: str, target_lang: str) -> None:
+        """Build the target language's matcher now (before worker processes fork)."""
+        self.matcher(target_lang)
+
+    def matcher(self, lang: str) -> Any:
+        """The ``find`` of the glossary's matcher for ``lang``."""
+        find = self._find.get(lang)
+        if find is None:
+            from bilingual_pr.qa.terms import default_matcher_factory  # noqa: PLC0415 - only with a glossary
+
+            factory = self.matcher_factory or default_matcher_factory()
+            find = self._find[lang] = factory(self.glossary, lang).find
+        return find
+
+
+def check_unit(seg: Segment, aligned: bool = False, kept: KeptTerms | None = None) -> list[Finding]:
+    """The family's findings on one unit: the whole target untranslated or empty, else phrases left untranslated."""
+    return check_untranslated(seg, aligned) or check_partly_untranslated(seg, kept)
+
+
+def _unit_check(setup: CheckSetup) -> UnitCheck:
+    kept = None if setup.glossary is None else setup.shared(
+        "untranslated-kept", lambda: KeptTerms(setup.glossary, setup.matcher_factory))
+    if not setup.aligned and kept is None:
+        return check_unit
+    return partial(check_unit, aligned=setup.aligned, kept=kept)
+
+
 FAMILY = Family(
     "untranslated",
     checks={
         "untranslated": ("error", "The target is the source text left untranslated."),
         "empty-target": ("warning", "The target is empty."),
         "no-counterpart": ("info", "A sentence with no counterpart on the other side (a one-sided bead of an alignment)."),
+        "partly-untranslated": ("warning", "Words or phrases of the source language left inside the translation."),
     },
-    unit=lambda setup: partial(check_untranslated, aligned=setup.aligned) if setup.aligned else check_untranslated,
+    unit=_unit_check,
     # Everything else about a copied source, or a unit with one side empty, is noise (one omitted
     # sentence is one finding, not a missing term and a missing number besides).
     silencing=frozenset({"untranslated", "empty-target", "no-counterpart"}),
