@@ -8,28 +8,23 @@ import functools
 import json
 import tempfile
 from array import array
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Sequence
 
 from bilingual_pr.errors import UserError
-from bilingual_pr.formats.tmx.dedup import distinct as _distinct
 from bilingual_pr.formats.tmx.dedup import merge_actions as _merge_actions
+from bilingual_pr.formats.tmx.dedup import pair_keys
 from bilingual_pr.formats.tmx.parallel import TmxReader
-from bilingual_pr.formats.tmx.reader import Progress, canonical_lang, lang_base, read_tmx_header, seg_text
+from bilingual_pr.formats.tmx.reader import Progress, canonical_lang, read_tmx_header, seg_text
+from bilingual_pr.formats.tmx.stats import TmxStats as TmxStats
+from bilingual_pr.formats.tmx.stats import tmx_stats as tmx_stats
 from bilingual_pr.formats.tmx.writer import TmxWriter
 from bilingual_pr.formats.units import (PROP_BEAD, PROP_SIGNATURE, PROP_SOURCE_DOC, TmxHeader, TranslationUnit,
                                         parse_tmx_date)
 from bilingual_pr.language import is_language_tag
 from bilingual_pr.spreadsheet import text_cell
 from bilingual_pr.xmlsafe import parse_xml_bytes
-
-
-def _pair_keys(unit: TranslationUnit) -> tuple[int, int]:
-    langs = (lang_base(unit.source_lang), lang_base(unit.target_lang))
-    # Python's 64-bit string hashing: a false duplicate needs a collision (about 1e-7 for 1M pairs).
-    return hash((langs, unit.source, unit.target)), hash((langs, unit.source))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -42,64 +37,6 @@ def _epoch(unit: TranslationUnit) -> int:
     """Seconds since 1970 of the unit's changedate, else creationdate; -1 when it has neither."""
     seconds = _seconds(unit.changedate)
     return seconds if seconds >= 0 else _seconds(unit.creationdate)
-
-
-@dataclass(frozen=True, slots=True)
-class TmxStats:
-    """Counts for ``tmx stats``."""
-
-    units: int
-    skipped: int
-    srclang: str
-    languages: tuple[tuple[str, int], ...]
-    unique_pairs: int
-    duplicates: int
-    conflicting_sources: int
-    empty_targets: int
-    scored: int
-    histogram: tuple[int, ...]
-    needs_review: int
-    beads: tuple[tuple[str, int], ...]
-    documents: int
-
-
-def tmx_stats(path: str | Path, src_lang: str | None = None, tgt_lang: str | None = None, *,
-              progress: Progress | None = None, jobs: int = 1) -> TmxStats:
-    """Count units, languages, duplicates, conflicts and the confidence histogram of a TMX file."""
-    reader = TmxReader(path, src_lang, tgt_lang, progress=progress, jobs=jobs)
-    pairs, sources = array("q"), array("q")
-    hist = [0] * 10
-    scored = needs_review = empty = 0
-    beads: Counter[str] = Counter()
-    documents: set[str] = set()
-    for unit in reader:
-        if not unit.target.strip():
-            empty += 1
-        pair, source = _pair_keys(unit)
-        pairs.append(pair)
-        sources.append(source)
-        conf = unit.confidence
-        if conf is not None:
-            scored += 1
-            hist[min(9, max(0, int(conf * 10)))] += 1
-        needs_review += unit.needs_review
-        bead = unit.prop(PROP_BEAD)
-        if bead:
-            beads[bead] += 1
-        doc = unit.prop(PROP_SOURCE_DOC)
-        if doc and len(documents) < 100_000:
-            documents.add(doc)
-    unique_pairs, conflicting = _distinct(pairs, sources)
-    header = reader.header
-    return TmxStats(
-        units=reader.units, skipped=reader.skipped,
-        srclang=src_lang or (header.srclang if header else ""),
-        languages=tuple(sorted(reader.languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-        unique_pairs=unique_pairs, duplicates=len(pairs) - unique_pairs, conflicting_sources=conflicting,
-        empty_targets=empty, scored=scored,
-        histogram=tuple(hist), needs_review=needs_review,
-        beads=tuple(sorted(beads.items(), key=lambda kv: (-kv[1], kv[0]))), documents=len(documents),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +114,7 @@ def merge_tmx(inputs: Sequence[str | Path], output: str | Path, *, src_lang: str
                 if len(lines) >= 2000:
                     spool.write("".join(lines))
                     lines.clear()
-                pair, source = _pair_keys(unit)
+                pair, source = pair_keys(unit.source_lang, unit.target_lang, unit.source, unit.target)
                 pairs.append(pair)
                 sources.append(source)
                 dates.append(_epoch(unit))
