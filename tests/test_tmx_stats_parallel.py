@@ -8,18 +8,7 @@ from bilingual_pr.errors import UserError
 from bilingual_pr.formats.tmx import parallel as tmxchunks
 from bilingual_pr.formats.tmx import stats as tmxstats
 from bilingual_pr.formats.tmx import tmx_stats
-
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4">\n'
-        '<header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" '
-        'srclang="fr-FR" datatype="plaintext"/>\n<body>\n')
-TAIL = "</body>\n</tmx>\n"
-
-
-@pytest.fixture
-def small_pieces(monkeypatch):
-    """Cut even tiny files into pieces of a few hundred bytes, so tests exercise many cuts."""
-    monkeypatch.setattr(tmxchunks, "CHUNK_BYTES", 300)
-    monkeypatch.setattr(tmxchunks, "MIN_PARALLEL_BYTES", 0)
+from test_tmx_parallel import HEAD, TAIL, small_pieces  # noqa: F401 - the same memory head and cuts
 
 
 @pytest.fixture
@@ -51,7 +40,8 @@ def _memory(tmp_path, extra: dict[int, str] | None = None):
     return path
 
 
-def test_counts_of_the_pieces_are_the_serial_counts(tmp_path, small_pieces, monkeypatch) -> None:
+@pytest.mark.usefixtures("small_pieces")
+def test_counts_of_the_pieces_are_the_serial_counts(tmp_path, monkeypatch) -> None:
     path = _memory(tmp_path, {40: '<tu tuid="half"><tuv xml:lang="fr-FR"><seg>seul</seg></tuv></tu>\n',
                               90: "<!-- <tu> in a comment -->\n"})
     serial = tmx_stats(path)
@@ -66,7 +56,8 @@ def test_counts_of_the_pieces_are_the_serial_counts(tmp_path, small_pieces, monk
             assert tmx_stats(path, src, tgt, jobs=3) == expected
 
 
-def test_a_piece_that_does_not_parse_gives_the_serial_answer(tmp_path, small_pieces) -> None:
+@pytest.mark.usefixtures("small_pieces")
+def test_a_piece_that_does_not_parse_gives_the_serial_answer(tmp_path) -> None:
     # A comment full of "<tu " makes cuts land inside it: those pieces fail, the file is fine.
     comment = "<!-- " + " ".join(f"<tu n='{i}'>" for i in range(200)) + " -->\n"
     path = _memory(tmp_path, {60: comment})
@@ -75,7 +66,8 @@ def test_a_piece_that_does_not_parse_gives_the_serial_answer(tmp_path, small_pie
     assert path.stat().st_size - len(TAIL) <= sum(seen) <= path.stat().st_size  # each byte reported once
 
 
-def test_a_malformed_file_gives_the_serial_error(tmp_path, small_pieces) -> None:
+@pytest.mark.usefixtures("small_pieces")
+def test_a_malformed_file_gives_the_serial_error(tmp_path) -> None:
     path = _memory(tmp_path, {70: '<tu tuid="bad"><tuv xml:lang="fr-FR"><seg>x</tuv></tu>\n'})
     with pytest.raises(UserError) as serial:
         tmx_stats(path)

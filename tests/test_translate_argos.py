@@ -182,7 +182,7 @@ print(json.dumps([engine.options["max_batch_size"], chosen.options["max_batch_si
 
 def test_cpu_batches_are_small_enough_to_keep_decoding_memory_flat(argos_env):
     # 64 sentences x beam 4 on CPU held some 250 MB of decoding buffers more than 16 did with a model of
-    # Argos's real size (peak RSS 827 vs 433 MB for 200 sentences, the same CPU time: docs/translation.md).
+    # Argos's real size (peak RSS 808 vs 423 MB for 200 sentences, the same CPU time: docs/translation.md).
     _, env, _, _, _ = argos_env
     proc = subprocess.run([sys.executable, "-c", DEFAULT_BATCH], env=dict(env, ARGOS_DEVICE_TYPE="cpu"), cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
