@@ -157,20 +157,6 @@ def test_batched_engine_loads_once_and_never_needs_the_network(argos_env, tmp_pa
     assert info["loaded"] == []
 
 
-def test_remove_then_draft_without_a_model(argos_env, tmp_path):
-    # Runs last: it removes the fr->en package.
-    _, env, _, _, tm = argos_env
-    assert "removed translate-fr_en-test" in run(env, "models", "remove", "fr-en").stdout
-    src = tmp_path / "in.txt"
-    src.write_text(DOC, encoding="utf-8")
-    none = run(env, "draft", src, "--from", "fr", "--to", "en", "--tm", tm, "-o", tmp_path / "no.xlf")
-    hint = [ln for ln in none.stderr.splitlines() if "models install" in ln]
-    assert len(hint) == 1
-    assert "need translation: s1 s3 s4" in none.stderr
-    assert [u.prop("x-origin") for u in read_xliff(tmp_path / "no.xlf")] == ["untranslated", "tm-exact",
-                                                                              "untranslated", "untranslated"]
-
-
 DEFAULT_BATCH = r"""
 import json
 from bilingual_pr.translate.argos import ArgosEngine, find_model
@@ -188,3 +174,18 @@ def test_cpu_batches_are_small_enough_to_keep_decoding_memory_flat(argos_env):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == [16, 40]
+
+
+def test_remove_then_draft_without_a_model(argos_env, tmp_path):
+    # Runs last: it removes the fr->en package.
+    _, env, _, _, tm = argos_env
+    assert "removed translate-fr_en-test" in run(env, "models", "remove", "fr-en").stdout
+    src = tmp_path / "in.txt"
+    src.write_text(DOC, encoding="utf-8")
+    none = run(env, "draft", src, "--from", "fr", "--to", "en", "--tm", tm, "-o", tmp_path / "no.xlf")
+    hint = [ln for ln in none.stderr.splitlines() if "models install" in ln]
+    assert len(hint) == 1
+    assert "need translation: s1 s3 s4" in none.stderr
+    assert [u.prop("x-origin") for u in read_xliff(tmp_path / "no.xlf")] == ["untranslated", "tm-exact",
+                                                                              "untranslated", "untranslated"]
+

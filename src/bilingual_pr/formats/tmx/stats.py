@@ -2,8 +2,8 @@
 
 Every count is a sum over units, so with ``jobs`` > 1 each worker counts whole
 pieces of the body (cut as :mod:`~bilingual_pr.formats.tmx.parallel` cuts them,
-read by the same per-``<tu>`` code) and sends back only its counts and its
-pairs' 64-bit keys (16 bytes a unit), not the units: a parallel read hands
+read by the same per-``<tu>`` code) and sends back, through a scratch file, only its
+counts and its pairs' 64-bit keys (16 bytes a unit), not the units: a parallel read hands
 every unit back to the calling process, which then spends about as long taking
 them as a worker spends parsing them. The keys are Python string hashes, the
 same in every process only after ``fork``; elsewhere, in a pool's worker, for
@@ -14,6 +14,8 @@ reader gives exactly) the file is read serially.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
 from array import array
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Iterable
 
 from bilingual_pr.errors import UserError
+from bilingual_pr.fileio import ScratchDir, write_scratch
 from bilingual_pr.formats.tmx.dedup import distinct, pair_keys
 from bilingual_pr.formats.tmx.parallel import ChunkPlan, TmxReader, _Catchup, _PieceReader, plan_chunks
 from bilingual_pr.formats.tmx.reader import Progress
@@ -146,8 +149,10 @@ def _parallel_plan(path: str | Path, jobs: int) -> ChunkPlan | None:
 
 
 def _count_piece(path: str, start: int, end: int, src_lang: str | None, tgt_lang: str | None,
-                 srclang: str | None) -> Tally | None:
-    """Runs in a worker: the tally of one piece, or None when it does not parse."""
+                 srclang: str | None, scratch: str) -> str | None:
+    """Runs in a worker: the name of the file in ``scratch`` holding the piece's pickled tally; None if it does not parse."""
+    # A file, as for the parallel reader's pieces: what a killed run leaves there is swept by the
+    # next run (fileio.ScratchDir).
     piece = _PieceReader(path, start, end, src_lang, tgt_lang, srclang)
     tally = Tally()
     try:
@@ -155,6 +160,16 @@ def _count_piece(path: str, start: int, end: int, src_lang: str | None, tgt_lang
     except UserError:
         return None
     tally.skipped, tally.lang_sets = piece.skipped, piece.parser.lang_sets
+    out = os.path.join(scratch, f"{start}.tally")
+    write_scratch(out, (pickle.dumps(tally, pickle.HIGHEST_PROTOCOL),))
+    return out
+
+
+def _take_tally(name: str) -> Tally:
+    """The tally a worker left in ``name``; the file is removed."""
+    with open(name, "rb") as fh:
+        tally = pickle.loads(fh.read())
+    os.unlink(name)
     return tally
 
 
@@ -170,18 +185,20 @@ def _count_pieces(path: Path, plan: ChunkPlan, src_lang: str | None, tgt_lang: s
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(plan.chunks)), mp_context=context,
                                initializer=init_pool_worker)
+    scratch = ScratchDir("read")
     try:
         with signals_held():  # the workers start here
-            futures = [pool.submit(_count_piece, str(path), c.start, c.end, src_lang, tgt_lang, srclang)
-                       for c in plan.chunks]
+            futures = [pool.submit(_count_piece, str(path), c.start, c.end, src_lang, tgt_lang, srclang,
+                                   scratch.path) for c in plan.chunks]
         for chunk, future in zip(plan.chunks, futures):
-            tally = future.result()
-            if tally is None:
+            name = future.result()
+            if name is None:
                 return None, reported
-            total.add_tally(tally)
+            total.add_tally(_take_tally(name))
             if progress is not None:
                 progress(chunk.end - chunk.start)
                 reported += chunk.end - chunk.start
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        scratch.cleanup()
     return total, reported
