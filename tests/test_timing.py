@@ -127,3 +127,47 @@ def test_a_failed_stage_logs_no_time(timing_log) -> None:
         with stage("read"):
             raise ValueError("boom")
     assert log.records == []
+
+
+def _releases(folder: Path, n: int) -> Path:
+    """``n`` copies of the bundled release, each under its own symbol."""
+    folder.mkdir()
+    for i in range(1, n + 1):
+        for src, letter in ((FR, "F"), (EN, "E")):
+            body = src.read_text(encoding="utf-8").split("\n\n", 1)[1]
+            (folder / f"DG21-00{i}{letter}.txt").write_text(f"DG21/00{i}{letter}\n\n{body}", encoding="utf-8")
+    return folder
+
+
+TOTAL = re.compile(r"^bilingual-pr: time (\w+) +(\d+\.\d\d) s \(CPU (\d+\.\d\d) s\) over (\d+) releases$", re.M)
+
+
+def test_batch_verbose_prints_stage_totals_over_all_releases(tmp_path: Path) -> None:
+    src = _releases(tmp_path / "in", 3)
+    res = CliRunner().invoke(main, ["-vv", "batch", str(src), "-o", str(tmp_path / "out"), "-j", "1", "--no-html",
+                                    "--no-glossary"])
+    assert res.exit_code == 0, res.output
+    totals = {m[0]: (float(m[1]), float(m[2]), int(m[3])) for m in TOTAL.findall(res.stderr)}
+    assert list(totals) == ["read", "segment", "align", "check", "write"]
+    assert {n for _, _, n in totals.values()} == {3}
+    # With -vv each release's own stage lines are there too (debug): the totals are their sums.
+    per_release = [(name, float(w), float(c)) for name, w, c in
+                   re.findall(r"^bilingual-pr: time (\w+) +(\d+\.\d\d) s \(CPU (\d+\.\d\d) s\)$", res.stderr, re.M)]
+    assert len(per_release) == 3 * len(totals)
+    for name, (wall, cpu, _) in totals.items():
+        assert wall == pytest.approx(sum(w for n, w, _ in per_release if n == name), abs=0.02)
+        assert cpu == pytest.approx(sum(c for n, _, c in per_release if n == name), abs=0.02)
+
+
+def test_parallel_batch_verbose_totals_count_the_workers_releases(tmp_path: Path) -> None:
+    src = _releases(tmp_path / "in", 3)
+    res = CliRunner().invoke(main, ["-v", "batch", str(src), "-o", str(tmp_path / "out"), "-j", "2", "--no-html",
+                                    "--no-glossary"])
+    assert res.exit_code == 0, res.output
+    totals = TOTAL.findall(res.stderr)
+    assert [m[0] for m in totals] == ["read", "segment", "align", "check", "write"]
+    assert {m[3] for m in totals} == {"3"} and all(float(m[1]) > 0 or m[0] != "align" for m in totals)
+    assert stages(res.stderr) == []  # -v: the totals only, not a line per release and stage
+    quiet = CliRunner().invoke(main, ["batch", str(src), "-o", str(tmp_path / "out2"), "-j", "1", "--no-html",
+                                      "--no-glossary"])
+    assert quiet.exit_code == 0 and TOTAL.findall(quiet.stderr) == []

@@ -20,14 +20,20 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from bilingual_pr.errors import UserError
-from bilingual_pr.pairing import Pairing, ReleasePair, Unpaired
+from bilingual_pr.pairing import Pairing, ReleasePair, Unpaired, derive_name
 from bilingual_pr.pairing import load_pairs as load_pairs  # re-exported: where batch's callers found it
-from bilingual_pr.pipeline import DEFAULT_MIN_CONFIDENCE, PairContext, PairStats, choose_embeddings
+from bilingual_pr.pipeline import (DEFAULT_MIN_CONFIDENCE, SRC_TAG, TGT_TAG, PairContext, PairStats, align_pair,
+                                   check_alignment, choose_embeddings, pair_stats, read_pair, review_threshold,
+                                   segment_pair, write_pair_outputs)
+from bilingual_pr.timing import Totals, add_totals, collecting, stage
+
+if TYPE_CHECKING:
+    from bilingual_pr.align import Alignment
 
 #: 2: the stamp records the size of every output (their data is synced once, with the stamp's own fsync).
 STAMP_VERSION = 2
@@ -70,6 +76,7 @@ class PairOutcome:
     outputs: tuple[str, ...] = ()
     error: str | None = None
     warnings: tuple[str, ...] = ()
+    stages: Totals = ()  # (stage, wall s, CPU s) of this run's work on the pair; none when skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,14 @@ class BatchResult:
     def failed(self) -> list[PairOutcome]:
         """The pairs that failed."""
         return [o for o in self.outcomes if o.status == "failed"]
+
+    def stage_totals(self) -> tuple[dict[str, list[float]], int]:
+        """Each stage's [wall, CPU] seconds summed over the pairs worked on in this run, and how many they are."""
+        totals: dict[str, list[float]] = {}
+        timed = [o.stages for o in self.outcomes if o.stages]
+        for stages in timed:
+            add_totals(totals, stages)
+        return totals, len(timed)
 
 
 def pair_dir(out_dir: Path, pair: ReleasePair) -> Path:
@@ -168,8 +183,13 @@ def start_worker(glossary: Path | None, embeddings: bool) -> None:
 
 def process_pair(pair: ReleasePair, options: BatchOptions) -> PairOutcome:
     """Align, check and write one pair; any failure becomes a failed outcome (the batch goes on)."""
+    with collecting() as timed:
+        outcome = _process_pair(pair, options)
+    return replace(outcome, stages=tuple((name, wall, cpu) for name, (wall, cpu) in timed.items()))
+
+
+def _process_pair(pair: ReleasePair, options: BatchOptions) -> PairOutcome:
     from bilingual_pr.fileio import deferred_fsync, write_text_atomic
-    from bilingual_pr.pipeline import align_and_check
 
     if _CONTEXT is None or _CONTEXT_KEY != _context_key(options.glossary, options.embeddings):
         init_worker(options.glossary, options.embeddings)
@@ -198,6 +218,39 @@ def process_pair(pair: ReleasePair, options: BatchOptions) -> PairOutcome:
         return PairOutcome(pair, "failed", error=str(err))
     except Exception as err:  # noqa: BLE001 - one broken pair must not stop the batch
         return PairOutcome(pair, "failed", error=f"{type(err).__name__}: {' '.join(str(err).split())}")
+
+
+def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: Path, out_dir: Path,
+                    min_confidence: float = DEFAULT_MIN_CONFIDENCE, name: str | None = None, html: bool = True,
+                    strict: bool = False, src_tag: str = SRC_TAG, tgt_tag: str = TGT_TAG,
+                    remove_stale_review: bool = False, swap_ok: bool = False
+                    ) -> tuple[PairStats, "Alignment", list[Path], list[str]]:
+    """Read, align, check and write the memory and QA outputs of one pair (what ``batch`` does per pair).
+
+    Two files that look swapped, or that do not look like translations of each
+    other (``check_parallel``), raise a UserError and nothing is written. Each step
+    is a ``timing.stage`` (read, segment, align, check, write).
+    """
+    from bilingual_pr.align.writers import OutputMeta
+
+    with stage("read"):
+        doc_fr, doc_en, warnings = read_pair(fr_path, en_path, strict, swap_ok)
+    fr_path, en_path = Path(doc_fr.path), Path(doc_en.path)  # the other way round after --swap-ok
+    name = name or derive_name(fr_path, doc_fr.text)
+    with stage("segment"):
+        sentences = segment_pair(doc_fr, doc_en)
+    with stage("align"):
+        alignment = align_pair(doc_fr, doc_en, ctx, sentences)
+        min_confidence, _ = review_threshold(alignment, fr_path, en_path, min_confidence, None)
+    with stage("check"):
+        report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
+    meta = OutputMeta(src_tag, tgt_tag, fr_path.name, en_path.name, name, alignment.signature)
+    glossary_path = ctx.glossary.path if ctx.glossary is not None else None
+    inputs = [fr_path, en_path] + ([Path(glossary_path)] if glossary_path else [])
+    with stage("write"):
+        written, more = write_pair_outputs(name, alignment, report, tmx_dir, out_dir, min_confidence, meta, inputs,
+                                           html=html, remove_stale_review=remove_stale_review)
+    return pair_stats(name, alignment, report, min_confidence), alignment, written, warnings + more
 
 
 def process_chunk(pairs: Sequence[ReleasePair], options: BatchOptions) -> list[PairOutcome]:

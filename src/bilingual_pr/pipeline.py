@@ -1,7 +1,7 @@
 """The whole workflow on one release pair: align, memorise, check, draft and estimate post-editing effort.
 
 ``align_files`` is what ``bilingual-pr align`` does, ``run_release`` what
-``bilingual-pr run`` does; ``align_and_check`` is the part ``bilingual-pr batch``
+``bilingual-pr run`` does; ``batch.align_and_check`` is the part ``bilingual-pr batch``
 repeats for many pairs (one ``PairContext`` per worker process, so the glossary
 and its matchers are built once). The decisions the three share live here once:
 ``choose_embeddings``, ``review_threshold``, ``split_beads``, ``stale_review``.
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.language import DEFAULT_REGION
-from bilingual_pr.pairing import derive_name, release_name
+from bilingual_pr.pairing import release_name
 from bilingual_pr.timing import stage
 
 if TYPE_CHECKING:
@@ -441,32 +441,6 @@ def write_pair_outputs(name: str, alignment: "Alignment", report: "Report", tmx_
             fh.write(render_html(report))
         written.append(html_path)
     return written, warnings
-
-
-def align_and_check(fr_path: Path, en_path: Path, ctx: PairContext, *, tmx_dir: Path, out_dir: Path,
-                    min_confidence: float = DEFAULT_MIN_CONFIDENCE, name: str | None = None, html: bool = True,
-                    strict: bool = False, src_tag: str = SRC_TAG, tgt_tag: str = TGT_TAG,
-                    remove_stale_review: bool = False, swap_ok: bool = False
-                    ) -> tuple[PairStats, "Alignment", list[Path], list[str]]:
-    """Read, align, check and write the memory and QA outputs of one pair (what ``batch`` does per pair).
-
-    Two files that look swapped, or that do not look like translations of each
-    other (``check_parallel``), raise a UserError and nothing is written.
-    """
-    from bilingual_pr.align.writers import OutputMeta
-
-    doc_fr, doc_en, warnings = read_pair(fr_path, en_path, strict, swap_ok)
-    fr_path, en_path = Path(doc_fr.path), Path(doc_en.path)  # the other way round after --swap-ok
-    name = name or derive_name(fr_path, doc_fr.text)
-    alignment = align_pair(doc_fr, doc_en, ctx)
-    min_confidence, _ = review_threshold(alignment, fr_path, en_path, min_confidence, None)
-    report = check_alignment(alignment, ctx, f"{fr_path.name} + {en_path.name}", name)
-    meta = OutputMeta(src_tag, tgt_tag, fr_path.name, en_path.name, name, alignment.signature)
-    glossary_path = ctx.glossary.path if ctx.glossary is not None else None
-    inputs = [fr_path, en_path] + ([Path(glossary_path)] if glossary_path else [])
-    written, more = write_pair_outputs(name, alignment, report, tmx_dir, out_dir, min_confidence, meta, inputs,
-                                       html=html, remove_stale_review=remove_stale_review)
-    return pair_stats(name, alignment, report, min_confidence), alignment, written, warnings + more
 
 
 # ------------------------------------------------------------------ one alignment (``align``)

@@ -13,7 +13,6 @@ import sys
 
 import click
 
-from bilingual_pr import __version__
 from bilingual_pr.errors import UserError
 
 # name -> "module:attribute". Only commands that really work are listed here.
@@ -146,8 +145,20 @@ def with_verbosity(command: click.Command) -> click.Command:
     return command
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # Click's version_option wants the version when the group is built: looking it up costs
+    # every command some 25 ms (importlib.metadata), so it is looked up only when asked.
+    if not value or ctx.resilient_parsing:
+        return
+    from bilingual_pr import __version__
+
+    click.echo(f"bilingual-pr, version {__version__}")
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="bilingual-pr")
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 @click.option("-v", "--verbose", count=True, help="Say more (encodings, timings); -vv adds debug output.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 def main(verbose: int, quiet: bool) -> None:

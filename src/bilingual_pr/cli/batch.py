@@ -76,6 +76,9 @@ def batch(source: Path, out_dir: Path, jobs: int, glossary: Path | None, no_glos
             fail(f"interrupted: {done} of {len(pairing.pairs)} pairs done; rerun the same command"
                  + (" without --force" if force else "") + " to resume (the pairs done are skipped)", 130)
     c = result.counts
+    from bilingual_pr.timing import log_totals
+
+    log_totals(*result.stage_totals())
     quiet = click.get_current_context().find_root().params.get("quiet")
     if not quiet:
         rate = c["done"] / result.processed_s if c["done"] and result.processed_s > 0 else 0.0

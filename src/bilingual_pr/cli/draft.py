@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 @click.option("--xliff-version", type=click.Choice(XLIFF_VERSIONS), default=DEFAULT_XLIFF_VERSION, show_default=True,
               help="XLIFF version of a .xlf output (1.2: what OmegaT 3.6 opens; 2.1 for XLIFF 2 tools).")
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="MT beam size.")
-@click.option("--batch-size", type=click.IntRange(1, 1024), default=64, show_default=True,
-              help="Sentences per model batch.")
+@click.option("--batch-size", type=click.IntRange(1, 1024), default=None,
+              help="Sentences per model batch.  [default: 16 on CPU, 64 on a GPU]")
 @click.option("--max-length", type=click.IntRange(1, 1024), default=256, show_default=True,
               help="Longest MT output, in tokens.")
 @click.option("--srx", "srx_path", type=click.Path(path_type=Path, dir_okay=False),
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 @strict_option
 def draft(file: Path, src: str, tgt: str, output: Path, tm_paths: tuple[str, ...],
           glossary_path: Path | None, fuzzy: int, use_mt: bool, glossary_strategy: Strategy, xliff_version: str,
-          beam_size: int, batch_size: int, max_length: int, srx_path: Path | None, strict: bool) -> None:
+          beam_size: int, batch_size: int | None, max_length: int, srx_path: Path | None, strict: bool) -> None:
     """Draft a translation of FILE (text, HTML or .docx), sentence by sentence.
 
     Each sentence takes, in order: an exact memory match (101 % when the

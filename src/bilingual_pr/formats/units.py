@@ -12,10 +12,16 @@ texts as :class:`InlineCode` offsets, so that QA can compare them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from bilingual_pr import __version__
+
+def _tool_version() -> str:
+    # Looked up when a header is made, not at import: importlib.metadata slows every start (issue 22).
+    from bilingual_pr import __version__
+
+    return __version__
+
 
 # Property types the project writes or reads (documented in docs/tmx.md).
 PROP_CONFIDENCE = "x-confidence"      # alignment confidence, "0.00".."1.00"
@@ -108,7 +114,7 @@ class TmxHeader:
 
     srclang: str = "fr-FR"
     creationtool: str = "bilingual-pr"
-    creationtoolversion: str = __version__
+    creationtoolversion: str = field(default_factory=_tool_version)
     segtype: str = "sentence"
     o_tmf: str = "bilingual-pr"
     adminlang: str = "en"

@@ -1,20 +1,25 @@
 """Consistency across a whole input, kept to hashes so memory stays small.
 
 Each unit adds three 64-bit integers (source hash, target hash, index) to
-growable arrays; the groups are found at the end with one numpy sort. The
-texts of the few units involved are fetched afterwards by the runner.
+growable arrays; the groups are found at the end with one numpy sort, or with
+dicts for a small input (numpy's import alone costs more than checking a release,
+issue 22). The texts of the few units involved are fetched afterwards by the runner.
 """
 
 from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, UnitCheck, finding
 from bilingual_pr.qa.terms import TermMatching, Usage, concept_findings, merge_usage, term_matching
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# Below this many units the groups are found with dicts: faster than importing numpy (about 0.1 s).
+SMALL = 50_000
 
 _FOLD_PAIRS = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("‐", "-"), ("–", "-"))
 
@@ -46,7 +51,8 @@ class Conflict:
 class ConsistencyTracker:
     """Collects per-unit hashes and finds same-source/different-target groups and the reverse."""
 
-    def __init__(self) -> None:
+    def __init__(self, small: int = SMALL) -> None:
+        self.small = small
         self._src = array("q")
         self._tgt = array("q")
         self._idx = array("q")
@@ -67,6 +73,8 @@ class ConsistencyTracker:
         self._src.extend(other._src)
         self._tgt.extend(other._tgt)
         if offset:
+            import numpy as np
+
             self._idx.extend(array("q", (np.frombuffer(other._idx, dtype=np.int64) + offset).tobytes()))
         else:
             self._idx.extend(other._idx)
@@ -78,6 +86,11 @@ class ConsistencyTracker:
         """All units that break consistency, each with the unit showing the majority rendering."""
         if not self._idx:
             return []
+        if len(self._idx) < self.small:
+            return (_groups_dicts("inconsistent-target", self._src, self._tgt, self._idx)
+                    + _groups_dicts("inconsistent-source", self._tgt, self._src, self._idx))
+        import numpy as np
+
         src = np.frombuffer(self._src, dtype=np.int64)
         tgt = np.frombuffer(self._tgt, dtype=np.int64)
         idx = np.frombuffer(self._idx, dtype=np.int64)
@@ -85,7 +98,31 @@ class ConsistencyTracker:
                 + _groups("inconsistent-source", tgt, src, idx))
 
 
+def _groups_dicts(check: str, key: array, value: array, idx: array) -> list[Conflict]:
+    """:func:`_groups` for a small input, with dicts: the same conflicts in the same order."""
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for k, v, i in zip(key, value, idx):
+        groups.setdefault(k, []).append((v, i))
+    out: list[Conflict] = []
+    for k in sorted(groups):
+        rows = groups[k]
+        if len(rows) < 2 or all(v == rows[0][0] for v, _ in rows):
+            continue
+        rows.sort()
+        first: dict[int, int] = {}
+        count: dict[int, int] = {}
+        for val, unit in rows:
+            first.setdefault(val, unit)
+            count[val] = count.get(val, 0) + 1
+        usual = min(count, key=lambda val: (-count[val], first[val]))
+        ref = first[usual]
+        out.extend(Conflict(check, unit, ref) for val, unit in rows if val != usual)
+    return out
+
+
 def _groups(check: str, key: np.ndarray, value: np.ndarray, idx: np.ndarray) -> list[Conflict]:
+    import numpy as np
+
     order = np.lexsort((idx, value, key))
     k, v, i = key[order], value[order], idx[order]
     same_key = k[1:] == k[:-1]

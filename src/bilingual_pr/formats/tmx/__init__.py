@@ -2,8 +2,9 @@
 
 ``reader`` (the per-``<tu>`` unit parser and the serial reader), ``parallel``
 (the public :class:`TmxReader`, which reads a large file on several processes),
-``writer`` (the streaming writer), ``validate`` (the TMX 1.4b validator) and
-``ops`` (stats, merge, filter, export). Language tags follow
+``writer`` (the streaming writer), ``validate`` (the TMX 1.4b validator),
+``stats`` (``tmx stats``, counted by pieces with several jobs), ``dedup`` (the pair-key
+arithmetic of stats and merge) and ``ops`` (merge, filter, export). Language tags follow
 :mod:`bilingual_pr.language`, the one BCP 47 rule of the tool.
 """
 

@@ -8,26 +8,23 @@ import functools
 import json
 import tempfile
 from array import array
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Sequence
 
 from bilingual_pr.errors import UserError
+from bilingual_pr.formats.tmx.dedup import merge_actions as _merge_actions
+from bilingual_pr.formats.tmx.dedup import pair_keys
 from bilingual_pr.formats.tmx.parallel import TmxReader
-from bilingual_pr.formats.tmx.reader import Progress, canonical_lang, lang_base, read_tmx_header, seg_text
+from bilingual_pr.formats.tmx.reader import Progress, canonical_lang, read_tmx_header, seg_text
+from bilingual_pr.formats.tmx.stats import TmxStats as TmxStats
+from bilingual_pr.formats.tmx.stats import tmx_stats as tmx_stats
 from bilingual_pr.formats.tmx.writer import TmxWriter
 from bilingual_pr.formats.units import (PROP_BEAD, PROP_SIGNATURE, PROP_SOURCE_DOC, TmxHeader, TranslationUnit,
                                         parse_tmx_date)
 from bilingual_pr.language import is_language_tag
 from bilingual_pr.spreadsheet import text_cell
 from bilingual_pr.xmlsafe import parse_xml_bytes
-
-
-def _pair_keys(unit: TranslationUnit) -> tuple[int, int]:
-    langs = (lang_base(unit.source_lang), lang_base(unit.target_lang))
-    # Python's 64-bit string hashing: a false duplicate needs a collision (about 1e-7 for 1M pairs).
-    return hash((langs, unit.source, unit.target)), hash((langs, unit.source))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -40,69 +37,6 @@ def _epoch(unit: TranslationUnit) -> int:
     """Seconds since 1970 of the unit's changedate, else creationdate; -1 when it has neither."""
     seconds = _seconds(unit.changedate)
     return seconds if seconds >= 0 else _seconds(unit.creationdate)
-
-
-@dataclass(frozen=True, slots=True)
-class TmxStats:
-    """Counts for ``tmx stats``."""
-
-    units: int
-    skipped: int
-    srclang: str
-    languages: tuple[tuple[str, int], ...]
-    unique_pairs: int
-    duplicates: int
-    conflicting_sources: int
-    empty_targets: int
-    scored: int
-    histogram: tuple[int, ...]
-    needs_review: int
-    beads: tuple[tuple[str, int], ...]
-    documents: int
-
-
-def tmx_stats(path: str | Path, src_lang: str | None = None, tgt_lang: str | None = None, *,
-              progress: Progress | None = None, jobs: int = 1) -> TmxStats:
-    """Count units, languages, duplicates, conflicts and the confidence histogram of a TMX file."""
-    import numpy as np
-
-    reader = TmxReader(path, src_lang, tgt_lang, progress=progress, jobs=jobs)
-    pairs, sources = array("q"), array("q")
-    hist = [0] * 10
-    scored = needs_review = empty = 0
-    beads: Counter[str] = Counter()
-    documents: set[str] = set()
-    for unit in reader:
-        if not unit.target.strip():
-            empty += 1
-        pair, source = _pair_keys(unit)
-        pairs.append(pair)
-        sources.append(source)
-        conf = unit.confidence
-        if conf is not None:
-            scored += 1
-            hist[min(9, max(0, int(conf * 10)))] += 1
-        needs_review += unit.needs_review
-        bead = unit.prop(PROP_BEAD)
-        if bead:
-            beads[bead] += 1
-        doc = unit.prop(PROP_SOURCE_DOC)
-        if doc and len(documents) < 100_000:
-            documents.add(doc)
-    pair_arr = np.frombuffer(pairs, dtype=np.int64) if pairs else np.zeros(0, np.int64)
-    src_arr = np.frombuffer(sources, dtype=np.int64) if sources else np.zeros(0, np.int64)
-    unique, first = np.unique(pair_arr, return_index=True)
-    _, per_source = np.unique(src_arr[first], return_counts=True)
-    header = reader.header
-    return TmxStats(
-        units=reader.units, skipped=reader.skipped,
-        srclang=src_lang or (header.srclang if header else ""),
-        languages=tuple(sorted(reader.languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-        unique_pairs=int(unique.size), duplicates=int(pair_arr.size - unique.size),
-        conflicting_sources=int((per_source > 1).sum()), empty_targets=empty, scored=scored,
-        histogram=tuple(hist), needs_review=needs_review,
-        beads=tuple(sorted(beads.items(), key=lambda kv: (-kv[1], kv[0]))), documents=len(documents),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +89,6 @@ def merge_tmx(inputs: Sequence[str | Path], output: str | Path, *, src_lang: str
               tgt_lang: str | None = None, progress: Progress | None = None,
               max_examples: int = 10, jobs: int = 1) -> MergeReport:
     """Merge TMX files: one TU per identical pair (the newest), conflicting targets kept, newest last."""
-    import numpy as np
-
     paths = [Path(p) for p in inputs]
     if not paths:
         raise UserError("merge needs at least one input file")
@@ -182,7 +114,7 @@ def merge_tmx(inputs: Sequence[str | Path], output: str | Path, *, src_lang: str
                 if len(lines) >= 2000:
                     spool.write("".join(lines))
                     lines.clear()
-                pair, source = _pair_keys(unit)
+                pair, source = pair_keys(unit.source_lang, unit.target_lang, unit.source, unit.target)
                 pairs.append(pair)
                 sources.append(source)
                 dates.append(_epoch(unit))
@@ -190,50 +122,20 @@ def merge_tmx(inputs: Sequence[str | Path], output: str | Path, *, src_lang: str
             read += reader.units
         spool.write("".join(lines))
         n = len(pairs)
-        keep = np.zeros(n, dtype=bool)
-        last = np.zeros(n, dtype=bool)
-        member = np.zeros(n, dtype=bool)
-        n_conflicts = 0
-        if n:
-            pair_arr = np.frombuffer(pairs, dtype=np.int64)
-            src_arr = np.frombuffer(sources, dtype=np.int64)
-            date_arr = np.frombuffer(dates, dtype=np.int64)
-            idx = np.arange(n)
-            # Per identical pair: the newest, then the first met.
-            order = np.lexsort((idx, -date_arr, pair_arr))
-            head = np.ones(n, dtype=bool)
-            head[1:] = pair_arr[order][1:] != pair_arr[order][:-1]
-            winners = order[head]
-            keep[winners] = True
-            # Sources with more than one kept target: all kept, the newest last (OmegaT: last one wins).
-            srcs, counts = np.unique(src_arr[winners], return_counts=True)
-            conflicted = srcs[counts > 1]
-            n_conflicts = int(conflicted.size)
-            if n_conflicts:
-                members = winners[np.isin(src_arr[winners], conflicted)]
-                member[members] = True
-                by_date = members[np.lexsort((members, date_arr[members], src_arr[members]))]
-                by_pos = members[np.lexsort((members, src_arr[members]))]
-                ends = np.ones(members.size, dtype=bool)
-                ends[:-1] = src_arr[by_date][:-1] != src_arr[by_date][1:]
-                # Same grouping in both orders, so the group ends line up: newest vs last in the stream.
-                move = by_date[ends][by_date[ends] != by_pos[ends]]
-                last[move] = True
-        # 0: drop; 1: write in the first pass (3: and it is a conflict example); 2: write last.
-        action = (keep & ~last).astype(np.int8) + 2 * last + 2 * (keep & ~last & member)
+        actions, n_conflicts, kept = _merge_actions(pairs, sources, dates)
         examples: list[str] = []
         for wanted in (1, 2):
-            if wanted == 2 and not last.any():
+            if wanted == 2 and 2 not in actions:
                 break
             spool.seek(0)
-            for code, line in zip(action.tolist(), spool):
+            for code, line in zip(actions, spool):
                 if code == wanted or (wanted == 1 and code == 3):
                     writer.write_line(line)
                     if code == 3 and len(examples) < max_examples:
                         text = _source_of_line(line)
                         if text not in examples:
                             examples.append(text)
-    return MergeReport(read=read, written=writer.written, duplicates=int(n - keep.sum()),
+    return MergeReport(read=read, written=writer.written, duplicates=n - kept,
                        conflicting_sources=n_conflicts, conflict_examples=tuple(examples), skipped=skipped,
                        skipped_empty=writer.skipped_empty, removed_chars=writer.removed_chars)
 
