@@ -549,6 +549,30 @@ def test_an_old_exact_match_is_found_among_many_newer_near_ones(db: str, tmp_pat
         tm.close()
 
 
+def test_other_language_pairs_do_not_crowd_out_the_pair_asked(db: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from bilingual_pr.tm import sqlite as tm_sqlite
+
+    monkeypatch.setattr(tm_sqlite, "RANKED_HITS", 0)  # newest first, as in a memory of millions
+    sentence = "Le Comité contre la torture a examiné le rapport présenté par la Norvège."
+    aligned_tmx(tmp_path / "old.tmx", [(sentence, "The Committee against Torture reviewed the report of Norway.")])
+    # Newer French-German units with the same source, more than one index query reads.
+    decoys = tmp_path / "de.tsv"
+    decoys.write_text("".join(f"{sentence}\tDer Ausschuss prüfte Bericht {n}.\n"
+                              for n in range(2 * tm_sqlite.HITS_PER_QUERY)), encoding="utf-8")
+    assert run("tm", "import", tmp_path / "old.tmx", "--db", db).exit_code == 0
+    res = run("tm", "import", decoys, "--db", db, "--source-lang", "fr", "--target-lang", "de")
+    assert res.exit_code == 0, res.output
+    tm = open_tm(db)
+    try:
+        assert [u.target_lang for u in tm.candidates(sentence, "fr", "en", 5)] == ["en-GB"]
+        near = tm.candidates(sentence.replace("Norvège", "Suisse"), "fr", "en", 5)
+        assert [u.source for u in near] == [sentence]
+        assert len(tm.candidates(sentence, "fr", "de", 5)) == 5
+    finally:
+        tm.close()
+
+
 def _sql(db: str, statement: str) -> list:
     if db.startswith("postgresql://"):
         import psycopg
