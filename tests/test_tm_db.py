@@ -573,6 +573,38 @@ def test_other_language_pairs_do_not_crowd_out_the_pair_asked(db: str, tmp_path:
         tm.close()
 
 
+def test_lookups_past_the_newest_units_give_what_a_full_scan_gives(db: str, tmp_path: Path) -> None:
+    from bilingual_pr.tm.backend import has_phrase
+
+    # Old units with the phrase, thousands without it (but with its words, so that the index must
+    # read more than the newest units: PostgreSQL reads them 4,096 ids at a time), then a few new ones.
+    old = [(f"La séance numéro {n} du Comité a eu lieu à Genève.", f"Meeting number {n} of the Committee took place "
+            "in Geneva.") for n in range(30)]
+    filler = "".join(f"La séance du point {n} a suivi le numéro {n + 1} de l'ordre du jour.\tItem {n}.\n"
+                     for n in range(9000))
+    new = [(f"La séance numéro {n} du Conseil s'est tenue à Genève.", f"Meeting number {n} of the Council was held "
+            "in Geneva.") for n in range(5)]
+    (tmp_path / "filler.tsv").write_text(filler, encoding="utf-8")
+    assert run("tm", "import", aligned_tmx(tmp_path / "old.tmx", old, doc="OLD.fr.txt", release="OLD"),
+               "--db", db).exit_code == 0
+    assert run("tm", "import", tmp_path / "filler.tsv", "--db", db, "--source-lang", "fr",
+               "--target-lang", "en").exit_code == 0
+    assert run("tm", "import", aligned_tmx(tmp_path / "new.tmx", new, doc="NEW.fr.txt", release="NEW"),
+               "--db", db).exit_code == 0
+    stored = units_of(db)
+    tm = open_tm(db)
+    try:
+        for limit in (3, 10, 40):
+            want = [u.id for u in sorted(stored, key=lambda u: -u.id) if has_phrase(u, "séance numéro", "fr")][:limit]
+            assert [u.id for u in tm.concordance("séance numéro", "fr", limit)] == want
+        assert [u.source for u in tm.concordance("Meeting number 12", "en", 5)] == [old[12][0]]
+        assert tm.candidates(old[12][0], "fr", "en", 5)[0].source == old[12][0]
+        near = tm.candidates("La séance numéro 12 du Comité a eu lieu à Meyrin.", "fr", "en", 5)
+        assert near[0].source == old[12][0]
+    finally:
+        tm.close()
+
+
 def _sql(db: str, statement: str) -> list:
     if db.startswith("postgresql://"):
         import psycopg

@@ -50,20 +50,21 @@ from bilingual_pr.tm.backend import (
 _COLUMNS = UNIT_COLUMNS + EXTRA_COLUMNS
 _SELECT = "SELECT u.id, " + ", ".join(f"u.{c}" for c in UNIT_COLUMNS) + " FROM units u"
 
-# What each side's full-text index holds: the folded words, then lexemes the 'simple' parser never
-# gives (it drops "#"): the side's language, the source's target language, and the id buckets.
-_VECTOR = {
-    "src": "(to_tsvector('simple', src_words) || array_to_tsvector(ARRAY['#l' || src_base, '#t' || tgt_base, "
-           "'#b' || (id >> 12)::text]))",
-    "tgt": "(to_tsvector('simple', tgt_words) || array_to_tsvector(ARRAY['#l' || tgt_base, '#b' || (id >> 12)::text]))",
-}
-#: How many windows of buckets (1, 2, 4, 8: 61,000 units) a lookup reads at least before ``enough`` stops it.
-WINDOWS = 2
 #: The id buckets' size (id >> 12: 4,096 units): what one bucket lexeme of the full-text indexes covers.
 BUCKET_BITS = 12
+#: How many windows of buckets (1 then 2: 12,000 units) a lookup reads at least before ``enough`` stops it.
+WINDOWS = 2
+# What each side's full-text index holds: the folded words, then lexemes the 'simple' parser never
+# gives (it drops "#"): the side's language, the source's target language, and the id bucket.
+_VECTOR = {
+    "src": "(to_tsvector('simple', src_words) || array_to_tsvector(ARRAY['#l' || src_base, '#t' || tgt_base, "
+           f"'#b' || (id >> {BUCKET_BITS})::text]))",
+    "tgt": "(to_tsvector('simple', tgt_words) || array_to_tsvector(ARRAY['#l' || tgt_base, "
+           f"'#b' || (id >> {BUCKET_BITS})::text]))",
+}
 
 #: Below this many estimated hits (document frequencies), one query without buckets is cheapest.
-DIRECT_HITS = 4000
+DIRECT_HITS = 1000
 
 # Lookups' helpers (a database made before them gets them on open): the source words' document
 # frequencies, the language pairs present (as in SQLite), an index finding a source's exact words
@@ -81,6 +82,7 @@ _LOOKUP_TABLES = [
     "DROP INDEX IF EXISTS units_tgt_fts",
     "DROP INDEX IF EXISTS units_src_trgm",
 ]
+_FTS_INDEXES = ("units_src_fts_lb", "units_tgt_fts_lb")
 #: What a database made before them lacks.
 _LOOKUP_RELATIONS = ("src_df", "pairs", "units_src_md5_id", "units_src_fts_lb", "units_tgt_fts_lb")
 
@@ -197,6 +199,14 @@ class PostgresTM:
                     with self._db.cursor() as cur:
                         cur.executemany("INSERT INTO src_df (term, n) VALUES (%s, %s) ON CONFLICT (term) "
                                         "DO UPDATE SET n = src_df.n + excluded.n", list(counts.items()))
+                # New rows wait in the full-text indexes' pending lists (fast to fill), which every lookup
+                # reads whole until autovacuum merges them: merged here, at the end of the import.
+                for index in _FTS_INDEXES:
+                    self._db.execute("SELECT gin_clean_pending_list(%s::regclass)", (index,))
+            if added and added >= before:
+                # The table at least doubled: fresh statistics now, not when autovacuum comes by (without
+                # them, the first lookups after a first import may test every row rather than read an index).
+                self._db.execute("ANALYZE units")
         except self._psycopg.Error as err:
             raise self._error(err) from None
         return ImportReport(source_file, read, added, stored - added, read - stored, skipped)
@@ -228,8 +238,10 @@ class PostgresTM:
                 break
             out += self._db.execute(
                 f"SELECT {columns} FROM units u WHERE {_VECTOR[side]} @@ ({tsquery} && %s::tsquery)"
-                f"{where} ORDER BY u.id DESC LIMIT %s", (text, wanted, *params, limit - len(out)),
-                # A plan for these values: a generic one (prepared statements) walks the ids, testing every row.
+                # "+ 0": sorted after the index, never read by walking the ids backwards and computing each
+                # row's vector (the planner's choice for a small limit); and a plan for these values, not a
+                # prepared statement's generic one.
+                f"{where} ORDER BY u.id + 0 DESC LIMIT %s", (text, wanted, *params, limit - len(out)),
                 prepare=False).fetchall()
         return out
 
@@ -286,10 +298,12 @@ class PostgresTM:
                                        "coalesce(bool_or(tgt_base = %s), false) FROM pairs", (lang, lang)).fetchone()
             # Only the sides some unit has in this language (the windows would read the other for nothing).
             for side in [s for s, there in zip(("src", "tgt"), present) if there]:
-                # The folded words with a space either side hold the phrase's exactly where phrase_spans
-                # finds it: the limit counts only true hits. The source side's rarest word bounds its hits.
+                # The index finds the units with every word (a phrase query would recompute each one's
+                # vector to check positions); the folded words with a space either side hold the phrase's
+                # exactly where phrase_spans finds it, so the limit counts only true hits.
                 rows = self._newest(", ".join(f"u.{c}" for c in ("id",) + UNIT_COLUMNS), side,
-                                    "phraseto_tsquery('simple', %s)", query, (f"#l{lang}",), limit, top=top,
+                                    "to_tsquery('simple', %s)", " & ".join(dict.fromkeys(ws)), (f"#l{lang}",),
+                                    limit, top=top,
                                     direct=side == "src" and min(df.get(w, 0) for w in ws) <= DIRECT_HITS,
                                     where=f" AND u.{side}_base = %s AND (' ' || u.{side}_words || ' ') LIKE %s",
                                     params=(lang, f"% {query} %"))
