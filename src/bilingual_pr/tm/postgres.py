@@ -1,22 +1,20 @@
 """The PostgreSQL translation memory (a team's shared server): psycopg 3 and GIN full-text indexes.
 
-The same tables as the SQLite backend (``backend.UNIT_COLUMNS``, ``meta``).
-Fuzzy candidates follow ``backend.candidate_plan`` as in SQLite: an ``(md5(src_words), id)``
-index for the same words, the full-text index for all the content words and for the rarest ones
-(``src_df``, counted at import), newest hits first and bounded, then
-``backend.overlap_order``; concordance from a GIN full-text
-index (``'simple'`` configuration: no stemming, no stop words, the words
-``backend.index_words`` folded) with a phrase query, confirmed by
-``backend.phrase_spans``.
+The same tables as the SQLite backend (``backend.UNIT_COLUMNS``, ``meta``, ``src_df``, ``pairs``).
+Fuzzy candidates follow ``backend.candidate_plan`` as in SQLite: an ``(md5(src_words), src_base,
+tgt_base, id)`` index for the same words, the source's full-text index for all the content
+words and for the rarest ones (``src_df``, counted at import), newest hits first and bounded,
+then ``backend.overlap_order``; concordance from each side's full-text index (``'simple'``
+configuration: no stemming, no stop words, the words ``backend.index_words`` folded), the
+phrase tested on the folded words and confirmed by ``backend.phrase_spans``.
 
 A GIN index gives its hits in no order: "the newest N" would sort every hit, and a common
 word has hundreds of thousands. So each side's full-text index also holds lexemes no text
-can give (the ``'simple'`` parser never yields ``#``): the side's language (``#lfr``), the
-other side's (``#ten``, source index), and the unit's id bucket (``#a`` + id >> 12: 4,096
-units; ``#b`` + id >> 16: 65,536). A lookup asks the newest buckets first (:func:`_windows`),
-each query reading only that bucket's hits, in the language asked, and stops when it has
-enough. psycopg is the ``team`` extra (``pip install bilingual-pr[team]``); without it a
-``postgresql://`` database is refused with that advice.
+can give (the ``'simple'`` parser never yields ``#``): the unit's id bucket (``#b`` + id >>
+``BUCKET_BITS``), its side's language (``#lfr``) and, in the source index, the target's
+(``#ten``). A lookup reads windows of newest buckets (:func:`_windows`), each query costing
+what its window holds, and stops when it has enough. psycopg is the ``team`` extra (``pip
+install bilingual-pr[team]``); without it a ``postgresql://`` database is refused with that advice.
 """
 
 from __future__ import annotations
