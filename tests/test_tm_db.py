@@ -605,6 +605,27 @@ def test_lookups_past_the_newest_units_give_what_a_full_scan_gives(db: str, tmp_
         tm.close()
 
 
+def test_a_team_member_who_does_not_own_the_tables_imports_and_searches(pg_cluster, tmp_path: Path) -> None:
+    import psycopg
+
+    db = pg_cluster.new_database()
+    assert run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), "--db", db).exit_code == 0
+    role = f"editor{pg_cluster.counter}"
+    with psycopg.connect(db, autocommit=True) as owner:
+        owner.execute(f"CREATE ROLE {role} LOGIN")
+        owner.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+        owner.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    member = db.replace(db.split("://", 1)[1].split("@", 1)[0] + "@", f"{role}@", 1)
+    res = run("tm", "import", tool_tmx(tmp_path / "omegat.tmx"), "--db", member)
+    assert res.exit_code == 0, res.output  # the indexes' maintenance is left to autovacuum, not refused
+    tm = open_tm(member)
+    try:
+        assert [u.source for u in tm.concordance("torture", "fr")] == [
+            "Le Comité contre la torture examinera le rapport de la Suisse."]
+    finally:
+        tm.close()
+
+
 def _sql(db: str, statement: str) -> list:
     if db.startswith("postgresql://"):
         import psycopg

@@ -198,9 +198,10 @@ class PostgresTM:
                         cur.executemany("INSERT INTO src_df (term, n) VALUES (%s, %s) ON CONFLICT (term) "
                                         "DO UPDATE SET n = src_df.n + excluded.n", list(counts.items()))
                 # New rows wait in the full-text indexes' pending lists (fast to fill), which every lookup
-                # reads whole until autovacuum merges them: merged here, at the end of the import.
-                for index in _FTS_INDEXES:
-                    self._db.execute("SELECT gin_clean_pending_list(%s::regclass)", (index,))
+                # reads whole until autovacuum merges them: merged here, at the end of the import (by the
+                # indexes' owner only: PostgreSQL refuses anyone else, and autovacuum will do it then).
+                self._db.execute("SELECT gin_clean_pending_list(c.oid) FROM pg_class c WHERE c.oid = ANY(%s::regclass[]) "
+                                 "AND pg_has_role(c.relowner, 'USAGE')", (list(_FTS_INDEXES),))
             if added and added >= before:
                 # The table at least doubled: fresh statistics now, not when autovacuum comes by (without
                 # them, the first lookups after a first import may test every row rather than read an index).
