@@ -549,6 +549,83 @@ def test_an_old_exact_match_is_found_among_many_newer_near_ones(db: str, tmp_pat
         tm.close()
 
 
+def test_other_language_pairs_do_not_crowd_out_the_pair_asked(db: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from bilingual_pr.tm import sqlite as tm_sqlite
+
+    monkeypatch.setattr(tm_sqlite, "RANKED_HITS", 0)  # newest first, as in a memory of millions
+    sentence = "Le Comité contre la torture a examiné le rapport présenté par la Norvège."
+    aligned_tmx(tmp_path / "old.tmx", [(sentence, "The Committee against Torture reviewed the report of Norway.")])
+    # Newer French-German units with the same source, more than one index query reads.
+    decoys = tmp_path / "de.tsv"
+    decoys.write_text("".join(f"{sentence}\tDer Ausschuss prüfte Bericht {n}.\n"
+                              for n in range(2 * tm_sqlite.HITS_PER_QUERY)), encoding="utf-8")
+    assert run("tm", "import", tmp_path / "old.tmx", "--db", db).exit_code == 0
+    res = run("tm", "import", decoys, "--db", db, "--source-lang", "fr", "--target-lang", "de")
+    assert res.exit_code == 0, res.output
+    tm = open_tm(db)
+    try:
+        assert [u.target_lang for u in tm.candidates(sentence, "fr", "en", 5)] == ["en-GB"]
+        near = tm.candidates(sentence.replace("Norvège", "Suisse"), "fr", "en", 5)
+        assert [u.source for u in near] == [sentence]
+        assert len(tm.candidates(sentence, "fr", "de", 5)) == 5
+    finally:
+        tm.close()
+
+
+def test_lookups_past_the_newest_units_give_what_a_full_scan_gives(db: str, tmp_path: Path) -> None:
+    from bilingual_pr.tm.backend import has_phrase
+
+    # Old units with the phrase, thousands without it (but with its words, so that the index must
+    # read more than the newest units: PostgreSQL reads them 4,096 ids at a time), then a few new ones.
+    old = [(f"La séance numéro {n} du Comité a eu lieu à Genève.", f"Meeting number {n} of the Committee took place "
+            "in Geneva.") for n in range(30)]
+    filler = "".join(f"La séance du point {n} a suivi le numéro {n + 1} de l'ordre du jour.\tItem {n}.\n"
+                     for n in range(9000))
+    new = [(f"La séance numéro {n} du Conseil s'est tenue à Genève.", f"Meeting number {n} of the Council was held "
+            "in Geneva.") for n in range(5)]
+    (tmp_path / "filler.tsv").write_text(filler, encoding="utf-8")
+    assert run("tm", "import", aligned_tmx(tmp_path / "old.tmx", old, doc="OLD.fr.txt", release="OLD"),
+               "--db", db).exit_code == 0
+    assert run("tm", "import", tmp_path / "filler.tsv", "--db", db, "--source-lang", "fr",
+               "--target-lang", "en").exit_code == 0
+    assert run("tm", "import", aligned_tmx(tmp_path / "new.tmx", new, doc="NEW.fr.txt", release="NEW"),
+               "--db", db).exit_code == 0
+    stored = units_of(db)
+    tm = open_tm(db)
+    try:
+        for limit in (3, 10, 40):
+            want = [u.id for u in sorted(stored, key=lambda u: -u.id) if has_phrase(u, "séance numéro", "fr")][:limit]
+            assert [u.id for u in tm.concordance("séance numéro", "fr", limit)] == want
+        assert [u.source for u in tm.concordance("Meeting number 12", "en", 5)] == [old[12][0]]
+        assert tm.candidates(old[12][0], "fr", "en", 5)[0].source == old[12][0]
+        near = tm.candidates("La séance numéro 12 du Comité a eu lieu à Meyrin.", "fr", "en", 5)
+        assert near[0].source == old[12][0]
+    finally:
+        tm.close()
+
+
+def test_a_team_member_who_does_not_own_the_tables_imports_and_searches(pg_cluster, tmp_path: Path) -> None:
+    import psycopg
+
+    db = pg_cluster.new_database()
+    assert run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), "--db", db).exit_code == 0
+    role = f"editor{pg_cluster.counter}"
+    with psycopg.connect(db, autocommit=True) as owner:
+        owner.execute(f"CREATE ROLE {role} LOGIN")
+        owner.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+        owner.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    member = db.replace(db.split("://", 1)[1].split("@", 1)[0] + "@", f"{role}@", 1)
+    res = run("tm", "import", tool_tmx(tmp_path / "omegat.tmx"), "--db", member)
+    assert res.exit_code == 0, res.output  # the indexes' maintenance is left to autovacuum, not refused
+    tm = open_tm(member)
+    try:
+        assert [u.source for u in tm.concordance("torture", "fr")] == [
+            "Le Comité contre la torture examinera le rapport de la Suisse."]
+    finally:
+        tm.close()
+
+
 def _sql(db: str, statement: str) -> list:
     if db.startswith("postgresql://"):
         import psycopg

@@ -207,6 +207,7 @@ class SqliteTM:
         ws = candidate_words(text)
         if not ws or limit <= 0:
             return []
+        pair = (base(source_lang), base(target_lang))
         try:
             marks = ", ".join("?" * len(ws))
             df = dict(self._db.execute(f"SELECT term, n FROM src_df WHERE term IN ({marks})", ws).fetchall())
@@ -215,22 +216,24 @@ class SqliteTM:
                 if kind == "exact":
                     # The same words: an index finds them (an FTS5 phrase of common words would read
                     # their whole position lists).
+                    # The language pair before the limit: another pair's units must not crowd this one's out.
                     ids.update(dict.fromkeys(r[0] for r in self._db.execute(
-                        "SELECT id FROM units INDEXED BY units_src_words WHERE src_words = ? ORDER BY id DESC LIMIT ?",
-                        (" ".join(query), max(limit, HITS_PER_QUERY)))))
+                        "SELECT id FROM units INDEXED BY units_src_words WHERE src_words = ? AND src_base = ? "
+                        "AND tgt_base = ? ORDER BY id DESC LIMIT ?", (" ".join(query), *pair, max(limit, HITS_PER_QUERY)))))
                     continue
                 match = "src_words : (" + f" {kind.upper()} ".join(_fts_phrase([w]) for w in query) + ")"
                 # Few enough hits: the most relevant (bm25); else the newest, so that no query reads a
                 # common word's whole doclist.
                 order = "rank" if kind == "or" and sum(df[w] for w in query) <= RANKED_HITS else "rowid DESC"
                 ids.update(dict.fromkeys(r[0] for r in self._db.execute(
-                    f"SELECT rowid FROM units_fts WHERE units_fts MATCH ? ORDER BY {order} LIMIT ?",
-                    (match, max(limit, HITS_PER_QUERY)))))
+                    f"SELECT f.rowid FROM units_fts f JOIN units u ON u.id = f.rowid WHERE units_fts MATCH ? "
+                    f"AND u.src_base = ? AND u.tgt_base = ? ORDER BY f.{order} LIMIT ?",
+                    (match, *pair, max(limit, HITS_PER_QUERY)))))
             if not ids:
                 return []
             marks = ", ".join("?" * len(ids))
             hits = self._db.execute(f"SELECT id, src_words FROM units WHERE id IN ({marks}) "
-                                    "AND src_base = ? AND tgt_base = ?", (*ids, base(source_lang), base(target_lang)))
+                                    "AND src_base = ? AND tgt_base = ?", (*ids, *pair))
             total = self._db.execute("SELECT max(id) FROM units").fetchone()[0] or 1
             best = overlap_order(ws, df, total, hits)[:limit]
         except sqlite3.Error as err:
