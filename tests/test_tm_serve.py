@@ -275,6 +275,15 @@ def test_serve_refuses_a_missing_database_in_one_line(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "no such translation memory" in res.output and "Traceback" not in res.output
 
 
+def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path) -> None:
+    db_path = tmp_path / "m.sqlite"
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), "--db", db_path)
+    with serving(str(db_path)) as server:
+        res = run("tm", "serve", "--db", db_path, "--port", server.server_address[1])
+    assert res.exit_code == 2 and f"cannot listen on 127.0.0.1:{server.server_address[1]}" in res.output
+    assert len(res.output.strip().splitlines()) == 1
+
+
 def _start(*args: str) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([sys.executable, "-m", "bilingual_pr", "tm", "serve", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(SRC)})

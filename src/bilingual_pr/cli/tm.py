@@ -212,7 +212,10 @@ def serve(db: str, host: str, port: int, allow_import: bool, max_upload: int) ->
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)  # a service manager's stop is a Ctrl-C
-    serve_memory(ServeOptions(db=db, host=host, port=port, allow_import=allow_import,
-                              max_upload=max_upload * 1024 * 1024, log=log), ready=announce)
+    previous = signal.signal(signal.SIGTERM, stop)  # a service manager's stop is a Ctrl-C
+    try:
+        serve_memory(ServeOptions(db=db, host=host, port=port, allow_import=allow_import,
+                                  max_upload=max_upload * 1024 * 1024, log=log), ready=announce)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     click.echo("stopped", err=True)

@@ -27,6 +27,7 @@ import queue
 import socket
 import sys
 import threading
+import time
 import traceback
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -200,6 +201,8 @@ class TMServer(HTTPServer):
         self.location = first.location
         first.close()
         self.address_family = socket.AF_INET6 if ":" in options.host else socket.AF_INET
+        self._workers: list[threading.Thread] = []  # none yet: a failed bind closes the server before they start
+        self._jobs: queue.Queue[tuple[Any, Any] | None] = queue.Queue()
         try:
             super().__init__((options.host, options.port), _Handler)
         except OSError as err:
@@ -209,7 +212,6 @@ class TMServer(HTTPServer):
         self.url = f"http://{shown}:{self.server_address[1]}/"
         self.loopback = is_loopback(options.host)
         self._local = threading.local()
-        self._jobs: queue.Queue[tuple[Any, Any] | None] = queue.Queue()
         self._workers = [threading.Thread(target=self._work, name=f"tm-serve-{n}", daemon=True)
                          for n in range(max(1, options.workers))]
         for worker in self._workers:
@@ -261,8 +263,9 @@ class TMServer(HTTPServer):
         super().server_close()
         for _ in self._workers:
             self._jobs.put(None)
+        deadline = time.monotonic() + 10  # requests under way get 10 s in all to finish
         for worker in self._workers:
-            worker.join(timeout=10)
+            worker.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def host_allowed(self, host_header: str | None) -> bool:
         """Whether a request's Host names this server (checked on loopback only: DNS rebinding)."""
@@ -304,7 +307,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: TMServer
     server_version = "bilingual-pr-tm"
     error_content_type = _JSON
-    timeout = 30  # a client that stops sending frees its worker
+    timeout = 15  # a client that stops sending frees its worker
 
     _ROUTES = {"/": ("GET",), "/api/search": ("GET",), "/api/concord": ("GET",), "/api/stats": ("GET",),
                "/api/import": ("POST",)}
