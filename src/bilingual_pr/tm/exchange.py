@@ -16,7 +16,6 @@ import csv
 import io
 import os
 import re
-import tempfile
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -165,15 +164,20 @@ def read_upload(data: bytes, name: str, *, origin: str | None = None, source_lan
 
     Returns the units, how many were skipped, and the safe name (the document and ``source_file``).
     """
+    from bilingual_pr.fileio import ScratchDir, write_scratch
+
     safe = upload_name(name)
-    with tempfile.TemporaryDirectory(prefix="bilingual-pr-upload-") as tmp:
-        path = Path(tmp) / safe
-        path.write_bytes(data)
+    scratch = ScratchDir("upload")
+    try:
+        path = Path(scratch.path) / safe
+        write_scratch(path, [data])
         try:
             units, skipped = read_memory_file(path, origin=origin, source_lang=source_lang, target_lang=target_lang)
         except UserError as err:
-            # The client knows its file by its name, not by our temporary folder.
+            # The client knows its file by its name, not by our scratch folder.
             raise UserError(str(err).replace(str(path), safe)) from None
+    finally:
+        scratch.cleanup()
     return units, skipped, safe
 
 
