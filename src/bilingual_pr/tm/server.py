@@ -308,6 +308,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "bilingual-pr-tm"
     error_content_type = _JSON
     timeout = 15  # a client that stops sending frees its worker
+    # Headers and body leave in two writes: with Nagle's algorithm the body waits for the client's
+    # delayed ACK (measured: +18 ms a request on loopback).
+    disable_nagle_algorithm = True
 
     _ROUTES = {"/": ("GET",), "/api/search": ("GET",), "/api/concord": ("GET",), "/api/stats": ("GET",),
                "/api/import": ("POST",)}
