@@ -97,6 +97,9 @@ def test_typing_a_phrase_shows_the_hits_marked_and_memory_markup_as_text(tmp_pat
         first = cdp.js("document.querySelector('#hits .hit').textContent")
         assert "repaired" in first and "The Council will resume its work on 5 October 2027 at 4 p.m." in first
         assert cdp.js("document.querySelectorAll('#hits mark').length") == 0
+        cdp.js("document.querySelector('input[value=fuzzy]').focus()")
+        cdp.press("j")  # on a radio button j is a command, not text
+        assert cdp.focused() == "h1"
         assert cdp.errors() == []
         # A refusal of the server is said in the status line, not thrown.
         cdp.js("document.getElementById('min').focus(); document.getElementById('min').select()")
@@ -104,3 +107,8 @@ def test_typing_a_phrase_shows_the_hits_marked_and_memory_markup_as_text(tmp_pat
         _until(cdp, "document.body.dataset.state === 'error'")
         assert "min: '150' is not a number" in cdp.js("document.getElementById('status').textContent")
         assert cdp.js("document.querySelectorAll('#hits .hit').length") == 0
+        # Esc in the search box clears the search.
+        cdp.js("document.getElementById('q').focus()")
+        cdp.key("Escape", "Escape", 27)
+        _until(cdp, "document.body.dataset.state === 'idle'")
+        assert cdp.js("document.getElementById('q').value") == "" and "q=" not in cdp.js("location.search")

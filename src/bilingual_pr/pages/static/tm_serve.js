@@ -171,8 +171,11 @@
 
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) { return; }
-    var typing = /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName);
-    if (e.key === "Escape" && document.activeElement === q) {
+    var active = document.activeElement;
+    // Keys typed into a field are text; on a radio button or a hit they are commands.
+    var typing = /^(SELECT|TEXTAREA)$/.test(active.tagName) ||
+                 (active.tagName === "INPUT" && !/^(radio|checkbox|button|submit)$/.test(active.type));
+    if (e.key === "Escape" && active === q) {
       q.value = "";
       run();
       return;
