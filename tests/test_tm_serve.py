@@ -242,6 +242,21 @@ def test_each_worker_has_its_own_connection(db: str, tmp_path: Path) -> None:
     assert answers == [expected] * 48
 
 
+def test_a_lost_postgresql_connection_is_opened_again(pg_cluster, tmp_path: Path) -> None:
+    import psycopg
+
+    url = pg_cluster.new_database()
+    run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), "--db", url)
+    with serving(url, workers=1) as server:
+        assert call(server, "/api/stats")[1]["units"] == len(RELEASE)
+        with psycopg.connect(url, autocommit=True) as admin:
+            ended = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                  "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()
+        assert ended == (1,)  # the worker's connection, as a server restart would end it
+        status, hits = call(server, "/api/concord", {"q": "Genève", "lang": "fr"})
+        assert status == 200 and [h["source"] for h in hits] == [RELEASE[0][0]]
+
+
 def test_the_page_is_served_from_the_template(tmp_path: Path) -> None:
     db_path = tmp_path / "m.sqlite"
     run("tm", "import", aligned_tmx(tmp_path / "hrc.tmx"), "--db", db_path)

@@ -344,24 +344,29 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "internal error (see the server's log)"})
 
     def _with_backend(self, path: str, query: str, body: bytes) -> Any:
-        try:
-            backend = self.server.backend()
-            if path == "/api/search":
-                return search_answer(backend, query)
-            if path == "/api/concord":
-                return concord_answer(backend, query)
-            if path == "/api/stats":
-                return stats_answer(backend, query)
-            return import_answer(backend, query, body)
-        except UserError as err:
-            # The database failed (locked, gone, unreachable): a fresh connection next time.
-            self.server.drop_backend()
-            raise ApiError(HTTPStatus.SERVICE_UNAVAILABLE, str(err)) from None
-        except ApiError:
-            raise
-        except Exception:
-            self.server.drop_backend()
-            raise
+        # A read is tried again once on a fresh connection: a PostgreSQL server that restarted
+        # since this worker connected costs no failed search. An import is not (its body is read).
+        for attempt in (1, 2):
+            try:
+                backend = self.server.backend()
+                if path == "/api/search":
+                    return search_answer(backend, query)
+                if path == "/api/concord":
+                    return concord_answer(backend, query)
+                if path == "/api/stats":
+                    return stats_answer(backend, query)
+                return import_answer(backend, query, body)
+            except UserError as err:
+                # The database failed (locked, gone, unreachable): a fresh connection next time.
+                self.server.drop_backend()
+                if attempt == 2 or path == "/api/import":
+                    raise ApiError(HTTPStatus.SERVICE_UNAVAILABLE, str(err)) from None
+            except ApiError:
+                raise
+            except Exception:
+                self.server.drop_backend()
+                raise
+        raise AssertionError("unreachable")
 
     def _body(self) -> bytes:
         """An import's body, after the checks that keep a web page elsewhere from importing."""
