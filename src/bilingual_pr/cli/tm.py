@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import click
 from bilingual_pr.cli.common import format_option, glossary_option, language_option
 from bilingual_pr.tm import open_tm
 from bilingual_pr.tm.backend import ORIGINS, TMBackend
+from bilingual_pr.tm.records import CONCORD_LIMIT, SEARCH_LIMIT
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 
@@ -67,7 +67,7 @@ def import_(files: tuple[Path, ...], db: str, origin: str | None, source_lang: s
 @language_option("target", required=True, help="Language of the translations wanted.")
 @click.option("--min", "minimum", type=click.FloatRange(0, 101), default=75, show_default=True,
               help="Lowest score shown (101: in context, 100: exact).")
-@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="At most this many matches.")
+@click.option("--limit", type=click.IntRange(1, SEARCH_LIMIT), default=5, show_default=True, help="At most this many matches.")
 @click.option("--prev", "prev_source", metavar="SENTENCE", help="The sentence before TEXT (for context matches).")
 @click.option("--next", "next_source", metavar="SENTENCE", help="The sentence after TEXT (for context matches).")
 @glossary_option("Glossary whose terms a repair may swap (TBX, CSV).")
@@ -90,12 +90,9 @@ def search(text: str, db: str, source_lang: str, target_lang: str, minimum: floa
         matches = find(backend, text, source_lang, target_lang, minimum=minimum, limit=limit,
                        prev_source=prev_source, next_source=next_source, glossary=gloss)
     if fmt == "json":
-        click.echo(json.dumps([{"score": m.score, "kind": m.kind, "repaired": m.repaired, "target": m.target,
-                                "source": m.unit.source, "stored_target": m.unit.target, "origin": m.unit.origin,
-                                "document": m.unit.document, "id": m.unit.id, "similarity": m.raw_similarity,
-                                "penalties": [list(p) for p in m.penalties], "alternatives": m.alternatives,
-                                "changes": [str(c) for c in m.changes]}
-                               for m in matches], ensure_ascii=False, indent=2))
+        from bilingual_pr.tm.records import match_record
+
+        click.echo(json.dumps([match_record(m) for m in matches], ensure_ascii=False, indent=2))
         return
     for m in matches:
         why = "; ".join(f"{name} -{points:g}" for name, points in m.penalties)
@@ -126,14 +123,16 @@ def _highlight(text: str, phrase: str, color: bool) -> str:
 @click.argument("phrase")
 @db_option
 @language_option("lang", required=True, help="Language of the phrase: the side of the units searched.")
-@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="At most this many units.")
+@click.option("--limit", type=click.IntRange(1, CONCORD_LIMIT), default=20, show_default=True, help="At most this many units.")
 @format_option(("text", "json"), "text", "Output: text (the phrase highlighted) or JSON.")
 def concord(phrase: str, db: str, lang: str, limit: int, fmt: str) -> None:
     """Units whose side in --lang holds PHRASE as whole words (accents and case ignored), the phrase highlighted."""
     with _opened(db) as backend:
         units = backend.concordance(phrase, lang, limit)
     if fmt == "json":
-        click.echo(json.dumps([dataclasses.asdict(u) for u in units], ensure_ascii=False, indent=2))
+        from bilingual_pr.tm.records import concordance_record
+
+        click.echo(json.dumps([concordance_record(u, phrase, lang) for u in units], ensure_ascii=False, indent=2))
         return
     color = sys.stdout.isatty()
     for u in units:
@@ -177,3 +176,46 @@ def stats(db: str, fmt: str) -> None:
     click.echo(f"units: {found['units']}  documents: {found['documents']}")
     for name, key in (("origin", "by_origin"), ("pair", "by_pair")):
         click.echo(f"by {name}: " + (", ".join(f"{k} {v}" for k, v in found[key].items()) or "-"))
+
+
+@tm.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Another than this machine's loopback lets anyone who can reach it "
+                   "read the memory: give it on purpose (a warning says so).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: a free one; the URL printed says which).")
+@click.option("--allow-import", is_flag=True,
+              help="Accept POST /api/import (TMX, XLIFF, TSV/CSV; each body in one transaction). Default: read-only.")
+@click.option("--max-upload", type=click.IntRange(1, 4096), default=64, show_default=True, metavar="MB",
+              help="The largest import body taken, in MB.")
+def serve(db: str, host: str, port: int, allow_import: bool, max_upload: int) -> None:
+    """Serve the memory to a team: a JSON API (search, concord, stats, import) and a concordance search page at /.
+
+    Prints the URL, then one line a request on stderr; Ctrl-C stops it.
+    """
+    import signal
+
+    from bilingual_pr.cli import warn
+    from bilingual_pr.tm.server import ServeOptions, TMServer, serve as serve_memory
+
+    def log(line: str) -> None:
+        click.echo(line, err=True)
+
+    def announce(server: TMServer) -> None:
+        if not server.loopback:
+            warn(f"serving on {host}: anyone who can reach this address can read the memory"
+                 + (" and import into it" if allow_import else "") + " (no login, no TLS)")
+        click.echo(f"serving {server.location} at {server.url} "
+                   f"({'imports allowed' if allow_import else 'read-only'}); Ctrl-C stops")
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)  # a service manager's stop is a Ctrl-C
+    try:
+        serve_memory(ServeOptions(db=db, host=host, port=port, allow_import=allow_import,
+                                  max_upload=max_upload * 1024 * 1024, log=log), ready=announce)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo("stopped", err=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -149,6 +150,35 @@ def read_memory_file(path: str | Path, *, origin: str | None = None, source_lang
         raise UserError(f"{path}: the languages of the pairs are unknown; give --source-lang and --target-lang "
                         "(or a header line such as fr<TAB>en)")
     return kept, skipped + len(units) - len(kept)
+
+
+def upload_name(name: str) -> str:
+    """A file name sent with an upload, reduced to a safe base name (its extension gives the format)."""
+    kept = re.sub(r"[^\w.\- ]", "_", Path(name.replace("\\", "/")).name).strip(" .")[:120]
+    return kept or "upload"
+
+
+def read_upload(data: bytes, name: str, *, origin: str | None = None, source_lang: str | None = None,
+                target_lang: str | None = None) -> tuple[list[NewUnit], int, str]:
+    """The units of one file received as bytes (``tm serve``'s import), read as :func:`read_memory_file` reads a file.
+
+    Returns the units, how many were skipped, and the safe name (the document and ``source_file``).
+    """
+    from bilingual_pr.fileio import ScratchDir, write_scratch
+
+    safe = upload_name(name)
+    scratch = ScratchDir("upload")
+    try:
+        path = Path(scratch.path) / safe
+        write_scratch(path, [data])
+        try:
+            units, skipped = read_memory_file(path, origin=origin, source_lang=source_lang, target_lang=target_lang)
+        except UserError as err:
+            # The client knows its file by its name, not by our scratch folder.
+            raise UserError(str(err).replace(str(path), safe)) from None
+    finally:
+        scratch.cleanup()
+    return units, skipped, safe
 
 
 def import_files(backend: TMBackend, paths: Sequence[str | Path], *, origin: str | None = None,
