@@ -18,13 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from bilingual_pr import __version__
+from bilingual_pr.formats.units import PROP_BEAD
 
 if TYPE_CHECKING:
     from bilingual_pr.align import Alignment
+    from bilingual_pr.formats.units import TranslationUnit
     from bilingual_pr.glossary import Glossary
+    from bilingual_pr.review_files import ReleaseMemory
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +62,10 @@ class ReviewRow:
     @property
     def unit_text(self) -> tuple[str, str]:
         """Source and target as the TMX unit holds them (one line each): what checksums are taken of."""
+        from bilingual_pr.formats.units import clean_xml_text
         from bilingual_pr.segment import one_line
 
-        return one_line(self.src_text), one_line(self.tgt_text)
+        return clean_xml_text(one_line(self.src_text))[0], clean_xml_text(one_line(self.tgt_text))[0]
 
     @property
     def one_sided(self) -> bool:
@@ -86,24 +90,60 @@ def review_rows(alignment: "Alignment", glossary: "Glossary | None", min_confide
     from bilingual_pr.align.writers import bead_tuid
 
     src_lang, tgt_lang = alignment.src_lang[:2], alignment.tgt_lang[:2]
-    matchers = None
-    if glossary is not None:
-        from bilingual_pr.glossary import TermMatcher
-
-        matchers = (TermMatcher(glossary, src_lang), TermMatcher(glossary, tgt_lang))
+    find = _finder(glossary, src_lang, tgt_lang)
     rows = []
     for n, p in enumerate(alignment.pairs, 1):
-        s_hits: tuple[TermHit, ...] = ()
-        t_hits: tuple[TermHit, ...] = ()
-        if matchers is not None:
-            sm = matchers[0].find(p.src_text) if p.src_text else []
-            tm = matchers[1].find(p.tgt_text) if p.tgt_text else []
-            s_ids, t_ids = {str(m.entry.id) for m in sm}, {str(m.entry.id) for m in tm}
-            s_hits, t_hits = _hits(sm, t_ids, tgt_lang), _hits(tm, s_ids, src_lang)
+        s_hits, t_hits = find(p.src_text, p.tgt_text)
         tuid = bead_tuid(release, n) if release and p.is_pair else None
         rows.append(ReviewRow(n, p.src_text, p.tgt_text, p.src, p.tgt, p.kind, p.confidence,
                               p.confidence < min_confidence, s_hits, t_hits, tuid))
     return rows
+
+
+def _finder(glossary: "Glossary | None", src_lang: str, tgt_lang: str) -> Callable[[str, str], tuple[tuple[TermHit, ...], tuple[TermHit, ...]]]:
+    """A function giving the glossary hits of a source and a target text (none without a glossary)."""
+    if glossary is None:
+        return lambda src, tgt: ((), ())
+    from bilingual_pr.glossary import TermMatcher
+
+    matchers = (TermMatcher(glossary, src_lang), TermMatcher(glossary, tgt_lang))
+
+    def find(src: str, tgt: str) -> tuple[tuple[TermHit, ...], tuple[TermHit, ...]]:
+        sm = matchers[0].find(src) if src else []
+        tm = matchers[1].find(tgt) if tgt else []
+        s_ids, t_ids = {str(m.entry.id) for m in sm}, {str(m.entry.id) for m in tm}
+        return _hits(sm, t_ids, tgt_lang), _hits(tm, s_ids, src_lang)
+
+    return find
+
+
+def unit_rows(memory: Sequence["TranslationUnit"], review: Sequence["TranslationUnit"], glossary: "Glossary | None",
+              ) -> tuple[list[ReviewRow], dict[int, tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """The rows of a release's memory and review TMX units, in bead order, and each row's sentences."""
+    from bilingual_pr.review_apply import bead_order
+    from bilingual_pr.segment import segment_strings
+
+    units = [*memory, *review]
+    src_lang = units[0].source_lang[:2].lower() if units else "fr"
+    tgt_lang = units[0].target_lang[:2].lower() if units else "en"
+    find = _finder(glossary, src_lang, tgt_lang)
+    in_review = {id(u) for u in review}
+    rows: list[ReviewRow] = []
+    sentences: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    at = [0, 0]
+    for u in bead_order(units):
+        number = int(u.tuid.rsplit(":", 1)[1]) if u.tuid and u.tuid.rsplit(":", 1)[-1].isdigit() else len(rows) + 1
+        sides = (tuple(segment_strings(u.source, src_lang)) or (u.source,),
+                 tuple(segment_strings(u.target, tgt_lang)) or (u.target,))
+        idx = tuple(tuple(range(at[i], at[i] + len(sides[i]))) for i in (0, 1))
+        at = [at[0] + len(sides[0]), at[1] + len(sides[1])]
+        low = id(u) in in_review
+        confidence = u.confidence if u.confidence is not None else (0.0 if low else 1.0)
+        s_hits, t_hits = find(u.source, u.target)
+        rows.append(ReviewRow(number, u.source, u.target, idx[0], idx[1], u.prop(PROP_BEAD) or
+                              f"{len(sides[0])}-{len(sides[1])}", confidence, low, s_hits, t_hits, u.tuid))
+        sentences[number] = sides
+    return rows, sentences
 
 
 def pieces(text: str, hits: Sequence[TermHit]) -> list[tuple[str, TermHit | None]]:
@@ -197,10 +237,33 @@ def write_review_page(path: str | Path, alignment: "Alignment", *, glossary: "Gl
     from bilingual_pr.fileio import write_text_atomic
 
     if glossary is None and use_default_glossary:
-        from bilingual_pr.glossary import load_glossary
-        from bilingual_pr.glossary.files import default_glossary_path
-
-        glossary = load_glossary(default_glossary_path())
+        glossary = default_glossary()
     write_text_atomic(path, render_review_page(alignment, glossary=glossary, min_confidence=min_confidence,
                                                src_name=src_name, tgt_name=tgt_name, title=title,
                                                release=release))
+
+
+def default_glossary() -> "Glossary":
+    """The bundled glossary, which marks the terms when no other is given."""
+    from bilingual_pr.glossary import load_glossary
+    from bilingual_pr.glossary.files import default_glossary_path
+
+    return load_glossary(default_glossary_path())
+
+
+def render_release_page(found: "ReleaseMemory", glossary: "Glossary | None", server: bool = False) -> str:
+    """The review page of a release's memory read back from its TMX files (``review TMX|RUN_DIR``, ``review serve``)."""
+    from bilingual_pr.pipeline import DEFAULT_MIN_CONFIDENCE
+
+    rows, sentences = unit_rows(found.memory, found.review, glossary)
+    # The memory holds the pairs at or above the threshold the release was split at: its lowest one bounds it.
+    kept = [r.confidence for r in rows if not r.low]
+    threshold = min(kept) if kept and found.review else DEFAULT_MIN_CONFIDENCE
+    units = [*found.memory, *found.review]
+    langs = (units[0].source_lang[:2].lower(), units[0].target_lang[:2].lower()) if units else ("fr", "en")
+    return render_rows(rows, sentences, src_lang=langs[0], tgt_lang=langs[1],
+                       counts=(sum(len(s[0]) for s in sentences.values()), sum(len(s[1]) for s in sentences.values())),
+                       glossary=glossary, min_confidence=threshold,
+                       src_name=found.memory_path.name if found.memory_path else "",
+                       tgt_name=found.review_path.name if found.review_path else "",
+                       title=found.release, release=found.release, server=server)

@@ -24,12 +24,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
 from bilingual_pr.decisions import Decisions
 from bilingual_pr.errors import UserError
 from bilingual_pr.formats.units import (PROP_CONFIRMED, PROP_NEEDS_REVIEW, PROP_REVIEW_ACTION, PROP_REVIEWER,
-                                        TranslationUnit)
+                                        TranslationUnit, tmx_date)
 
 #: Header prop of a memory written by ``review apply``: the memory checksum its decisions were taken on.
 PROP_REVIEW_BASE = "x-bilingual-pr-review-base"
@@ -79,9 +80,12 @@ def confirm(unit: TranslationUnit, source: str, target: str, decision: Mapping[s
 
 
 def _tmx_date(iso: str) -> str | None:
-    digits = re.sub(r"[-:]", "", iso)
-    m = re.match(r"^(\d{8}T\d{6})", digits)
-    return m.group(1) + "Z" if m else None
+    """The TMX date (``20261208T101500Z``) of an ISO date and time in UTC as the page writes it, else None."""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return tmx_date(moment.astimezone(timezone.utc)) if moment.tzinfo is not None else None
 
 
 @dataclass(frozen=True, slots=True)
