@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from bilingual_pr import __version__
-from bilingual_pr.formats.units import PROP_BEAD
+from bilingual_pr.formats.units import PROP_BEAD, PROP_SOURCE_DOC, PROP_TARGET_DOC
 
 if TYPE_CHECKING:
     from bilingual_pr.align import Alignment
@@ -264,6 +264,6 @@ def render_release_page(found: "ReleaseMemory", glossary: "Glossary | None", ser
     return render_rows(rows, sentences, src_lang=langs[0], tgt_lang=langs[1],
                        counts=(sum(len(s[0]) for s in sentences.values()), sum(len(s[1]) for s in sentences.values())),
                        glossary=glossary, min_confidence=threshold,
-                       src_name=found.memory_path.name if found.memory_path else "",
-                       tgt_name=found.review_path.name if found.review_path else "",
+                       src_name=(units[0].prop(PROP_SOURCE_DOC) or "") if units else "",
+                       tgt_name=(units[0].prop(PROP_TARGET_DOC) or "") if units else "",
                        title=found.release, release=found.release, server=server)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Callable
+from typing import Callable, cast
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.review_files import ReleaseMemory
@@ -62,7 +62,7 @@ def make_server(found: ReleaseMemory, page: Callable[[], str], host: str = "127.
 
         def _ours(self) -> bool:
             # Only requests addressed to this server by its loopback name (no rebinding from a web page).
-            port = self.server.server_address[1]
+            port = cast(HTTPServer, self.server).server_port
             allowed = {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", f"{address}:{port}"}
             if self.headers.get("Host", "") not in allowed:
                 self._reply(403, "wrong Host header: this server answers its loopback address only")
@@ -123,6 +123,7 @@ def make_server(found: ReleaseMemory, page: Callable[[], str], host: str = "127.
 
 def url_of(server: HTTPServer) -> str:
     """The URL of the page a server made by :func:`make_server` serves."""
-    host, port = server.server_address[:2]
-    shown = f"[{host}]" if ":" in str(host) else str(host)
-    return f"http://{shown}:{port}/"
+    host = server.server_address[0]
+    name = host.decode() if isinstance(host, (bytes, bytearray)) else str(host)
+    shown = f"[{name}]" if ":" in name else name
+    return f"http://{shown}:{server.server_port}/"
