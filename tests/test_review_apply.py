@@ -274,3 +274,23 @@ def test_library_refusal_names_the_first_bad_item():
     memory, review = units()
     with pytest.raises(UserError, match=f"decision for {RELEASE}:2"):
         apply_decisions(memory, review, _tampered("unit checksum"), RELEASE)
+
+
+@pytest.mark.omegat
+def test_omegat_uses_the_corrected_memory(tmp_path):
+    """OmegaT 3.6 loads the memory `review apply` wrote and fills the reviewed translations in."""
+    from interop.omegat import build_project, require_omegat, run_omegat
+
+    require_omegat()
+    mem, _ = write_release(tmp_path / "run")
+    write_decisions(tmp_path / "d.json", the_decisions())
+    out = tmp_path / "fixed.tmx"
+    assert _apply_cli(tmp_path / "d.json", mem, "-o", out).exit_code == 0
+    fixed = list(read_tmx(out))
+    project = build_project(tmp_path / "project", sources={"t.utf8": "\n".join(u.source for u in fixed) + "\n"},
+                            src_lang="fr-FR", tgt_lang="en-GB", tm_auto={"fixed.tmx": out})
+    result = run_omegat(project)
+    assert "t.utf8" in result.targets, f"no target written; log problems: {result.log_problems}"
+    assert result.target_lines("t.utf8") == [u.target for u in fixed], result.log_problems
+    assert "Delegations will arrive on Monday." in result.target_lines("t.utf8")
+    assert not [p for p in result.log_problems if p.startswith("TMXR_WARNING") or p == "TF_TM_LOAD_ERROR"]

@@ -253,12 +253,10 @@ def default_glossary() -> "Glossary":
 
 def render_release_page(found: "ReleaseMemory", glossary: "Glossary | None", server: bool = False) -> str:
     """The review page of a release's memory read back from its TMX files (``review TMX|RUN_DIR``, ``review serve``)."""
-    from bilingual_pr.pipeline import DEFAULT_MIN_CONFIDENCE
-
     rows, sentences = unit_rows(found.memory, found.review, glossary)
     # The memory holds the pairs at or above the threshold the release was split at: its lowest one bounds it.
     kept = [r.confidence for r in rows if not r.low]
-    threshold = min(kept) if kept and found.review else DEFAULT_MIN_CONFIDENCE
+    threshold = min(kept) if kept else 1.0
     units = [*found.memory, *found.review]
     langs = (units[0].source_lang[:2].lower(), units[0].target_lang[:2].lower()) if units else ("fr", "en")
     return render_rows(rows, sentences, src_lang=langs[0], tgt_lang=langs[1],
