@@ -36,7 +36,8 @@ REVIEW = [
 
 
 def _unit(n: int, fr: str, en: str, conf: float, review: bool) -> TranslationUnit:
-    props = (("x-confidence", f"{conf:.2f}"), ("x-bead", "1-1"), ("x-Origin", "Alignment"))
+    props = (("x-confidence", f"{conf:.2f}"), ("x-bead", "1-1"), ("x-source-doc", f"{RELEASE}F.fr.txt"),
+             ("x-target-doc", f"{RELEASE}E.en.txt"), ("x-Origin", "Alignment"))
     return TranslationUnit(fr, en, "fr-FR", "en-GB", tuid=f"{RELEASE}:{n}",
                            props=props + ((("x-needs-review", "yes"),) if review else ()))
 
