@@ -1,28 +1,33 @@
-"""The alignment review page: both versions side by side before pairs enter a memory.
+"""The alignment review page: both versions side by side, and the reviewer's decision on each pair.
 
-One self-contained HTML file (inline style and script, a Content Security
-Policy that forbids anything else): every bead with its confidence, bead type
-and sentence numbers, glossary terms highlighted with ``<mark>`` on both sides
-(a concept found on one side only is marked differently), pairs below the
-confidence threshold flagged in words as well as colour. "Only low-confidence
-pairs" is a checkbox, the ``l`` key and the URL hash ``#low``; ``j``/``k`` move
-between the pairs shown; printing prints what is shown.
+One self-contained HTML file rendered from ``pages/templates/review.html.j2``
+(style ``review.css``, script ``marks.js`` + ``review.js``, inlined): every bead
+with its confidence, bead type and sentence numbers, glossary terms highlighted
+with ``<mark>`` on both sides (a concept found on one side only is marked
+differently), pairs below the confidence threshold flagged in words as well as
+colour. "Only low-confidence pairs" is a checkbox, the ``l`` key and the URL
+hash ``#low``; ``j``/``k`` move between the pairs shown; printing prints what is
+shown. On each pair with a TMX unit the reviewer accepts, rejects, edits, merges
+or splits by key; the decisions (kind ``review``, subject: release and memory
+checksum, see :mod:`bilingual_pr.review_apply`) stay in local storage and leave
+as a decisions file or, under ``review serve``, are saved to disk.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from bilingual_pr import __version__
-from bilingual_pr.htmlpage import focus_walk_js, page_end, page_head
+from bilingual_pr.formats.units import PROP_BEAD, PROP_SOURCE_DOC, PROP_TARGET_DOC
 
 if TYPE_CHECKING:
     from bilingual_pr.align import Alignment
+    from bilingual_pr.formats.units import TranslationUnit
     from bilingual_pr.glossary import Glossary
+    from bilingual_pr.review_files import ReleaseMemory
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,14 @@ class ReviewRow:
     tuid: str | None = None  # the TMX unit's tuid (a pair with both sides, when the release is named)
 
     @property
+    def unit_text(self) -> tuple[str, str]:
+        """Source and target as the TMX unit holds them (one line each): what checksums are taken of."""
+        from bilingual_pr.formats.units import clean_xml_text
+        from bilingual_pr.segment import one_line
+
+        return clean_xml_text(one_line(self.src_text))[0], clean_xml_text(one_line(self.tgt_text))[0]
+
+    @property
     def one_sided(self) -> bool:
         """A sentence with no counterpart: it goes to neither TMX."""
         return not (self.src and self.tgt)
@@ -77,45 +90,76 @@ def review_rows(alignment: "Alignment", glossary: "Glossary | None", min_confide
     from bilingual_pr.align.writers import bead_tuid
 
     src_lang, tgt_lang = alignment.src_lang[:2], alignment.tgt_lang[:2]
-    matchers = None
-    if glossary is not None:
-        from bilingual_pr.glossary import TermMatcher
-
-        matchers = (TermMatcher(glossary, src_lang), TermMatcher(glossary, tgt_lang))
+    find = _finder(glossary, src_lang, tgt_lang)
     rows = []
     for n, p in enumerate(alignment.pairs, 1):
-        s_hits: tuple[TermHit, ...] = ()
-        t_hits: tuple[TermHit, ...] = ()
-        if matchers is not None:
-            sm = matchers[0].find(p.src_text) if p.src_text else []
-            tm = matchers[1].find(p.tgt_text) if p.tgt_text else []
-            s_ids, t_ids = {str(m.entry.id) for m in sm}, {str(m.entry.id) for m in tm}
-            s_hits, t_hits = _hits(sm, t_ids, tgt_lang), _hits(tm, s_ids, src_lang)
+        s_hits, t_hits = find(p.src_text, p.tgt_text)
         tuid = bead_tuid(release, n) if release and p.is_pair else None
         rows.append(ReviewRow(n, p.src_text, p.tgt_text, p.src, p.tgt, p.kind, p.confidence,
                               p.confidence < min_confidence, s_hits, t_hits, tuid))
     return rows
 
 
-def marked(text: str, hits: Sequence[TermHit], other_lang: str) -> str:
-    """Escaped text with each glossary hit in a ``<mark>`` (class ``one-side`` when the other side lacks it)."""
-    e = html.escape
-    out, pos = [], 0
+def _finder(glossary: "Glossary | None", src_lang: str, tgt_lang: str) -> Callable[[str, str], tuple[tuple[TermHit, ...], tuple[TermHit, ...]]]:
+    """A function giving the glossary hits of a source and a target text (none without a glossary)."""
+    if glossary is None:
+        return lambda src, tgt: ((), ())
+    from bilingual_pr.glossary import TermMatcher
+
+    matchers = (TermMatcher(glossary, src_lang), TermMatcher(glossary, tgt_lang))
+
+    def find(src: str, tgt: str) -> tuple[tuple[TermHit, ...], tuple[TermHit, ...]]:
+        sm = matchers[0].find(src) if src else []
+        tm = matchers[1].find(tgt) if tgt else []
+        s_ids, t_ids = {str(m.entry.id) for m in sm}, {str(m.entry.id) for m in tm}
+        return _hits(sm, t_ids, tgt_lang), _hits(tm, s_ids, src_lang)
+
+    return find
+
+
+def unit_rows(memory: Sequence["TranslationUnit"], review: Sequence["TranslationUnit"], glossary: "Glossary | None",
+              ) -> tuple[list[ReviewRow], dict[int, tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """The rows of a release's memory and review TMX units, in bead order, and each row's sentences."""
+    from bilingual_pr.review_apply import bead_order
+    from bilingual_pr.segment import segment_strings
+
+    units = [*memory, *review]
+    src_lang = units[0].source_lang[:2].lower() if units else "fr"
+    tgt_lang = units[0].target_lang[:2].lower() if units else "en"
+    find = _finder(glossary, src_lang, tgt_lang)
+    in_review = {id(u) for u in review}
+    rows: list[ReviewRow] = []
+    sentences: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    at = [0, 0]
+    for u in bead_order(units):
+        number = int(u.tuid.rsplit(":", 1)[1]) if u.tuid and u.tuid.rsplit(":", 1)[-1].isdigit() else len(rows) + 1
+        sides = (tuple(segment_strings(u.source, src_lang)) or (u.source,),
+                 tuple(segment_strings(u.target, tgt_lang)) or (u.target,))
+        idx = tuple(tuple(range(at[i], at[i] + len(sides[i]))) for i in (0, 1))
+        at = [at[0] + len(sides[0]), at[1] + len(sides[1])]
+        low = id(u) in in_review
+        confidence = u.confidence if u.confidence is not None else (0.0 if low else 1.0)
+        s_hits, t_hits = find(u.source, u.target)
+        rows.append(ReviewRow(number, u.source, u.target, idx[0], idx[1], u.prop(PROP_BEAD) or
+                              f"{len(sides[0])}-{len(sides[1])}", confidence, low, s_hits, t_hits, u.tuid))
+        sentences[number] = sides
+    return rows, sentences
+
+
+def pieces(text: str, hits: Sequence[TermHit]) -> list[tuple[str, TermHit | None]]:
+    """TEXT cut into plain runs and glossary hits (overlapping hits: the first one wins), for the template."""
+    out: list[tuple[str, TermHit | None]] = []
+    pos = 0
     for h in sorted(hits, key=lambda h: h.start):
         if h.start < pos:
             continue
-        out.append(e(text[pos:h.start]))
-        other = " / ".join(h.counterpart) or "no approved term"
-        tip = f"{h.entry_id}: {h.term} ({h.status}) ↔ {other_lang}: {other}"
-        if not h.paired:
-            tip += f" — not found in the {other_lang} side"
-        cls = "term" if h.paired else "term one-side"
-        if h.status in ("deprecated", "forbidden"):
-            cls += " rejected"
-        out.append(f'<mark class="{cls}" data-entry="{e(h.entry_id)}" title="{e(tip)}">{e(text[h.start:h.end])}</mark>')
+        if h.start > pos:
+            out.append((text[pos:h.start], None))
+        out.append((text[h.start:h.end], h))
         pos = h.end
-    out.append(e(text[pos:]))
-    return "".join(out)
+    if pos < len(text):
+        out.append((text[pos:], None))
+    return out
 
 
 def _sentence_numbers(idx: tuple[int, ...]) -> str:
@@ -124,162 +168,66 @@ def _sentence_numbers(idx: tuple[int, ...]) -> str:
     return str(idx[0] + 1) if len(idx) == 1 else f"{idx[0] + 1}–{idx[-1] + 1}"
 
 
-_CSS = """
-:root{--low:#b00020;--ok:#2e7d32;--line:#ccc;--muted:#555;--mark:#ffe066;--one:#ffc4c4}
-*{box-sizing:border-box}
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;background:#fff;margin:0 auto;max-width:1400px;padding:1rem}
-h1{font-size:1.4rem;margin:.2rem 0}
-.meta{color:var(--muted);margin:.2rem 0 .8rem}
-a.skip{position:absolute;left:-999px}a.skip:focus{left:1rem;top:1rem;background:#fff;padding:.3rem;border:2px solid}
-#controls{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;padding:.5rem .7rem;border:1px solid var(--line);border-radius:6px;position:sticky;top:0;background:#fff;z-index:1}
-:focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}
-table{border-collapse:collapse;width:100%;margin:.8rem 0}
-th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
-thead th{position:sticky;top:3.2rem;background:#f4f4f4}
-td.num,td.conf{white-space:nowrap;font-variant-numeric:tabular-nums}
-td.text{width:38%;overflow-wrap:anywhere}
-tr.pair[hidden]{display:none}
-tr.low td{background:#fff3f3}
-tr.low td.conf{border-left:5px solid var(--low)}
-.flag{display:inline-block;font-size:.75rem;font-weight:700;color:#fff;background:var(--low);border-radius:3px;padding:0 .35rem;margin-top:.2rem}
-.sent{display:block;color:var(--muted);font-size:.8rem}
-.none{color:var(--muted);font-style:italic}
-meter{width:4.5rem;display:block}
-mark.term{background:var(--mark);color:inherit;border-bottom:2px solid #c99a00;padding:0 1px}
-mark.one-side{background:var(--one);border-bottom:2px dashed var(--low)}
-mark.rejected{text-decoration:line-through}
-.legend mark{font-size:.9em}
-kbd{border:1px solid var(--line);border-radius:3px;padding:0 .3rem;font-size:.85em}
-@media print{
- body{max-width:none;font-size:9.5pt;padding:0}
- #controls,.keys,a.skip{display:none}
- thead th{position:static}
- tr{break-inside:avoid;page-break-inside:avoid}
- tr.low td{background:none}
- .flag{color:#000;background:none;border:1px solid #000}
- mark.term{background:none;outline:1px solid #000;font-weight:600}
- mark.one-side{outline-style:dashed}
-}
-"""
+def _sentences(alignment: "Alignment", side: str, idx: tuple[int, ...]) -> tuple[str, ...]:
+    from bilingual_pr.segment import one_line
 
-_JS = r"""
-(function(){
-  "use strict";
-  var rows = Array.prototype.slice.call(document.querySelectorAll("tr.pair"));
-  var box = document.getElementById("only-low");
-  var shown = document.getElementById("shown");
-  var empty = document.getElementById("empty");
-  function apply(){
-    var only = box.checked, n = 0;
-    rows.forEach(function(r){
-      var hide = only && r.dataset.low !== "1";
-      r.hidden = hide;
-      if (!hide) { n += 1; }
-    });
-    shown.textContent = n + " of " + rows.length + " pairs shown";
-    document.body.dataset.shown = String(n);
-    empty.hidden = n !== 0;
-  }
-  function writeHash(){
-    var target = box.checked ? "#low" : location.pathname + location.search;
-    try { history.replaceState(null, "", target); } catch (err) { location.hash = box.checked ? "low" : ""; }
-  }
-  function readHash(){ box.checked = location.hash === "#low"; }
-""" + focus_walk_js("rows") + r"""
-  box.addEventListener("change", function(){ apply(); writeHash(); });
-  document.addEventListener("keydown", function(ev){
-    var tag = (ev.target.tagName || "").toLowerCase();
-    if (ev.altKey || ev.ctrlKey || ev.metaKey || tag === "textarea" || tag === "select" ||
-        (tag === "input" && ev.target.type !== "checkbox")) { return; }
-    if (ev.key === "j") { move(1); ev.preventDefault(); }
-    else if (ev.key === "k") { move(-1); ev.preventDefault(); }
-    else if (ev.key === "l") { box.checked = !box.checked; apply(); writeHash(); ev.preventDefault(); }
-  });
-  window.addEventListener("hashchange", function(){ readHash(); apply(); });
-  readHash();
-  apply();
-  document.body.dataset.ready = "1";
-})();
-"""
-
-
-def _row_html(row: ReviewRow, src_lang: str, tgt_lang: str, threshold: float) -> str:
-    e = html.escape
-    src = marked(row.src_text, row.src_hits, tgt_lang) if row.src_text else '<span class="none">no counterpart</span>'
-    tgt = marked(row.tgt_text, row.tgt_hits, src_lang) if row.tgt_text else '<span class="none">no counterpart</span>'
-    flag = ('<span class="flag">no counterpart</span>' if row.one_sided
-            else '<span class="flag">review</span>' if row.low else "")
-    tuid = f' data-tuid="{e(row.tuid)}"' if row.tuid else ""
-    return (f'<tr class="pair{" low" if row.to_look_at else ""}" id="p{row.number}" tabindex="0" '
-            f'data-low="{int(row.to_look_at)}"{tuid} '
-            f'data-confidence="{row.confidence:.3f}" data-bead="{e(row.kind)}" '
-            f'data-terms="{len(row.src_hits) + len(row.tgt_hits)}">'
-            f'<td class="num">{row.number}'
-            + (f'<span class="sent" title="TMX tuid">{e(row.tuid)}</span>' if row.tuid else "") + '</td>'
-            f'<td class="conf">{row.confidence:.2f}<meter min="0" max="1" low="{threshold:.3f}" optimum="1" '
-            f'value="{row.confidence:.3f}" '
-            f'aria-hidden="true"></meter>{flag}</td>'
-            f'<td class="bead">{e(row.kind)}<span class="sent">{src_lang} {_sentence_numbers(row.src)} · '
-            f'{tgt_lang} {_sentence_numbers(row.tgt)}</span></td>'
-            f'<td class="text src" lang="{e(src_lang)}">{src}</td><td class="text tgt" lang="{e(tgt_lang)}">{tgt}</td>'
-            "</tr>")
+    sentences = alignment.src_sentences if side == "src" else alignment.tgt_sentences
+    return tuple(one_line(getattr(sentences[i], "text", sentences[i])) for i in idx)
 
 
 def render_review_page(alignment: "Alignment", *, glossary: "Glossary | None" = None, min_confidence: float = 0.5,
                        src_name: str = "", tgt_name: str = "", title: str | None = None,
                        generated: datetime | None = None, release: str | None = None) -> str:
     """The whole review page as one self-contained HTML document (``release``: the name the TMX tuids start with)."""
-    from bilingual_pr.align.writers import route_beads, threshold_text
-
-    e = html.escape
-    src_lang, tgt_lang = alignment.src_lang[:2], alignment.tgt_lang[:2]
     rows = review_rows(alignment, glossary, min_confidence, release)
-    routes = route_beads(alignment.pairs, min_confidence)
-    shown = sum(r.to_look_at for r in rows)
-    limit = threshold_text(min_confidence)
-    one = len(routes.one_sided)
-    mean = sum(r.confidence for r in rows) / len(rows) if rows else 0.0
-    one_side = sum(not h.paired for r in rows for h in r.src_hits + r.tgt_hits)
-    when = (generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
-    heading = title or f"{src_name} ↔ {tgt_name}"
+    sentences = {r.number: (_sentences(alignment, "src", r.src), _sentences(alignment, "tgt", r.tgt)) for r in rows}
+    return render_rows(rows, sentences, src_lang=alignment.src_lang[:2], tgt_lang=alignment.tgt_lang[:2],
+                       counts=(len(alignment.src_sentences), len(alignment.tgt_sentences)), glossary=glossary,
+                       min_confidence=min_confidence, src_name=src_name, tgt_name=tgt_name, title=title,
+                       generated=generated, release=release)
+
+
+def render_rows(rows: Sequence[ReviewRow], sentences: Mapping[int, tuple[tuple[str, ...], tuple[str, ...]]], *,
+                src_lang: str, tgt_lang: str, counts: tuple[int, int], glossary: "Glossary | None",
+                min_confidence: float, src_name: str, tgt_name: str, title: str | None,
+                generated: datetime | None = None, release: str | None = None, server: bool = False) -> str:
+    """The review page of ROWS (``sentences``: each row's sentences, what a split moves; ``server``: served by
+    ``review serve``, so the page saves its decisions there)."""
+    from bilingual_pr.align.writers import threshold_text
+    from bilingual_pr.pages import render
+    from bilingual_pr.review_apply import unit_checksum
+
+    units = [{"tuid": r.tuid, "number": r.number, "checksum": unit_checksum(r.unit_text[0], r.unit_text[1]),
+              "source": list(sentences[r.number][0]), "target": list(sentences[r.number][1])}
+             for r in rows if r.tuid]
+    subject = {"release": release or "", "memory": memory_checksum_of_rows(rows)}
+    memory = sum(1 for r in rows if not r.one_sided and not r.low)
     gloss = glossary.path if glossary is not None else None
-    meta = [f"<strong>{e(src_name or src_lang)}</strong> ({src_lang}, {len(alignment.src_sentences)} sentences) ↔ "
-            f"<strong>{e(tgt_name or tgt_lang)}</strong> ({tgt_lang}, {len(alignment.tgt_sentences)} sentences)",
-            f"glossary {('<strong>' + e(Path(str(gloss)).name) + '</strong>') if gloss else 'none'}",
-            f"generated {when} by bilingual-pr {e(__version__)}"]
-    return "".join([
-        page_head(f"Alignment review – {heading}", _CSS),
-        '<body data-ready="0">',
-        '<a class="skip" href="#pairs">Skip to the pairs</a>',
-        f"<header><h1>Alignment review: {e(heading)}</h1>",
-        f'<p class="meta">{"; ".join(meta)}.</p>',
-        f'<p id="totals"><strong>{len(rows)}</strong> beads, mean confidence <strong>{mean:.2f}</strong>: '
-        f'<strong id="memory-count">{len(routes.memory)}</strong> pair{"" if len(routes.memory) == 1 else "s"} '
-        f'for the memory, <strong id="review-count">{len(routes.review)}</strong> '
-        f'pair{"" if len(routes.review) == 1 else "s"} below {limit} to review (they go to the '
-        f'<code>.review.tmx</code>, not the memory), <strong id="no-counterpart-count">{one}</strong> '
-        f'sentence{"" if one == 1 else "s"} with no counterpart (in neither TMX); '
-        f'{one_side} glossary term{"" if one_side == 1 else "s"} found on one side only.</p>',
-        '<p class="legend">Legend: <mark class="term">term</mark> glossary term found on both sides; '
-        '<mark class="term one-side">term</mark> on this side only (check the translation); '
-        '<span class="flag">review</span> confidence below the threshold; '
-        '<span class="flag">no counterpart</span> a sentence aligned with nothing.</p></header>',
-        '<div id="controls" role="region" aria-label="Filter">',
-        f'<label><input type="checkbox" id="only-low" accesskey="l"> Only pairs below {limit} and sentences with '
-        f'no counterpart (<span id="low-count">{shown}</span>)</label>',
-        '<output id="shown" aria-live="polite"></output></div>',
-        '<p class="keys">Keys: <kbd>j</kbd> next pair, <kbd>k</kbd> previous, <kbd>l</kbd> only low-confidence '
-        "pairs on/off (or the URL ending <code>#low</code>); <kbd>Tab</kbd> also walks the pairs. "
-        "Printing prints the pairs shown.</p>",
-        '<main><p id="empty" hidden>No pair below the threshold and no sentence without counterpart: '
-        "nothing to review.</p>",
-        f'<table id="pairs"><caption>Aligned pairs, {e(src_lang)} left, {e(tgt_lang)} right</caption>',
-        '<thead><tr><th scope="col">#</th><th scope="col">Confidence</th><th scope="col">Bead</th>'
-        f'<th scope="col">{e(src_lang.upper())}</th><th scope="col">{e(tgt_lang.upper())}</th></tr></thead><tbody>',
-        "".join(_row_html(r, src_lang, tgt_lang, min_confidence) for r in rows),
-        "</tbody></table></main>",
-        page_end(_JS),
-    ])
+    heading = title or f"{src_name} ↔ {tgt_name}"
+    return render("review.html.j2", rows=rows, pieces=pieces, sentence_numbers=_sentence_numbers,
+                  src_lang=src_lang, tgt_lang=tgt_lang, counts=counts, heading=heading,
+                  src_name=src_name, tgt_name=tgt_name, limit=threshold_text(min_confidence),
+                  threshold=min_confidence, memory=memory,
+                  review=sum(1 for r in rows if not r.one_sided and r.low),
+                  one_sided=sum(1 for r in rows if r.one_sided),
+                  shown=sum(r.to_look_at for r in rows),
+                  mean=sum(r.confidence for r in rows) / len(rows) if rows else 0.0,
+                  one_side=sum(not h.paired for r in rows for h in r.src_hits + r.tgt_hits),
+                  glossary_name=Path(str(gloss)).name if gloss else None,
+                  when=(generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC"),
+                  version=__version__, server=server,
+                  data={"storageKey": f"bilingual-pr-review:{subject['release']}:{subject['memory']}",
+                        "subject": subject, "units": units, "server": server,
+                        "file": f"{subject['release'] or 'review'}.decisions.json"})
+
+
+def memory_checksum_of_rows(rows: Sequence[ReviewRow]) -> str:
+    """The memory checksum of the TMX units ROWS stand for (the pairs with a tuid), as ``review apply`` computes it."""
+    from bilingual_pr.formats.units import TranslationUnit
+    from bilingual_pr.review_apply import memory_checksum
+
+    return memory_checksum(TranslationUnit(r.unit_text[0], r.unit_text[1], "", "", tuid=r.tuid)
+                           for r in rows if r.tuid)
 
 
 def write_review_page(path: str | Path, alignment: "Alignment", *, glossary: "Glossary | None" = None,
@@ -289,10 +237,31 @@ def write_review_page(path: str | Path, alignment: "Alignment", *, glossary: "Gl
     from bilingual_pr.fileio import write_text_atomic
 
     if glossary is None and use_default_glossary:
-        from bilingual_pr.glossary import load_glossary
-        from bilingual_pr.glossary.files import default_glossary_path
-
-        glossary = load_glossary(default_glossary_path())
+        glossary = default_glossary()
     write_text_atomic(path, render_review_page(alignment, glossary=glossary, min_confidence=min_confidence,
                                                src_name=src_name, tgt_name=tgt_name, title=title,
                                                release=release))
+
+
+def default_glossary() -> "Glossary":
+    """The bundled glossary, which marks the terms when no other is given."""
+    from bilingual_pr.glossary import load_glossary
+    from bilingual_pr.glossary.files import default_glossary_path
+
+    return load_glossary(default_glossary_path())
+
+
+def render_release_page(found: "ReleaseMemory", glossary: "Glossary | None", server: bool = False) -> str:
+    """The review page of a release's memory read back from its TMX files (``review TMX|RUN_DIR``, ``review serve``)."""
+    rows, sentences = unit_rows(found.memory, found.review, glossary)
+    # The memory holds the pairs at or above the threshold the release was split at: its lowest one bounds it.
+    kept = [r.confidence for r in rows if not r.low]
+    threshold = min(kept) if kept else 1.0
+    units = [*found.memory, *found.review]
+    langs = (units[0].source_lang[:2].lower(), units[0].target_lang[:2].lower()) if units else ("fr", "en")
+    return render_rows(rows, sentences, src_lang=langs[0], tgt_lang=langs[1],
+                       counts=(sum(len(s[0]) for s in sentences.values()), sum(len(s[1]) for s in sentences.values())),
+                       glossary=glossary, min_confidence=threshold,
+                       src_name=(units[0].prop(PROP_SOURCE_DOC) or "") if units else "",
+                       tgt_name=(units[0].prop(PROP_TARGET_DOC) or "") if units else "",
+                       title=found.release, release=found.release, server=server)

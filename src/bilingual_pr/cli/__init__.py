@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "run": "bilingual_pr.cli.run:run",
     "batch": "bilingual_pr.cli.batch:batch",
     "tm": "bilingual_pr.cli.tm:tm",
+    "review": "bilingual_pr.cli.review:review",
 }
 
 

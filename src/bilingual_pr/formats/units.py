@@ -34,6 +34,9 @@ PROP_CONTEXT_POST = "x-context-post"  # next source segment
 PROP_ORIGIN = "x-Origin"              # Trados-style origin: Alignment, MachineTranslation, TM
 PROP_SIGNATURE = "x-bilingual-pr-signature"  # header prop: version, scorers:weights, calibration of an alignment
 PROP_STATE = "x-state"                # XLIFF state of the target, as the XLIFF reader reports it
+PROP_CONFIRMED = "x-confirmed"        # date a reviewer confirmed the pair (review apply): origin "confirmed"
+PROP_REVIEWER = "x-reviewer"          # who confirmed it
+PROP_REVIEW_ACTION = "x-review-action"  # what the reviewer did: accept, edit, merge, split
 
 # XML 1.0 allows TAB, LF, CR and everything from U+0020 up, except the
 # surrogates and U+FFFE/U+FFFF; a lone surrogate can also not be encoded in UTF-8.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bilingual_pr.formats.units import PROP_CONFIRMED
+
 #: Where a stored translation came from, most trusted first (leverage.py penalises by it).
 ORIGINS = ("human", "confirmed", "tm", "aligned", "mt")
 #: The prop ``tm export`` writes so that a re-import keeps the unit's origin.
@@ -43,7 +45,8 @@ _CONFIRMED_STATES = frozenset({"final", "signed-off", "reviewed", "translated", 
 def origin_from_props(props: tuple[tuple[str, str], ...] | dict[str, str]) -> tuple[str, float | None]:
     """The stored origin and confidence a memory file's unit props give (``x-Origin=Alignment`` -> aligned).
 
-    Aligned pairs a person marked reviewed (``x-needs-review=no``) are ``confirmed``; an XLIFF
+    Pairs a reviewer confirmed (``x-confirmed``, written by ``review apply``) and aligned pairs a
+    person marked reviewed (``x-needs-review=no``) are ``confirmed``; an XLIFF
     segment in a confirmed state (translated, reviewed, final, signed-off) is ``human`` unless it
     was left as the machine or memory proposed it; anything else is ``tm``.
     """
@@ -63,6 +66,8 @@ def origin_from_props(props: tuple[tuple[str, str], ...] | dict[str, str]) -> tu
         if state in _CONFIRMED_STATES:
             return "human", confidence
         return draft or "tm", confidence
+    if p.get(PROP_CONFIRMED):  # written by `review apply`: a reviewer accepted or corrected the pair
+        return "confirmed", confidence
     origin = _TRADOS_ORIGIN.get(p.get("x-Origin", "").lower(), None)
     if origin == "aligned" and p.get("x-needs-review") == "no":
         origin = "confirmed"
