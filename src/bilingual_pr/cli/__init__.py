@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "run": "bilingual_pr.cli.run:run",
     "batch": "bilingual_pr.cli.batch:batch",
     "tm": "bilingual_pr.cli.tm:tm",
+    "omegat-project": "bilingual_pr.cli.omegat:omegat_project",
 }
 
 
