@@ -201,11 +201,14 @@ def test_omegat_inserts_the_trusted_matches_and_penalises_the_others(tmp_path: P
     require_omegat()
     tmx, tsv = _memory_files(tmp_path)
     release = _write(tmp_path / "release.txt", RELEASE)
-    doc = read_document(release, "fr")
-    mt_files, _ = mt_drafts([doc], "fr-FR", "en-GB", mt=TestEngine(LEXICON))
+    page = _write(tmp_path / "page.html", f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Communiqué'
+                                          f'</title></head><body><main><p>{HUMAN[0]}</p><p>{NEW}</p></main></body></html>')
+    docs = [read_document(release, "fr"), read_document(page, "fr")]
+    mt_files, _ = mt_drafts(docs, "fr-FR", "en-GB", mt=TestEngine(LEXICON))
     from bilingual_pr.glossary import load_glossary
 
-    plan = plan_project([source_file(release)], "fr-FR", "en-GB", memory_units=read_memories([tmx, tsv], "fr-FR", "en-GB"),
+    plan = plan_project([source_file(release), source_file(page)], "fr-FR", "en-GB",
+                        memory_units=read_memories([tmx, tsv], "fr-FR", "en-GB"),
                         mt_memories=mt_files, glossary=load_glossary(ROOT / "glossaries" / "unog-cern.tbx"))
     write_project(plan, tmp_path / "proj")
     project = OmegaTProject(root=tmp_path / "proj", config=tmp_path / "omegat-config")
@@ -215,15 +218,18 @@ def test_omegat_inserts_the_trusted_matches_and_penalises_the_others(tmp_path: P
     # Exact matches of the human and confirmed units are inserted (sentence segmentation on:
     # the first line is two segments); aligned, MT and foreign-memory units are not.
     assert result.target_lines("release.txt") == [f"{HUMAN[1]} {CONFIRMED[1]}", ALIGNED[0], OTHER_TM[0], NEW]
+    # An HTML source goes through OmegaT's own HTML filter (filters.xml names only the text filter).
+    assert f"<p>{HUMAN[1]}</p>" in result.targets["page.html"] and f"<p>{NEW}</p>" in result.targets["page.html"]
     rows = [line.split("\t") for line in (project.root / "project-dump.tsv").read_text(encoding="utf-8").splitlines()]
     loaded = {r[1]: int(r[2]) for r in rows if r[0] == "tm"}
     assert loaded == {"auto/aligned.tmx": 1, "auto/reviewed.tmx": 1, "penalty-2/aligned.tmx": 1, "aligned.tmx": 1,
-                      "mt/penalty-10/release.txt.mt.tmx": 5}
+                      "mt/penalty-10/release.txt.mt.tmx": 5, "mt/penalty-10/page.html.mt.tmx": 2}
     best = {}
     for r in rows:
         if r[0] == "match":
-            where = Path(r[3]).relative_to(project.root / "tm").as_posix()
-            best[(r[1], where)] = max(int(r[4]), best.get((r[1], where), 0))
+            for memory in r[3].split("|"):
+                where = Path(memory).relative_to(project.root / "tm").as_posix()
+                best[(r[1], where)] = max(int(r[4]), best.get((r[1], where), 0))
     # OmegaT's own fuzzy matcher: an exact aligned match proposed at 98, MT at 90, the other memory at 100.
     assert best[(ALIGNED[0], "penalty-2/aligned.tmx")] == 98
     assert best[(NEW, "mt/penalty-10/release.txt.mt.tmx")] == 90

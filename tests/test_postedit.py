@@ -146,6 +146,13 @@ def test_tmx_merge_takes_post_edited_xliff(tmp_path: Path) -> None:
     assert b'srclang="fr-FR"' in only.read_bytes() and len(list(TmxReader(only))) == 3
 
 
+def test_a_post_edited_draft_as_a_memory_gives_the_persons_translations(tmp_path: Path) -> None:
+    from bilingual_pr.formats.factory import memory_units
+
+    got = [(u.source, u.target) for u in memory_units(_draft(tmp_path), "fr", "en")]
+    assert got == [CONTEXT, (EXACT[0], ""), (MT[0], EDITED_MT), (NONE, TRANSLATED)]
+
+
 def test_tmx_merge_refuses_other_files_in_one_line(tmp_path: Path) -> None:
     other = tmp_path / "pairs.tsv"
     other.write_text("fr\ten\na\tb\n", encoding="utf-8")

@@ -169,3 +169,18 @@ def test_remove_then_draft_without_a_model(argos_env, tmp_path):
     assert "need translation: s1 s3 s4" in none.stderr
     assert [u.prop("x-origin") for u in read_xliff(tmp_path / "no.xlf")] == ["untranslated", "tm-exact",
                                                                               "untranslated", "untranslated"]
+
+
+def test_omegat_project_holds_the_mt_draft_as_an_mt_memory(argos_env, tmp_path):
+    _, env, _, _, tm = argos_env
+    src = tmp_path / "in.txt"
+    src.write_text(DOC, encoding="utf-8")
+    res = run(env, "omegat-project", src, "--source-lang", "fr", "--target-lang", "en", "--tm", tm, "-o",
+              tmp_path / "proj")
+    assert "MT by argos:translate-fr_en-test" in res.stderr and "no fr->en" not in res.stderr
+    mt = list(read_tmx(tmp_path / "proj" / "tm" / "mt" / "penalty-10" / "in.txt.mt.tmx"))
+    assert len(mt) == 4 and all(u.target for u in mt)
+    assert {u.prop("x-Origin") for u in mt} == {"MachineTranslation"}
+    assert {u.creationid for u in mt} == {"argos:translate-fr_en-test"}
+    # The memory given has no origin of its own: proposed in tm/, never inserted.
+    assert [u.source for u in read_tmx(tmp_path / "proj" / "tm" / "m.tmx")] == ["La réunion a lieu aujourd'hui."]
