@@ -179,6 +179,19 @@ def test_draft_report_per_segment_and_beside_the_run_estimate(tmp_path: Path) ->
     assert data["summary"]["edited"] == 2 and data["segments"][2]["draft"] == MT[1] and data["estimate"] is None
 
 
+def test_draft_report_refuses_what_is_not_a_run_json(tmp_path: Path) -> None:
+    back = _draft(tmp_path)
+    for text in ("not json", "[1, 2]", '{"stats": {}}', '{"effort": 3}'):
+        bad = tmp_path / "bad.run.json"
+        bad.write_text(text)
+        res = CliRunner().invoke(main, ["draft", str(back), "--report", "--run", str(bad)])
+        assert res.exit_code == 2 and len(res.output.splitlines()) == 1 and "run.json" in res.output, res.output
+    unestimated = tmp_path / "none.run.json"
+    unestimated.write_text('{"effort": null, "effort_not_estimated": "nothing was drafted"}')
+    res = CliRunner().invoke(main, ["draft", str(back), "--report", "--run", str(unestimated)])
+    assert res.exit_code == 0 and res.output.splitlines()[-1] == "run estimate: not estimated"
+
+
 def test_draft_without_report_still_needs_its_options(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["draft", str(_draft(tmp_path)), "--from", "fr", "--to", "en"])
     assert res.exit_code == 2 and "Missing option '-o' / '--output'" in res.output, res.output

@@ -79,13 +79,14 @@ _PROJECT_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
     <target_lang>{tgt}</target_lang>
     <source_tok>{src_tok}</source_tok>
     <target_tok>{tgt_tok}</target_tok>
-    <sentence_seg>true</sentence_seg>
+    <sentence_seg>{sentence_seg}</sentence_seg>
     <support_default_translations>true</support_default_translations>
     <remove_tags>false</remove_tags>
   </project>
 </omegat>
 """
 _TOKENIZERS = {"fr": "org.omegat.tokenizer.LuceneFrenchTokenizer", "en": "org.omegat.tokenizer.LuceneEnglishTokenizer"}
+_DEFAULT_TOKENIZER = "org.omegat.tokenizer.DefaultTokenizer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +143,16 @@ class ProjectPlan:
             yield f"glossary/{GLOSSARY_NAME}", self.glossary.encode("utf-8")
 
 
-def project_xml(src_tag: str, tgt_tag: str) -> str:
-    """The ``omegat.project`` file: languages, their tokenizers, sentence segmentation on."""
+def project_xml(src_tag: str, tgt_tag: str, sentence_seg: bool = True) -> str:
+    """The ``omegat.project`` file: languages, their tokenizers, sentence segmentation (on unless asked)."""
     def tok(tag: str) -> str:
-        return _TOKENIZERS.get(base_language(tag), "org.omegat.tokenizer.DefaultTokenizer")
+        try:
+            return _TOKENIZERS.get(base_language(tag), _DEFAULT_TOKENIZER)
+        except UserError:  # a tag OmegaT may take and we do not know (the interop tests try some)
+            return _DEFAULT_TOKENIZER
 
-    return _PROJECT_XML.format(src=escape(src_tag), tgt=escape(tgt_tag), src_tok=tok(src_tag), tgt_tok=tok(tgt_tag))
+    return _PROJECT_XML.format(src=escape(src_tag), tgt=escape(tgt_tag), src_tok=tok(src_tag), tgt_tok=tok(tgt_tag),
+                               sentence_seg="true" if sentence_seg else "false")
 
 
 def penalty_points(origin: str, confidence: float | None, rules: "LeverageRules | None" = None) -> int:

@@ -142,9 +142,14 @@ def _post_edit_report(file: Path, run_json: Path | None, fmt: str) -> None:
         from bilingual_pr.fileio import read_input_bytes
 
         try:
-            estimate = json.loads(read_input_bytes(run_json)).get("effort")
-        except (ValueError, AttributeError):
-            raise UserError(f"{run_json}: not a run.json written by `bilingual-pr run`") from None
+            found = json.loads(read_input_bytes(run_json))
+        except ValueError:
+            found = None
+        if not isinstance(found, dict) or "effort" not in found:
+            raise UserError(f"{run_json}: not a run.json written by `bilingual-pr run`")
+        estimate = found["effort"]
+        if estimate is not None and not isinstance(estimate, dict):
+            raise UserError(f"{run_json}: its effort is not an estimate written by `bilingual-pr run`")
     if fmt == "json":
         click.echo(json.dumps({"file": str(file), "segments": [dataclasses.asdict(e) for e in edits],
                                "summary": total.as_dict(), "estimate": estimate}, ensure_ascii=False, indent=2))
@@ -159,7 +164,9 @@ def _post_edit_report(file: Path, run_json: Path | None, fmt: str) -> None:
                f"({total.edited} edited), {total.not_reviewed} drafts not reviewed; mean post-editing distance "
                f"{total.mean_edit_distance:.2f} (characters) / {total.mean_word_edit_distance:.2f} (words), "
                f"{total.no_edit_share:.0%} kept as drafted")
-    if estimate:
-        click.echo(f"run estimate: mean edit distance {estimate['mean_edit_distance']:.2f} (characters) / "
-                   f"{estimate['mean_word_edit_distance']:.2f} (words), {estimate['no_edit_share']:.0%} need no edit, "
-                   f"over {estimate['compared']} confident pairs")
+    if run_json is not None and estimate is None:
+        click.echo("run estimate: not estimated")
+    elif estimate is not None:
+        click.echo(f"run estimate: mean edit distance {estimate.get('mean_edit_distance', 0):.2f} (characters) / "
+                   f"{estimate.get('mean_word_edit_distance', 0):.2f} (words), {estimate.get('no_edit_share', 0):.0%} "
+                   f"need no edit, over {estimate.get('compared', 0)} confident pairs")
