@@ -157,20 +157,6 @@ def test_batched_engine_loads_once_and_never_needs_the_network(argos_env, tmp_pa
     assert info["loaded"] == []
 
 
-def test_remove_then_draft_without_a_model(argos_env, tmp_path):
-    # Runs last: it removes the fr->en package.
-    _, env, _, _, tm = argos_env
-    assert "removed translate-fr_en-test" in run(env, "models", "remove", "fr-en").stdout
-    src = tmp_path / "in.txt"
-    src.write_text(DOC, encoding="utf-8")
-    none = run(env, "draft", src, "--from", "fr", "--to", "en", "--tm", tm, "-o", tmp_path / "no.xlf")
-    hint = [ln for ln in none.stderr.splitlines() if "models install" in ln]
-    assert len(hint) == 1
-    assert "need translation: s1 s3 s4" in none.stderr
-    assert [u.prop("x-origin") for u in read_xliff(tmp_path / "no.xlf")] == ["untranslated", "tm-exact",
-                                                                              "untranslated", "untranslated"]
-
-
 def test_omegat_project_holds_the_mt_draft_as_an_mt_memory(argos_env, tmp_path):
     _, env, _, _, tm = argos_env
     src = tmp_path / "in.txt"
@@ -184,3 +170,17 @@ def test_omegat_project_holds_the_mt_draft_as_an_mt_memory(argos_env, tmp_path):
     assert {u.creationid for u in mt} == {"argos:translate-fr_en-test"}
     # The memory given has no origin of its own: proposed in tm/, never inserted.
     assert [u.source for u in read_tmx(tmp_path / "proj" / "tm" / "m.tmx")] == ["La réunion a lieu aujourd'hui."]
+
+
+def test_remove_then_draft_without_a_model(argos_env, tmp_path):
+    # Runs last: it removes the fr->en package.
+    _, env, _, _, tm = argos_env
+    assert "removed translate-fr_en-test" in run(env, "models", "remove", "fr-en").stdout
+    src = tmp_path / "in.txt"
+    src.write_text(DOC, encoding="utf-8")
+    none = run(env, "draft", src, "--from", "fr", "--to", "en", "--tm", tm, "-o", tmp_path / "no.xlf")
+    hint = [ln for ln in none.stderr.splitlines() if "models install" in ln]
+    assert len(hint) == 1
+    assert "need translation: s1 s3 s4" in none.stderr
+    assert [u.prop("x-origin") for u in read_xliff(tmp_path / "no.xlf")] == ["untranslated", "tm-exact",
+                                                                              "untranslated", "untranslated"]

@@ -341,6 +341,7 @@ def mt_drafts(documents: Sequence["Document"], src_tag: str, tgt_tag: str, *, gl
 
 def write_project(plan: ProjectPlan, out_dir: str | Path) -> None:
     """Write the project into ``out_dir`` whole or not at all (a new or empty folder): built beside it, then renamed."""
+    from bilingual_pr.fileio import atomic_output
     from bilingual_pr.formats.tmx import TmxWriter
     from bilingual_pr.formats.units import TmxHeader
 
@@ -358,7 +359,8 @@ def write_project(plan: ProjectPlan, out_dir: str | Path) -> None:
         for folder in FOLDERS:
             (tmp / folder).mkdir(parents=True, exist_ok=True)
         for rel, data in plan.files():
-            (tmp / rel).write_bytes(data)
+            with atomic_output(tmp / rel, "wb", encoding=None) as fh:
+                fh.write(data)
         header = TmxHeader(srclang=plan.src_tag)
         for m in plan.memories:
             (tmp / m.path).parent.mkdir(parents=True, exist_ok=True)
