@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Sequence
 
 from bilingual_pr.formats.units import PROP_DRAFT_ORIGIN, PROP_EDIT_DISTANCE, PROP_EDITED, TranslationUnit
 from bilingual_pr.formats.xliff import PROP_DRAFT_TARGET, PROP_ORIGIN, confirmed, read_xliff
@@ -107,11 +107,6 @@ def memory_unit(unit: TranslationUnit) -> TranslationUnit | None:
     if pe.draft_origin:
         props.append((PROP_DRAFT_ORIGIN, pe.draft_origin))
     return replace(unit, props=tuple(props))
-
-
-def memory_units(units: Iterable[TranslationUnit]) -> Iterator[TranslationUnit | None]:
-    """:func:`memory_unit` of each unit (None where no person's translation), in order."""
-    return (memory_unit(u) for u in units)
 
 
 @dataclass(frozen=True, slots=True)
