@@ -34,6 +34,7 @@ from bilingual_pr.omegat import (
     source_file,
     write_project,
 )
+from bilingual_pr.translate.memory import database_name
 from bilingual_pr.translate.testengine import TestEngine
 
 FIX = Path(__file__).resolve().parent / "fixtures"
@@ -180,6 +181,21 @@ def test_cli_builds_the_project_from_files_and_a_database(tmp_path: Path) -> Non
     again = CliRunner().invoke(main, ["omegat-project", str(release), "--from", "fr", "--to", "en", "--no-mt",
                                       "-o", str(out)])
     assert again.exit_code == 2 and "not an empty folder" in again.output
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_database_units_keep_their_origin(backend: str, tmp_path: Path, request) -> None:
+    tmx, tsv = _memory_files(tmp_path)
+    db = str(tmp_path / "memory.sqlite") if backend == "sqlite" else request.getfixturevalue("pg_cluster").new_database()
+    res = CliRunner().invoke(main, ["tm", "import", str(tmx), str(tsv), "--db", db])
+    assert res.exit_code == 0, res.output
+    units = read_memories([db], "fr-FR", "en-GB")
+    assert {(u.source, u.origin) for u in units} == {(CONFIRMED[0], "confirmed"), (ALIGNED[0], "aligned"),
+                                                    (OTHER_TM[0], "tm"), (HUMAN[0], "human")}
+    # Named as drafts name a database: the file's name, or postgresql: and the database (no password).
+    assert {u.memory for u in units} == {"memory.sqlite" if backend == "sqlite" else database_name(db)}
+    files, _ = plan_memories(units, "fr-FR", "en-GB")
+    assert {f.path.rsplit("/", 1)[0] for f in files} == {"tm/auto", "tm/penalty-2", "tm"}
 
 
 def test_a_latin1_text_source_is_written_in_utf8(tmp_path: Path) -> None:
