@@ -176,6 +176,21 @@ def test_cpu_batches_are_small_enough_to_keep_decoding_memory_flat(argos_env):
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == [16, 40]
 
 
+def test_omegat_project_holds_the_mt_draft_as_an_mt_memory(argos_env, tmp_path):
+    _, env, _, _, tm = argos_env
+    src = tmp_path / "in.txt"
+    src.write_text(DOC, encoding="utf-8")
+    res = run(env, "omegat-project", src, "--source-lang", "fr", "--target-lang", "en", "--tm", tm, "-o",
+              tmp_path / "proj")
+    assert "MT by argos:translate-fr_en-test" in res.stderr and "no fr->en" not in res.stderr
+    mt = list(read_tmx(tmp_path / "proj" / "tm" / "mt" / "penalty-10" / "in.txt.mt.tmx"))
+    assert len(mt) == 4 and all(u.target for u in mt)
+    assert {u.prop("x-Origin") for u in mt} == {"MachineTranslation"}
+    assert {u.creationid for u in mt} == {"argos:translate-fr_en-test"}
+    # The memory given has no origin of its own: proposed in tm/, never inserted.
+    assert [u.source for u in read_tmx(tmp_path / "proj" / "tm" / "m.tmx")] == ["La réunion a lieu aujourd'hui."]
+
+
 def test_remove_then_draft_without_a_model(argos_env, tmp_path):
     # Runs last: it removes the fr->en package.
     _, env, _, _, tm = argos_env

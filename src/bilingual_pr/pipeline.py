@@ -193,7 +193,7 @@ def _flat(text: str) -> str:
 def estimate_effort(alignment: "Alignment", drafts: Sequence["DraftSegment"], min_confidence: float,
                     en_matcher: Any | None = None) -> Effort:
     """Compare the draft of each confidently aligned French span with the official English (rapidfuzz)."""
-    from rapidfuzz.distance import Levenshtein
+    from bilingual_pr.formats.postedit import edit_distances
 
     by_index = {d.index: d for d in drafts}
     compared = drafted = identical = 0
@@ -207,8 +207,8 @@ def estimate_effort(alignment: "Alignment", drafts: Sequence["DraftSegment"], mi
         official = _flat(p.tgt_text)
         compared += 1
         drafted += all(t is not None for t in parts)
-        chars += Levenshtein.normalized_distance(draft, official)
-        words += Levenshtein.normalized_distance(draft.split(), official.split())
+        char_distance, word_distance = edit_distances(draft, official)  # the measure of real post-edits too
+        chars, words = chars + char_distance, words + word_distance
         identical += draft == official
         if en_matcher is not None:
             # Only approved terms count: the matcher folds hyphens, so with approved terms alone a

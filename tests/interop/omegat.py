@@ -21,8 +21,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
-from xml.sax.saxutils import escape
 
+from bilingual_pr.omegat import project_xml
 from interop import unavailable
 
 OMEGAT_JAR = Path(os.environ.get("OMEGAT_JAR", "/usr/share/omegat/OmegaT.jar"))
@@ -110,30 +110,6 @@ _FILTERS_XML = """<?xml version="1.0" encoding="UTF-8"?>
 </filters>
 """
 
-_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<omegat>
-  <project version="1.0">
-    <source_dir>__DEFAULT__</source_dir>
-    <target_dir>__DEFAULT__</target_dir>
-    <tm_dir>__DEFAULT__</tm_dir>
-    <glossary_dir>__DEFAULT__</glossary_dir>
-    <glossary_file>__DEFAULT__</glossary_file>
-    <dictionary_dir>__DEFAULT__</dictionary_dir>
-    <source_lang>{src}</source_lang>
-    <target_lang>{tgt}</target_lang>
-    <source_tok>{src_tok}</source_tok>
-    <target_tok>{tgt_tok}</target_tok>
-    <sentence_seg>{sentence_seg}</sentence_seg>
-    <support_default_translations>true</support_default_translations>
-    <remove_tags>false</remove_tags>
-  </project>
-</omegat>
-"""
-
-_TOKENIZERS = {"fr": "org.omegat.tokenizer.LuceneFrenchTokenizer",
-               "en": "org.omegat.tokenizer.LuceneEnglishTokenizer"}
-
-
 def _put(folder: Path, files: Mapping[str, Content]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
@@ -157,12 +133,8 @@ def build_project(root: Path, *, sources: Mapping[str, str], src_lang: str = "fr
     for sub in ("source", "target", "tm", "glossary", "dictionary", "omegat"):
         (root / sub).mkdir(exist_ok=True)
 
-    def tok(lang: str) -> str:
-        return _TOKENIZERS.get(lang.split("-")[0].lower(), "org.omegat.tokenizer.DefaultTokenizer")
-
-    (root / "omegat.project").write_text(_PROJECT.format(
-        src=escape(src_lang), tgt=escape(tgt_lang), src_tok=tok(src_lang), tgt_tok=tok(tgt_lang),
-        sentence_seg="true" if sentence_seg else "false"), encoding="utf-8")
+    # The project file omegat-project writes (bilingual_pr.omegat), segmentation as the test asks.
+    (root / "omegat.project").write_text(project_xml(src_lang, tgt_lang, sentence_seg), encoding="utf-8")
     (root / "omegat" / "filters.xml").write_text(_FILTERS_XML.format(segment_on=segment_on), encoding="utf-8")
     _put(root / "source", dict(sources))
     _put(root / "tm" / "auto", tm_auto or {})

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "batch": "bilingual_pr.cli.batch:batch",
     "tm": "bilingual_pr.cli.tm:tm",
     "review": "bilingual_pr.cli.review:review",
+    "omegat-project": "bilingual_pr.cli.omegat:omegat_project",
 }
 
 

@@ -14,6 +14,7 @@ import click
 from bilingual_pr.cli import warn
 from bilingual_pr.cli.common import format_option, language_option
 from bilingual_pr.cli.common import jobs_option as common_jobs_option
+from bilingual_pr.errors import UserError
 from bilingual_pr.fileio import atomic_output, refuse_overwriting_inputs
 from bilingual_pr.formats.tmx import (
     EXPORT_FORMATS,
@@ -131,18 +132,26 @@ def stats(file: Path, src_lang: str | None, tgt_lang: str | None, fmt: str, jobs
 @jobs_option
 def merge(inputs: tuple[Path, ...], output: Path, src_lang: str | None, tgt_lang: str | None,
           jobs: int) -> None:
-    """Merge TMX files into one, keeping one unit per identical pair (the newest changedate).
+    """Merge TMX files (and post-edited draft XLIFF) into one, keeping one unit per identical pair (the newest).
 
     Sources with different targets are all kept and reported; the newest
-    comes last, as OmegaT lets the last one win. With --source-lang/--target-lang
-    every unit is relabelled with these tags.
+    comes last, as OmegaT lets the last one win. From an XLIFF draft (1.2 or 2.x)
+    come the segments a person translated, checked or edited, with x-edited and
+    x-edit-distance. With --source-lang/--target-lang every unit is relabelled with these tags.
     """
+    from bilingual_pr.formats.factory import input_format
+
     refuse_overwriting_inputs(output, inputs)
+    formats = [input_format(p) for p in inputs]
+    other = next((p for p, f in zip(inputs, formats) if f not in ("tmx", "xliff")), None)
+    if other is not None:
+        raise UserError(f"{other}: not a TMX or XLIFF file")
     with _progress(list(inputs), "Merging") as progress:
         report = merge_tmx(inputs, output, src_lang=src_lang, tgt_lang=tgt_lang, progress=progress,
-                           jobs=jobs)
+                           jobs=jobs, formats=formats)
     _report_skips(report.skipped, "unreadable TUs skipped (no source or target <tuv>)")
     _report_skips(report.skipped_empty, "units with an empty source or target left out")
+    _report_skips(report.drafts_left_out, "XLIFF segments nobody translated, checked or edited left out (drafts)")
     if report.conflicting_sources:
         shown = "; ".join(repr(s[:60]) for s in report.conflict_examples[:5])
         warn(f"{report.conflicting_sources} sources have conflicting targets (all kept, newest last): {shown}")

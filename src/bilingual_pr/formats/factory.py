@@ -119,18 +119,19 @@ def memory_units(path: str | Path, source_lang: str, target_lang: str) -> list[T
     """The units of a memory/bilingual file in ``source_lang`` -> ``target_lang``, in file order.
 
     TMX sides and TSV columns follow the languages; an XLIFF file that goes the other
-    way is turned round, and a target not yet translated or checked
-    (``formats.xliff.confirmed``) reads as empty: a memory must not reuse drafts.
+    way is turned round, and a target no person translated, checked or edited
+    (``formats.postedit.is_human``) reads as empty: a memory must not reuse drafts.
     """
     if input_format(path) != "xliff":
         return list(read_units(path, source_lang, target_lang))
-    from bilingual_pr.formats.xliff import confirmed, read_xliff
+    from bilingual_pr.formats.postedit import is_human
+    from bilingual_pr.formats.xliff import read_xliff
     from bilingual_pr.language import base_language
 
     wanted = (base_language(source_lang), base_language(target_lang))
     out: list[TranslationUnit] = []
     for u in read_xliff(path):
-        if not confirmed(u):
+        if not is_human(u):
             u = replace(u, target="", target_codes=())
         if wanted[0] != wanted[1] and (base_language(u.target_lang), base_language(u.source_lang)) == wanted:
             u = replace(u, source=u.target, target=u.source, source_lang=u.target_lang,

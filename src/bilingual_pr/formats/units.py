@@ -37,6 +37,9 @@ PROP_STATE = "x-state"                # XLIFF state of the target, as the XLIFF 
 PROP_CONFIRMED = "x-confirmed"        # date a reviewer confirmed the pair (review apply): origin "confirmed"
 PROP_REVIEWER = "x-reviewer"          # who confirmed it
 PROP_REVIEW_ACTION = "x-review-action"  # what the reviewer did: accept, edit, merge, split
+PROP_EDITED = "x-edited"              # a post-edited draft's segment: "yes" when the person changed the draft
+PROP_EDIT_DISTANCE = "x-edit-distance"  # its normalised character distance from the draft, "0.00".."1.00"
+PROP_DRAFT_ORIGIN = "x-draft-origin"  # what the draft was: tm-context, tm-exact, tm-fuzzy, mt, untranslated
 
 # XML 1.0 allows TAB, LF, CR and everything from U+0020 up, except the
 # surrogates and U+FFFE/U+FFFF; a lone surrogate can also not be encoded in UTF-8.

@@ -61,6 +61,8 @@ PROP_QUALIFIER = "x-state-qualifier"
 PROP_ORIGIN = "x-origin"
 PROP_MATCH_QUALITY = "x-match-quality"
 PROP_ENGINE = "x-engine"
+#: The target the draft proposed (the <alt-trans> / <mtc:match> target): what a post-editor started from.
+PROP_DRAFT_TARGET = "x-draft-target"
 
 _STATE12 = {
     "tm-context": ("translated", "exact-match"),
@@ -423,6 +425,9 @@ def _unit12(tu: etree._Element, langs: tuple[str, str], tools: dict, where: str)
         engine = alt.get("origin") or tools.get(alt.get("tool-id"))
         if engine:
             props.append((PROP_ENGINE, engine))
+        proposed = next((c for c in alt if _local(c.tag) == "target"), None)
+        if proposed is not None:
+            props.append((PROP_DRAFT_TARGET, flatten_inline(proposed, where)[0]))
     if source_placeholder(state, source, target):
         target, t_codes = "", ()
     if not target and state in (None, "new", "needs-translation"):
@@ -458,6 +463,9 @@ def _units20(unit: etree._Element, langs: tuple[str, str], ns: str, where: str) 
                 props.append((PROP_MATCH_QUALITY, "101" if origin == "tm-context" else quality))
             if m.get("origin"):
                 props.append((PROP_ENGINE, m.get("origin") or ""))
+            proposed = m.find("{*}target")
+            if proposed is not None:
+                props.append((PROP_DRAFT_TARGET, flatten_inline(proposed, where)[0]))
             if origin is None:
                 origin = "mt" if m.get("type") == "mt" else "tm-fuzzy"
         if tgt is None and origin is None:

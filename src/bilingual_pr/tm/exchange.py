@@ -5,9 +5,9 @@ an origin (:func:`tmx_origin`: x-Origin says ``aligned``, ``mt``, ``tm``; aligne
 and reviewed is ``confirmed``; a memory from elsewhere is ``tm``),
 a document (the ``x-source-doc`` prop, else the file name), dates, and the
 previous/next source segment of the same document (context matches). From
-XLIFF only the targets a person translated or checked
-(``formats.xliff.confirmed``) are kept, as ``human``; drafts waiting for review
-are skipped. ``import_files`` stores each file in one transaction.
+XLIFF only the targets a person translated, checked or edited
+(``formats.postedit.is_human``) are kept, as ``human``, with ``x-edited``,
+``x-edit-distance`` and ``x-draft-origin``; drafts waiting for review are skipped. ``import_files`` stores each file in one transaction.
 """
 
 from __future__ import annotations
@@ -129,11 +129,14 @@ def read_memory_file(path: str | Path, *, origin: str | None = None, source_lang
             units = [_new_unit(u, origin or tmx_origin(u), document) for u in reader]
             skipped = reader.skipped
         elif fmt == "xliff":
-            from bilingual_pr.formats.xliff import confirmed, read_xliff
+            from bilingual_pr.formats.postedit import memory_unit
+            from bilingual_pr.formats.xliff import read_xliff
 
             changed = _file_date(path)  # XLIFF has no dates: a post-edited file is as new as its last save
-            # A draft not yet checked is no translation (left out below), but its source is context.
-            units = [_new_unit(u if confirmed(u) else replace(u, target=""), origin or "human", document, changed)
+            # A draft nobody translated or checked is no translation (left out below), but its source is
+            # context; a person's translation keeps whether it edited the draft (formats/postedit.py).
+            units = [_new_unit(mine if (mine := memory_unit(u)) is not None else replace(u, target=""),
+                               origin or "human", document, changed)
                      for u in read_xliff(path)]
         else:
             if fmt == "csv":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bilingual_pr.formats.units import PROP_CONFIRMED
+from bilingual_pr.formats.units import PROP_CONFIRMED, PROP_EDITED
 
 #: Where a stored translation came from, most trusted first (leverage.py penalises by it).
 ORIGINS = ("human", "confirmed", "tm", "aligned", "mt")
@@ -47,8 +47,9 @@ def origin_from_props(props: tuple[tuple[str, str], ...] | dict[str, str]) -> tu
 
     Pairs a reviewer confirmed (``x-confirmed``, written by ``review apply``) and aligned pairs a
     person marked reviewed (``x-needs-review=no``) are ``confirmed``; an XLIFF
-    segment in a confirmed state (translated, reviewed, final, signed-off) is ``human`` unless it
-    was left as the machine or memory proposed it; anything else is ``tm``.
+    segment in a confirmed state (translated, reviewed, final, signed-off) or whose draft a person
+    edited (``x-edited=yes``) is ``human``; one left as the machine or memory proposed it keeps the
+    draft's origin; anything else is ``tm``.
     """
     p = dict(props)
     confidence: float | None = None
@@ -62,8 +63,9 @@ def origin_from_props(props: tuple[tuple[str, str], ...] | dict[str, str]) -> tu
     draft = _DRAFT_ORIGIN.get(p.get("x-bilingual-pr-origin", "") or p.get("x-origin", ""))
     state = p.get("x-state")
     if state is not None:
-        # An XLIFF segment: its state says whether a person translated or checked it.
-        if state in _CONFIRMED_STATES:
+        # An XLIFF segment: its state says whether a person translated or checked it; OmegaT leaves
+        # the state as the draft had it, so a segment whose draft a person changed is theirs too.
+        if state in _CONFIRMED_STATES or p.get(PROP_EDITED) == "yes":
             return "human", confidence
         return draft or "tm", confidence
     if p.get(PROP_CONFIRMED):  # written by `review apply`: a reviewer accepted or corrected the pair

@@ -10,7 +10,7 @@ import tempfile
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Sequence
+from typing import IO, Iterable, Iterator, Sequence
 
 from bilingual_pr.errors import UserError
 from bilingual_pr.formats.tmx.dedup import merge_actions as _merge_actions
@@ -51,6 +51,31 @@ class MergeReport:
     skipped: int
     skipped_empty: int
     removed_chars: int
+    drafts_left_out: int = 0  # XLIFF segments left as drafted, in a state nobody confirmed
+
+
+class _PostEdited:
+    """The segments of a post-edited XLIFF a person translated, checked or edited, as memory units (TmxReader-like)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.units, self.skipped, self.drafts = path, 0, 0, 0
+
+    def __iter__(self) -> Iterator[TranslationUnit]:
+        from datetime import datetime, timezone
+
+        from bilingual_pr.formats.postedit import memory_unit
+        from bilingual_pr.formats.units import tmx_date
+        from bilingual_pr.formats.xliff import read_xliff
+
+        # XLIFF has no dates: a post-edited file is as new as its last save, so its units win ties.
+        saved = tmx_date(datetime.fromtimestamp(self.path.stat().st_mtime, timezone.utc))
+        for unit in read_xliff(self.path):
+            self.units += 1
+            kept = memory_unit(unit)
+            if kept is None:
+                self.drafts += 1
+                continue
+            yield dataclasses.replace(kept, changedate=kept.changedate or saved)
 
 
 def _relabel(unit: TranslationUnit, src_lang: str | None, tgt_lang: str | None) -> TranslationUnit:
@@ -60,8 +85,9 @@ def _relabel(unit: TranslationUnit, src_lang: str | None, tgt_lang: str | None) 
                                target_lang=tgt_lang or unit.target_lang)
 
 
-def _output_header(inputs: Sequence[Path], src_lang: str | None, tgt_lang: str | None = None) -> TmxHeader:
-    """The header of a memory made from ``inputs``: their source language and their common signature."""
+def _output_header(inputs: Sequence[Path], src_lang: str | None, tgt_lang: str | None = None,
+                   xliff: Sequence[Path] = ()) -> TmxHeader:
+    """The header of a memory made from ``inputs`` (and ``xliff`` files): their source language and common signature."""
     headers = [read_tmx_header(p) for p in inputs]
     # The aligner's signature (version, scorers, calibration) still describes every unit when all
     # inputs share it; when they differ, no single one would be true of the result.
@@ -70,6 +96,10 @@ def _output_header(inputs: Sequence[Path], src_lang: str | None, tgt_lang: str |
     props = ((PROP_SIGNATURE, sig),) if sig else ()
     if src_lang:
         return TmxHeader(srclang=canonical_lang(src_lang), props=props)
+    if not headers:
+        from bilingual_pr.formats.xliff import xliff_languages
+
+        return TmxHeader(srclang=canonical_lang(xliff_languages(xliff[0])[0]))
     srclang = headers[0].srclang
     if srclang and srclang != "*all*" and is_language_tag(srclang.replace("_", "-")):
         return TmxHeader(srclang=canonical_lang(srclang), props=props)
@@ -87,24 +117,32 @@ def _source_of_line(line: str) -> str:
 
 def merge_tmx(inputs: Sequence[str | Path], output: str | Path, *, src_lang: str | None = None,
               tgt_lang: str | None = None, progress: Progress | None = None,
-              max_examples: int = 10, jobs: int = 1) -> MergeReport:
-    """Merge TMX files: one TU per identical pair (the newest), conflicting targets kept, newest last."""
+              max_examples: int = 10, jobs: int = 1, formats: Sequence[str] | None = None) -> MergeReport:
+    """Merge TMX files: one TU per identical pair (the newest), conflicting targets kept, newest last.
+
+    ``formats`` names each input's format (``formats.factory.input_format``): an ``xliff`` input
+    is a post-edited draft, of which the segments a person translated, checked or edited are
+    merged (``formats.postedit``), with whether they were edited.
+    """
     paths = [Path(p) for p in inputs]
     if not paths:
         raise UserError("merge needs at least one input file")
-    header = _output_header(paths, src_lang, tgt_lang)
+    kinds = list(formats) if formats is not None else ["tmx"] * len(paths)
+    xliff = [p for p, k in zip(paths, kinds, strict=True) if k == "xliff"]
+    header = _output_header([p for p in paths if p not in xliff], src_lang, tgt_lang, xliff)
     out = Path(output)
     folder = out.parent if str(out.parent) else Path(".")
     # One XML pass: every unit is formatted once into a spool (one line per <tu>), and only its
     # keys and date are kept in memory (24 bytes a unit); the winners are then copied from the spool.
     pairs, sources, dates = array("q"), array("q"), array("q")
-    skipped = read = 0
+    skipped = read = drafts = 0
     with TmxWriter(out, header, allow_context_props=True) as writer, \
             tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=folder if folder.is_dir() else None,
                                    prefix=".merge-", suffix=".spool") as spool:
         lines: list[str] = []
         for path in paths:
-            reader = TmxReader(path, src_lang, tgt_lang, progress=progress, jobs=jobs)
+            reader: TmxReader | _PostEdited = (_PostEdited(path) if path in xliff else
+                                               TmxReader(path, src_lang, tgt_lang, progress=progress, jobs=jobs))
             for unit in reader:
                 unit = _relabel(unit, src_lang, tgt_lang)
                 line = writer.format_unit(unit)
@@ -120,6 +158,7 @@ def merge_tmx(inputs: Sequence[str | Path], output: str | Path, *, src_lang: str
                 dates.append(_epoch(unit))
             skipped += reader.skipped
             read += reader.units
+            drafts += reader.drafts if isinstance(reader, _PostEdited) else 0
         spool.write("".join(lines))
         n = len(pairs)
         actions, n_conflicts, kept = _merge_actions(pairs, sources, dates)
@@ -137,7 +176,8 @@ def merge_tmx(inputs: Sequence[str | Path], output: str | Path, *, src_lang: str
                             examples.append(text)
     return MergeReport(read=read, written=writer.written, duplicates=n - kept,
                        conflicting_sources=n_conflicts, conflict_examples=tuple(examples), skipped=skipped,
-                       skipped_empty=writer.skipped_empty, removed_chars=writer.removed_chars)
+                       skipped_empty=writer.skipped_empty, removed_chars=writer.removed_chars,
+                       drafts_left_out=drafts)
 
 
 @dataclass(frozen=True, slots=True)
