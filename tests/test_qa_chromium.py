@@ -28,7 +28,7 @@ def report_html(tmp_path_factory) -> Path:
 
     g = load_glossary(fixture_path("qa", "glossary.csv"), "en", "fr")
     report = run_checks(open_input([fixture_path("qa", "seeded.tmx")]).read, glossary=g, input_name="seeded.tmx")
-    assert len(report.findings) == 25
+    assert len(report.findings) == 26
     path = tmp_path_factory.mktemp("html") / "report.html"
     path.write_text(render_html(report), encoding="utf-8")
     return path

@@ -6,8 +6,8 @@ named ``FAMILY``; adding a family is one new module and one line below.
 
 from __future__ import annotations
 
-from bilingual_pr.qa import (addresses, consistency, numbers, omission, repetition, spacing, tags, terms,
-                             typography, untranslated)
+from bilingual_pr.qa import (addresses, consistency, misaligned, numbers, omission, repetition, spacing, tags,
+                             terms, typography, untranslated)
 from bilingual_pr.qa import model
 from bilingual_pr.qa.model import CHECKS, FAMILY_NAMES, Family
 
@@ -61,5 +61,6 @@ for _family in (
     addresses.FAMILY,
     repetition.FAMILY,
     omission.FAMILY,
+    misaligned.FAMILY,
 ):
     register(_family)
