@@ -217,25 +217,42 @@ class MisalignmentPass:
         return verdicts, edges
 
     def _score_run(self, run: list[Segment], verdicts: list[Verdict], edges: list[_Edge]) -> None:
+        # One scoring pass for the whole run, documents included (the scores are per pair); a neighbour
+        # of another document, or past a unit with an empty side, is then masked out.
         langs = (run[0].source_lang, run[0].target_lang)
         sources, targets = [s.source for s in run], [s.target for s in run]
         d = diagonal_scores(self._for(langs), sources, targets)
-        own, prev, nxt, c_own = d.own, d.prev, d.next, d.content_own
+        n = len(run)
+        linked = np.array([run[k].index == run[k - 1].index + 1 and run[k].doc == run[k - 1].doc
+                           for k in range(1, n)], dtype=bool)  # unit k+1 follows unit k
+        has_prev = np.concatenate([[False], linked])
+        has_next = np.concatenate([linked, [False]])
+        own, prev, nxt, c_own = d.own, np.where(has_prev, d.prev, np.nan), np.where(has_next, d.next, np.nan), \
+            d.content_own
         keys = [loose_key(t) for t in targets]
         src_keys = [loose_key(t) for t in sources]
-        n = len(run)
-        for k, seg in enumerate(run):
+        same_prev = np.array([False] + [has_prev[k] and _same(keys, src_keys, k, k - 1) for k in range(1, n)])
+        same_next = np.concatenate([same_prev[1:], [False]])
+        # Only units that some rule could report are judged one by one (NaN compares False).
+        with np.errstate(invalid="ignore"):
+            maybe = (((prev - own >= SWAP_MARGIN) & (d.content_prev > c_own))
+                     | ((nxt - own >= SWAP_MARGIN) & (d.content_next > c_own))
+                     | same_prev | same_next | (d.own_anchors <= UNRELATED_ANCHORS)
+                     | ((own <= UNRELATED) & (d.own_anchors <= UNRELATED_WEAK_ANCHORS)))
+        maybe[0] = maybe[-1] = True
+        for k in np.flatnonzero(maybe).tolist():
+            seg = run[k]
             u = _Unit(seg.index, float(own[k]), float(d.own_anchors[k]))
-            if k > 0:
+            if has_prev[k]:
                 u.prev = (float(prev[k]), float(own[k - 1]), float(nxt[k - 1] - own[k - 1]),
                           float(d.content_prev[k] - c_own[k]))
-                u.same_prev = _same(keys, src_keys, k, k - 1)
-            if k < n - 1:
+                u.same_prev = bool(same_prev[k])
+            if has_next[k]:
                 u.next = (float(nxt[k]), float(own[k + 1]), float(prev[k + 1] - own[k + 1]),
                           float(d.content_next[k] - c_own[k]))
-                u.same_next = _same(keys, src_keys, k, k + 1)
+                u.same_next = bool(same_next[k])
             if k == 0 or k == n - 1:
-                # Its neighbour on the run's edge may be in another batch or piece: judged at the end.
+                # Its neighbour past the run's edge may be in another batch or piece: judged at the end.
                 edges.append(_Edge(seg.index, seg.doc, langs, seg.source, seg.target, u))
                 continue
             v = judge(u)
@@ -323,17 +340,13 @@ def _clip(text: str, n: int = 160) -> str:
 
 
 def _runs(units: list[Segment]) -> list[list[Segment]]:
-    """Consecutive units of one document and language pair, both sides non-empty."""
+    """Units of one language pair in a row, both sides non-empty (documents are told apart when scoring)."""
     runs: list[list[Segment]] = []
     run: list[Segment] = []
     for seg in units:
         if not seg.source.strip() or not seg.target.strip():
-            if run:
-                runs.append(run)
-            run = []
             continue
-        if run and (seg.index != run[-1].index + 1 or seg.doc != run[-1].doc
-                    or (seg.source_lang, seg.target_lang) != (run[-1].source_lang, run[-1].target_lang)):
+        if run and (seg.source_lang, seg.target_lang) != (run[-1].source_lang, run[-1].target_lang):
             runs.append(run)
             run = []
         run.append(seg)
