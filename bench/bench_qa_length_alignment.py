@@ -102,9 +102,11 @@ def eval_omission(memories: dict[str, Memory], wmt: list[tuple[str, str]], rng: 
     # kind -> [found, total] for every unit, and for units whose source (and appended neighbour) has 40+ chars
     found: dict[str, list[int]] = {k: [0, 0] for k in ("cut", "extend", "cut 40+", "extend 40+")}
     missed: list[str] = []
+    also_misaligned = {"cut": 0, "extend": 0}  # damaged units the misaligned family reports as well
     shown = 0
     cpu = time.process_time()
     for doc, memory in memories.items():
+        targets = [t for _, _, t in memory]
         for i, (one, src, tgt) in enumerate(memory):
             if not one:
                 continue
@@ -127,6 +129,9 @@ def eval_omission(memories: dict[str, Memory], wmt: list[tuple[str, str]], rng: 
             for kind, (text, big) in damaged.items():
                 want = "omission" if kind == "cut" else "addition"
                 hits = [f for f in check(Segment(i, src, text, "fr", "en", None, doc)) if f.check == want]
+                damaged_targets = list(targets)
+                damaged_targets[i] = text
+                also_misaligned[kind] += i in _misaligned_units(memory, doc, damaged_targets, False)
                 errors += bool(hits) and hits[0].severity == "error"
                 for key in (kind, kind + " 40+") if big else (kind,):
                     found[key][1] += 1
@@ -141,6 +146,8 @@ def eval_omission(memories: dict[str, Memory], wmt: list[tuple[str, str]], rng: 
     for kind, (hits, total) in found.items():
         print(f"  {kind:<11} found: {_rate(hits, total)}")
     print(f"  of the damaged units found, {errors} are errors (the others warnings)")
+    print(f"  misaligned-target on the same damaged units: cut {also_misaligned['cut']}, "
+          f"extend {also_misaligned['extend']}")
     print(f"  CPU {cpu:.2f} s for {clean * 3} checks")
     for line in missed[:show]:
         print(line)
@@ -200,6 +207,10 @@ def eval_misaligned(memories: dict[str, Memory], wmt: list[tuple[str, str]], rng
                     embeddings: bool) -> None:
     """False alarms on clean memories, % found on swapped targets and targets of another release."""
     clean = alarms = 0
+    from bilingual_pr.qa.omission import _OmissionCheck
+
+    omission = _OmissionCheck()
+    also_omission = 0  # swapped units the omission family reports as well
     found = {"swap": [0, 0, 0], "other": [0, 0, 0]}  # found, of which errors, total
     shown = 0
     cpu = time.process_time()
@@ -223,6 +234,7 @@ def eval_misaligned(memories: dict[str, Memory], wmt: list[tuple[str, str]], rng
                 swapped[i], swapped[i + 1] = targets[i + 1], targets[i]
                 hit = _misaligned_units(memory, doc, swapped, embeddings)
                 for k in (i, i + 1):
+                    also_omission += bool(omission(Segment(k, memory[k][1], swapped[k], "fr", "en")))
                     found["swap"][2] += 1
                     found["swap"][0] += k in hit
                     found["swap"][1] += hit.get(k) == "error"
@@ -239,6 +251,7 @@ def eval_misaligned(memories: dict[str, Memory], wmt: list[tuple[str, str]], rng
     print(f"  false alarms: {_rate(alarms, clean)} (per 100 clean units)")
     for kind, (hits, errors, total) in found.items():
         print(f"  {kind:<6} found: {_rate(hits, total)} ({errors} as errors)")
+    print(f"  omission or addition on the same swapped units: {also_omission}")
     print(f"  CPU {cpu:.2f} s")
     if wmt:
         # WMT documents are consecutive sentences of news articles: one memory per 500 pairs.

@@ -75,7 +75,7 @@ def test_filters_read_from_the_url_hash(report_html, cdp, hash_, shown, checks):
 def test_keyboard_filters_print_and_no_console_error(report_html, cdp, tmp_path):
     cdp.open(report_html.as_uri())
     assert cdp.js("document.body.dataset.ready") == "1"
-    assert cdp.js("document.body.dataset.shown") == "23"
+    assert cdp.js("document.body.dataset.shown") == "26"
     # j / k move between findings, "/" jumps to the check filter.
     cdp.press("j")
     assert cdp.focused() == "F1"
@@ -93,7 +93,7 @@ def test_keyboard_filters_print_and_no_console_error(report_html, cdp, tmp_path)
     assert cdp.js("document.body.dataset.shown") == "0"
     assert cdp.js("document.getElementById('empty').hidden") is False
     cdp.js("document.getElementById('reset').click()")
-    assert cdp.js("document.body.dataset.shown") == "23"
+    assert cdp.js("document.body.dataset.shown") == "26"
     # The summary's check buttons filter too.
     cdp.js("document.querySelector('button[data-filter-check=\"untranslated\"]').click()")
     assert cdp.js("document.body.dataset.shown") == "1"

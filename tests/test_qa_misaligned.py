@@ -158,6 +158,11 @@ def test_embeddings_when_given_find_a_swap_that_anchors_and_length_cannot() -> N
 
     assert flagged(False) == set()
     assert flagged(_topic_encoder) == {1, 2}
+    # A target of another text (here on the first unit's topic, two units away): only embeddings tell.
+    segs = [Segment(i, s, t) for i, (s, t) in enumerate(memory)]
+    segs[3] = Segment(3, memory[3][0], "More rain is expected in the north of the land.")
+    assert flagged(False) == set()
+    assert flagged(_topic_encoder) == {3}
 
 
 def test_the_cli_fails_on_a_swap(tmp_path) -> None:
