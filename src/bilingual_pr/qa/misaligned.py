@@ -35,7 +35,7 @@ from bilingual_pr.align.anchors import AnchorScorer
 from bilingual_pr.align.base import Band, Scorer
 from bilingual_pr.align.core import params_for
 from bilingual_pr.align.length import LengthScorer
-from bilingual_pr.qa.consistency import loose_key
+from bilingual_pr.qa.consistency import _clip, _label, loose_key
 from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, finding
 
 #: A neighbour's source must beat the unit's own by this much (weighted aligner score) to be reported...
@@ -333,7 +333,8 @@ class MisalignmentPass:
             other = segments.get(v.neighbour)
             where = "the next unit" if v.neighbour > v.unit else "the previous unit"
             quoted = f": “{_clip(other.source)}”" if other is not None else ""
-            msg = f"The target seems to translate the source of {where} ({_label(other, v.neighbour)}){quoted}."
+            label = _label(other) if other is not None else f"unit #{v.neighbour + 1}"
+            msg = f"The target seems to translate the source of {where} ({label}){quoted}."
             out.append(finding("misaligned-target", msg, v.unit, (), ((0, len(seg.target)),),
                                related=(v.neighbour,), severity=v.severity))
         return out
@@ -342,14 +343,6 @@ class MisalignmentPass:
 def _same(targets: list[str], sources: list[str], a: int, b: int) -> bool:
     # The same target for two different sources (a repeated unit, same source and target, is no fault).
     return targets[a] == targets[b] and sources[a] != sources[b]
-
-
-def _label(seg: Segment | None, index: int) -> str:
-    return f"unit {seg.id}" if seg is not None and seg.id else f"unit #{index + 1}"
-
-
-def _clip(text: str, n: int = 160) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _runs(units: list[Segment]) -> list[list[Segment]]:
