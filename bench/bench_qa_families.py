@@ -13,12 +13,17 @@ check, per 100 units. Reads the evaluation data from ../shared/eval (BILINGUAL_P
 overrides); writes only the aligned memories, into a temporary folder (or ``--keep``).
 ``--wmt N`` adds N sentence pairs of the WMT news test sets (``speed/wmt-news``, human
 translations aligned by their makers), a larger clean sample, checked FR->EN the same way.
+``--cost N`` only measures the CPU time (``time.process_time``) of each family alone on N WMT
+pairs, in this process, the median of ``--repeat`` runs, as microseconds a unit, next to a run
+with no family (reading and the runner's own work) as the anchor.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
+import time
 import subprocess
 import sys
 import tempfile
@@ -85,6 +90,23 @@ def _table(label: str, chosen: list[str], units: int, findings: list, segments: 
                       f"      T: {seg.target}")
 
 
+def _cost(segs: list[Segment], chosen: list[str], repeat: int) -> None:
+    """CPU microseconds a unit of each family alone (median of ``repeat`` runs), after the runner's own cost."""
+    def run(fams: list[str]) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.process_time()
+            run_checks(lambda: iter(segs), families=fams)
+            times.append(time.process_time() - started)
+        return statistics.median(times)
+
+    base = run([])
+    print(f"CPU per unit on {len(segs)} WMT fr-en pairs, median of {repeat} runs "
+          f"(runner alone: {1e6 * base / len(segs):.1f} us a unit, subtracted)")
+    for name in chosen:
+        print(f"  {name:<14} {1e6 * (run([name]) - base) / len(segs):8.1f} us a unit")
+
+
 def main() -> None:
     """Align the dev pairs, check them family by family, print the findings per 100 units."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -95,7 +117,12 @@ def main() -> None:
     ap.add_argument("--families", default=",".join(families.names()))
     ap.add_argument("--show", type=int, default=0, help="print up to N findings per family")
     ap.add_argument("--wmt", type=int, default=0, help="also check N WMT news sentence pairs")
+    ap.add_argument("--cost", type=int, default=0, help="only time each family on N WMT pairs")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per family for --cost")
     args = ap.parse_args()
+    if args.cost:
+        _cost(_wmt(args.eval, args.cost), args.families.split(","), args.repeat)
+        return
     tmp = None
     if args.keep is None:
         tmp = tempfile.TemporaryDirectory(prefix="bench-qa-")

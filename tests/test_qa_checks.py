@@ -277,7 +277,7 @@ def test_workers_give_the_same_report(glossary):
     src = open_input([fixture_path("qa", "seeded.tmx")])
     one = run_checks(src.read, glossary=glossary)
     two = run_checks(src.read, glossary=glossary, jobs=2)
-    assert one.findings == two.findings and len(one.findings) == 23
+    assert one.findings == two.findings and len(one.findings) == 26
     assert one.segments == two.segments
 
 

@@ -28,7 +28,7 @@ def report_html(tmp_path_factory) -> Path:
 
     g = load_glossary(fixture_path("qa", "glossary.csv"), "en", "fr")
     report = run_checks(open_input([fixture_path("qa", "seeded.tmx")]).read, glossary=g, input_name="seeded.tmx")
-    assert len(report.findings) == 23
+    assert len(report.findings) == 26
     path = tmp_path_factory.mktemp("html") / "report.html"
     path.write_text(render_html(report), encoding="utf-8")
     return path
@@ -75,7 +75,7 @@ def test_filters_read_from_the_url_hash(report_html, cdp, hash_, shown, checks):
 def test_keyboard_filters_print_and_no_console_error(report_html, cdp, tmp_path):
     cdp.open(report_html.as_uri())
     assert cdp.js("document.body.dataset.ready") == "1"
-    assert cdp.js("document.body.dataset.shown") == "23"
+    assert cdp.js("document.body.dataset.shown") == "26"
     # j / k move between findings, "/" jumps to the check filter.
     cdp.press("j")
     assert cdp.focused() == "F1"
@@ -93,7 +93,7 @@ def test_keyboard_filters_print_and_no_console_error(report_html, cdp, tmp_path)
     assert cdp.js("document.body.dataset.shown") == "0"
     assert cdp.js("document.getElementById('empty').hidden") is False
     cdp.js("document.getElementById('reset').click()")
-    assert cdp.js("document.body.dataset.shown") == "23"
+    assert cdp.js("document.body.dataset.shown") == "26"
     # The summary's check buttons filter too.
     cdp.js("document.querySelector('button[data-filter-check=\"untranslated\"]').click()")
     assert cdp.js("document.body.dataset.shown") == "1"

@@ -201,7 +201,7 @@ def test_the_three_strategies_give_the_same_report_on_the_seeded_memory(tmp_path
     # Private on purpose (no public batch-size option): several batches in flight, and batch edges inside groups.
     monkeypatch.setattr(runner, "_BATCH", 7)
     one = _same(_strategies(_repeated(tmp_path, 3), glossary))
-    assert one.units == 114
+    assert one.units == 123
     checks = {f.check for f in one.findings}
     assert {"inconsistent-target", "inconsistent-source", "inconsistent-term", "term-forbidden",
             "number-mismatch", "untranslated"} <= checks

@@ -34,7 +34,7 @@ def test_json_follows_schema(report):
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     jsonschema.Draft202012Validator(SCHEMA).validate(data)
     assert data["schema_version"] == 1
-    assert data["summary"]["findings"] == len(data["findings"]) == 23
+    assert data["summary"]["findings"] == len(data["findings"]) == 26
     f = next(f for f in data["findings"] if f["check"] == "term-forbidden")
     (a, b), = f["target"]["spans"]
     assert f["target"]["text"][a:b] == "expert autonome"
@@ -63,7 +63,7 @@ def test_csv_has_bom_one_row_per_finding_and_is_spreadsheet_safe(report, tmp_pat
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(rows) == 23
+    assert len(rows) == 26
     row = next(r for r in rows if r["check"] == "term-forbidden")
     assert "[[expert autonome]]" in row["target_marked"] and "é" in row["target"]
     evil = Report([Finding("untranslated", "error", "=HYPERLINK(1)", 0)], {0: Segment(0, "=1+1", "@SUM(A1)")}, 1,
@@ -91,7 +91,7 @@ def test_html_is_self_contained_and_accessible(report):
     assert root.xpath("//meta[@http-equiv='Content-Security-Policy']")
     assert "@media print" in page
     items = root.xpath("//li[contains(@class,'finding')]")
-    assert len(items) == 23
+    assert len(items) == 26
     assert all(li.get("tabindex") == "0" and li.get("data-check") and li.get("data-severity") for li in items)
     assert {e.get("accesskey") for e in root.xpath("//*[@accesskey]")} >= {"c", "e", "w", "i", "a"}
     forbidden = next(li for li in items if li.get("data-check") == "term-forbidden")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar, Sequence
 
@@ -28,6 +29,15 @@ def sentence_lengths(sents: Sequence[str]) -> np.ndarray:
 
 #: Usual target/source character ratio of translations (measured on the dev set's aligned pairs: 0.67-0.98, median 0.86).
 PAIR_RATIOS = {("fr", "en"): 0.86, ("en", "fr"): 1 / 0.86}
+
+
+def length_deviation(src_len: float, tgt_len: float, ratio: float, variance: float) -> float:
+    """Signed Gale–Church deviation of one bead: (target - ratio x source) over its standard deviation.
+
+    The same model as :meth:`PreparedLength.score` (which gives log erfc(|this| / sqrt 2) for every
+    band cell): negative when the target is shorter than the source predicts, positive when longer.
+    """
+    return (tgt_len - ratio * src_len) / math.sqrt(variance * ((src_len + tgt_len / ratio) / 2.0 + 1.0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,12 +156,20 @@ def _clip(text: str, n: int = 160) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def conflict_findings(conflicts: list[Conflict], segments: dict[int, Segment]) -> list[Finding]:
-    """Turn conflicts into findings a reviewer can act on, quoting the other rendering."""
+def conflict_findings(conflicts: list[Conflict], segments: dict[int, Segment],
+                      neighbours_judged: bool = False) -> list[Finding]:
+    """Turn conflicts into findings a reviewer can act on, quoting the other rendering.
+
+    ``neighbours_judged``: the misaligned family judges two neighbouring units of one document with the
+    same target (which of them the target does not translate), so no ``inconsistent-source`` is given for them.
+    """
     out = []
     for c in conflicts:
         seg, ref = segments.get(c.unit), segments.get(c.reference)
         if seg is None or ref is None:
+            continue
+        if neighbours_judged and c.check == "inconsistent-source" and abs(c.unit - c.reference) == 1 \
+                and seg.doc == ref.doc:
             continue
         if c.check == "inconsistent-target":
             msg = (f"The same source is translated differently in {_label(ref)}: “{_clip(ref.target)}”.")
@@ -176,8 +184,9 @@ def conflict_findings(conflicts: list[Conflict], segments: dict[int, Segment]) -
 class ConsistencyPass:
     """The consistency family's pass over the whole input: unit hashes, and the glossary's concept renderings."""
 
-    def __init__(self, terms: TermMatching | None) -> None:
+    def __init__(self, terms: TermMatching | None, neighbours_judged: bool = False) -> None:
         self._terms = terms
+        self._neighbours_judged = neighbours_judged
         self._part = ConsistencyTracker()   # added here since the last take
         self._tracker = ConsistencyTracker()  # merged: the whole input
         self._usage: Usage = {}
@@ -211,7 +220,7 @@ class ConsistencyPass:
         if self._conflicts is None:
             self.wanted()
         assert self._conflicts is not None
-        return conflict_findings(self._conflicts, segments) + self._concept
+        return conflict_findings(self._conflicts, segments, self._neighbours_judged) + self._concept
 
 
 def _unit_check(setup: CheckSetup) -> UnitCheck | None:
@@ -235,5 +244,5 @@ FAMILY = Family(
         "inconsistent-term": ("warning", "One glossary concept is rendered by different terms in one document."),
     },
     unit=_unit_check,
-    whole=lambda setup: ConsistencyPass(term_matching(setup)),
+    whole=lambda setup: ConsistencyPass(term_matching(setup), "misaligned" in setup.families),
 )

@@ -6,9 +6,8 @@ named ``FAMILY``; adding a family is one new module and one line below.
 
 from __future__ import annotations
 
-from bilingual_pr.qa import (addresses, consistency, numbers, repetition, spacing, tags, terms, typography,
-                             untranslated)
-from bilingual_pr.qa import rules
+from bilingual_pr.qa import (addresses, consistency, misaligned, numbers, omission, repetition, rules, spacing,
+                             tags, terms, typography, untranslated)
 from bilingual_pr.qa import model
 from bilingual_pr.qa.model import CHECKS, FAMILY_NAMES, Family
 
@@ -61,6 +60,8 @@ for _family in (
     tags.FAMILY,
     addresses.FAMILY,
     repetition.FAMILY,
+    omission.FAMILY,
+    misaligned.FAMILY,
     rules.FAMILY,
 ):
     register(_family)
