@@ -27,16 +27,18 @@ Thresholds were set on the dev pairs (``bench/bench_qa_length_alignment.py
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-import numpy as np
-
-from bilingual_pr.align.anchors import AnchorScorer
-from bilingual_pr.align.base import Band, Scorer
-from bilingual_pr.align.core import params_for
-from bilingual_pr.align.length import LengthScorer
 from bilingual_pr.qa.consistency import _clip, _label, loose_key
 from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, finding
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from bilingual_pr.align.base import Scorer
+
+# The aligner's scorers and numpy are imported when units are judged, not when the QA families are
+# registered: `check --checks` without this family, on a release-sized memory, starts without them.
 
 #: A neighbour's source must beat the unit's own by this much (weighted aligner score) to be reported...
 MARGIN = 2.5
@@ -67,6 +69,8 @@ def pair_scorers(source_lang: str, target_lang: str, embeddings: bool | Callable
 
     ``embeddings``: add the e5 embedding scorer (True), or one with this encoder (a cache, a test's encoder).
     """
+    from bilingual_pr.align.anchors import AnchorScorer
+    from bilingual_pr.align.length import LengthScorer
     base = LengthScorer.for_languages(source_lang, target_lang)
     scorers: list[Scorer] = [LengthScorer(prior_ratio=base.prior_ratio or 1.0, tolerance=1.0),
                              AnchorScorer(max_df=1.0, src_lang=source_lang, tgt_lang=target_lang)]
@@ -102,6 +106,10 @@ def diagonal_scores(scorers: Sequence[Scorer], sources: Sequence[str], targets: 
 
     One pass of each scorer over a band of three diagonals, weighted as the aligner weighs them.
     """
+    import numpy as np
+
+    from bilingual_pr.align.base import Band
+    from bilingual_pr.align.core import params_for
     n = len(sources)
     params = params_for(scorers)
     rows = np.arange(n + 1)
@@ -229,6 +237,7 @@ class MisalignmentPass:
         return verdicts, edges
 
     def _score_run(self, run: list[Segment], verdicts: list[Verdict], edges: list[_Edge]) -> None:
+        import numpy as np
         # One scoring pass for the whole run, documents included (the scores are per pair); a neighbour
         # of another document, or past a unit with an empty side, is then masked out.
         langs = (run[0].source_lang, run[0].target_lang)

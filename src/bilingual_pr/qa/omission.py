@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bilingual_pr.align.anchors import extract_anchors
-from bilingual_pr.align.length import LengthScorer, length_deviation
 from bilingual_pr.language import base_language
 from bilingual_pr.qa.model import CheckSetup, Family, Finding, Segment, UnitCheck, finding
 from bilingual_pr.segment import segment_text
@@ -82,6 +80,9 @@ def _lacking_share(keys: dict[str, float], other: dict[str, float]) -> float:
 
 def evidence(seg: Segment, ratio: float, variance: float) -> Evidence:
     """The length deviation of a unit and, when it is large enough to matter, the content each side lacks."""
+    # The aligner (and numpy with it) is imported once a unit is judged, not when the families are registered.
+    from bilingual_pr.align.anchors import extract_anchors
+    from bilingual_pr.align.length import length_deviation
     ls, lt = _length(seg.source), _length(seg.target)
     dev = length_deviation(ls, lt, ratio, variance)
     if abs(dev) < SCREEN:
@@ -148,6 +149,7 @@ class _OmissionCheck:
 
 def length_model(source_lang: str, target_lang: str) -> tuple[float, float] | None:
     """The aligner's (ratio, variance) for a language pair; None for one without a usual ratio or one language."""
+    from bilingual_pr.align.length import LengthScorer
     scorer = LengthScorer.for_languages(source_lang, target_lang)
     if scorer.prior_ratio is None or base_language(source_lang) == base_language(target_lang):
         return None
