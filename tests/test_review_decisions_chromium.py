@@ -201,6 +201,10 @@ def test_served_page_saves_each_decision_to_disk(tmp_path, cdp):
         # Another browser (storage cleared) gets them back from the server.
         cdp.js("localStorage.clear()")
         cdp.open(url)
+        for _ in range(100):  # the served page starts once it has fetched what was saved
+            if cdp.js("document.body.dataset.ready") == "1":
+                break
+            time.sleep(0.05)
         assert cdp.js("document.body.dataset.left") == "0"
         assert cdp.errors() == []
         # The saved file applies as the exported one does.
