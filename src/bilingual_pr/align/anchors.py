@@ -11,6 +11,7 @@ anchors, 0 when there is no evidence, negative when anchors disagree.
 
 from __future__ import annotations
 
+import functools
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -53,6 +54,8 @@ _STOP = frozenset(
 # Capitalised words that do not start the sentence and are not all capitals: proper names.
 _NAME = re.compile(r"(?<=[\s(«“\"'’\-])[A-ZÀ-ÖØ-Þ][^\W\d_]*[a-zß-ÿ][^\W\d_]*")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]*[A-Z]\b")
+# Names recur from sentence to sentence (Geneva, Nations, Council): fold each once.
+_fold_word = functools.lru_cache(maxsize=1 << 16)(fold)
 
 
 def extract_anchors(text: str, matcher: Any | None = None, lang: str | None = None) -> dict[str, float]:
@@ -74,14 +77,14 @@ def extract_anchors(text: str, matcher: Any | None = None, lang: str | None = No
     shouting = rest == rest.upper() and len(rest) > 12
     low = fold(rest)
     words = _WORD.findall(low)
-    for w in words:
+    for w in dict.fromkeys(words):  # a word repeated adds nothing: setdefault keeps its first place
         if len(w) >= 4 and w not in _STOP:
             keys.setdefault("c:" + w[:4], W_COGNATE)
     for w in _MONTHS.keys() & set(words):
         keys[f"m:{_MONTHS[w]}"] = W_MONTH
     if not shouting:
         for word in _NAME.findall(rest):
-            f = fold(word)
+            f = _fold_word(word)
             if len(f) >= 4 and f not in _STOP and f not in _MONTHS:
                 keys["c:" + f[:4]] = W_NAME
         for word in _ACRONYM.findall(rest):

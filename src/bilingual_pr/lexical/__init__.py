@@ -45,11 +45,18 @@ _COMBINING = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x
                                       if unicodedata.combining(chr(c))) + "]")
 
 
+# The characters _PRE_FOLD changes ("'" and "-" map to themselves): most sentences have none, and a search
+# in C is about twenty times cheaper than str.translate with a dict (every family folds every unit).
+_PRE_FOLD_CHANGES = re.compile("[" + "".join(re.escape(chr(c)) for c, v in _PRE_FOLD.items() if v != chr(c)) + "]")
+
+
 def fold(text: str) -> str:
     """Case, accents, ligatures, apostrophes and hyphens folded (``Genève`` -> ``geneve``, ``œ`` -> ``oe``)."""
+    if _PRE_FOLD_CHANGES.search(text) is not None:
+        text = text.translate(_PRE_FOLD)
     if text.isascii():
-        return text.translate(_PRE_FOLD).casefold()
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.translate(_PRE_FOLD))).casefold()
+        return text.casefold()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
 def ascii_fold(text: str) -> str:
