@@ -54,8 +54,24 @@ _STOP = frozenset(
 # Capitalised words that do not start the sentence and are not all capitals: proper names.
 _NAME = re.compile(r"(?<=[\s(«“\"'’\-])[A-ZÀ-ÖØ-Þ][^\W\d_]*[a-zß-ÿ][^\W\d_]*")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]*[A-Z]\b")
-# Names recur from sentence to sentence (Geneva, Nations, Council): fold each once.
-_fold_word = functools.lru_cache(maxsize=1 << 16)(fold)
+
+
+# Words, names and acronyms recur from sentence to sentence (Geneva, Nations, Council): each one's key is made once.
+@functools.lru_cache(maxsize=1 << 16)
+def _cognate_key(word: str) -> str | None:
+    return "c:" + word[:4] if len(word) >= 4 and word not in _STOP else None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_key(word: str) -> str | None:
+    f = fold(word)
+    return "c:" + f[:4] if len(f) >= 4 and f not in _STOP and f not in _MONTHS else None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _acronym_key(word: str) -> str:
+    # Acronyms are often permuted between languages (ONUG/UNOG): key on the letter set.
+    return "a:" + "".join(sorted(set(word.lower())))
 
 
 def extract_anchors(text: str, matcher: Any | None = None, lang: str | None = None) -> dict[str, float]:
@@ -77,19 +93,15 @@ def extract_anchors(text: str, matcher: Any | None = None, lang: str | None = No
     shouting = rest == rest.upper() and len(rest) > 12
     low = fold(rest)
     words = _WORD.findall(low)
-    for w in dict.fromkeys(words):  # a word repeated adds nothing: setdefault keeps its first place
-        if len(w) >= 4 and w not in _STOP:
-            keys.setdefault("c:" + w[:4], W_COGNATE)
+    # Only placeable keys (n:, t:, s:, u:) and q: are in yet, so update() adds each c: key at its first place, as
+    # setdefault() word by word would; the per-word keys are cached and the loops run in C.
+    keys.update(dict.fromkeys(filter(None, map(_cognate_key, words)), W_COGNATE))
     for w in _MONTHS.keys() & set(words):
         keys[f"m:{_MONTHS[w]}"] = W_MONTH
     if not shouting:
-        for word in _NAME.findall(rest):
-            f = _fold_word(word)
-            if len(f) >= 4 and f not in _STOP and f not in _MONTHS:
-                keys["c:" + f[:4]] = W_NAME
-        for word in _ACRONYM.findall(rest):
-            # Acronyms are often permuted between languages (ONUG/UNOG): key on the letter set.
-            keys["a:" + "".join(sorted(set(word.lower())))] = W_ACRONYM
+        # update() sets each key as keys[k] = w would (a cognate's key keeps its place, takes the name's weight).
+        keys.update(dict.fromkeys(filter(None, map(_name_key, _NAME.findall(rest))), W_NAME))
+        keys.update(dict.fromkeys(map(_acronym_key, _ACRONYM.findall(rest)), W_ACRONYM))
     if matcher is not None:
         for tm in matcher.find(text):
             keys[f"g:{tm.entry.id}"] = W_GLOSSARY
