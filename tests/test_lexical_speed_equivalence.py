@@ -109,3 +109,10 @@ def test_extract_anchors_same_keys_as_the_plain_loops(words: list[str], lang: st
     assert [k for k in got.items() if not k[0].startswith("m:")] == \
         [k for k in plain.items() if not k[0].startswith("m:")]
     assert got == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_words_are_the_unicode_words_of_a_folded_ascii_text(text: str) -> None:
+    low = fold(text)
+    assert anchors._ASCII_WORD.findall(low) == anchors._WORD.findall(low)

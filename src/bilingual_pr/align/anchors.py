@@ -35,6 +35,8 @@ W_QUOTE = 0.4
 W_COGNATE = 0.3
 
 _WORD = re.compile(r"[^\W\d_]+")
+# The same on a folded ASCII text (lower case only): twice as fast as the negated Unicode class.
+_ASCII_WORD = re.compile(r"[a-z]+")
 _QUOTES = re.compile(r"[«»“”„\"]")
 # Month names, folded, with their number: any month name anchors (dates or not); the QA reads months in dates only.
 _MONTHS = {fold(name): month for table in MONTHS.values() for name, month in table.items() if not name.endswith(".")}
@@ -92,7 +94,7 @@ def extract_anchors(text: str, matcher: Any | None = None, lang: str | None = No
     # A headline in capitals: its capitalised words are neither names nor acronyms.
     shouting = rest == rest.upper() and len(rest) > 12
     low = fold(rest)
-    words = _WORD.findall(low)
+    words = (_ASCII_WORD if low.isascii() else _WORD).findall(low)
     # Only placeable keys (n:, t:, s:, u:) and q: are in yet, so update() adds each c: key at its first place, as
     # setdefault() word by word would; the per-word keys are cached and the loops run in C.
     keys.update(dict.fromkeys(filter(None, map(_cognate_key, words)), W_COGNATE))
