@@ -11,6 +11,7 @@ anchors, 0 when there is no evidence, negative when anchors disagree.
 
 from __future__ import annotations
 
+import functools
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ W_QUOTE = 0.4
 W_COGNATE = 0.3
 
 _WORD = re.compile(r"[^\W\d_]+")
+# The same on a folded ASCII text (lower case only): twice as fast as the negated Unicode class.
+_ASCII_WORD = re.compile(r"[a-z]+")
 _QUOTES = re.compile(r"[«»“”„\"]")
 # Month names, folded, with their number: any month name anchors (dates or not); the QA reads months in dates only.
 _MONTHS = {fold(name): month for table in MONTHS.values() for name, month in table.items() if not name.endswith(".")}
@@ -55,6 +58,24 @@ _NAME = re.compile(r"(?<=[\s(«“\"'’\-])[A-ZÀ-ÖØ-Þ][^\W\d_]*[a-zß-ÿ][^
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]*[A-Z]\b")
 
 
+# Words, names and acronyms recur from sentence to sentence (Geneva, Nations, Council): each one's key is made once.
+@functools.lru_cache(maxsize=1 << 16)
+def _cognate_key(word: str) -> str | None:
+    return "c:" + word[:4] if len(word) >= 4 and word not in _STOP else None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_key(word: str) -> str | None:
+    f = fold(word)
+    return "c:" + f[:4] if len(f) >= 4 and f not in _STOP and f not in _MONTHS else None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _acronym_key(word: str) -> str:
+    # Acronyms are often permuted between languages (ONUG/UNOG): key on the letter set.
+    return "a:" + "".join(sorted(set(word.lower())))
+
+
 def extract_anchors(text: str, matcher: Any | None = None, lang: str | None = None) -> dict[str, float]:
     """The weighted anchor keys of one sentence (``matcher``: a glossary TermMatcher or None; ``lang``: its locale)."""
     keys: dict[str, float] = {}
@@ -73,20 +94,16 @@ def extract_anchors(text: str, matcher: Any | None = None, lang: str | None = No
     # A headline in capitals: its capitalised words are neither names nor acronyms.
     shouting = rest == rest.upper() and len(rest) > 12
     low = fold(rest)
-    words = _WORD.findall(low)
-    for w in words:
-        if len(w) >= 4 and w not in _STOP:
-            keys.setdefault("c:" + w[:4], W_COGNATE)
+    words = (_ASCII_WORD if low.isascii() else _WORD).findall(low)
+    # Only placeable keys (n:, t:, s:, u:) and q: are in yet, so update() adds each c: key at its first place, as
+    # setdefault() word by word would; the per-word keys are cached and the loops run in C.
+    keys.update(dict.fromkeys(filter(None, map(_cognate_key, words)), W_COGNATE))
     for w in _MONTHS.keys() & set(words):
         keys[f"m:{_MONTHS[w]}"] = W_MONTH
     if not shouting:
-        for word in _NAME.findall(rest):
-            f = fold(word)
-            if len(f) >= 4 and f not in _STOP and f not in _MONTHS:
-                keys["c:" + f[:4]] = W_NAME
-        for word in _ACRONYM.findall(rest):
-            # Acronyms are often permuted between languages (ONUG/UNOG): key on the letter set.
-            keys["a:" + "".join(sorted(set(word.lower())))] = W_ACRONYM
+        # update() sets each key as keys[k] = w would (a cognate's key keeps its place, takes the name's weight).
+        keys.update(dict.fromkeys(filter(None, map(_name_key, _NAME.findall(rest))), W_NAME))
+        keys.update(dict.fromkeys(map(_acronym_key, _ACRONYM.findall(rest)), W_ACRONYM))
     if matcher is not None:
         for tm in matcher.find(text):
             keys[f"g:{tm.entry.id}"] = W_GLOSSARY
